@@ -1,0 +1,229 @@
+import { z } from 'zod';
+import { hasNotionTokenPrefix } from './security/tokens';
+
+/** Parses `30s`, `5m`, `1h` into milliseconds; undefined when the text is not of that shape. */
+export function parseDuration(text: string): number | undefined {
+  const match = /^(\d+)\s*(s|m|h)$/.exec(text.trim());
+  if (!match) return undefined;
+  const unitMs = { s: 1_000, m: 60_000, h: 3_600_000 }[match[2] as 's' | 'm' | 'h'];
+  return Number(match[1]) * unitMs;
+}
+
+/** Accepts 32 raw bytes written as base64 (44 chars) or hex (64 chars). */
+export function parseEncryptionKey(text: string): Buffer | undefined {
+  const value = text.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, 'hex');
+  if (/^[A-Za-z0-9+/]{43}=?$/.test(value)) {
+    const key = Buffer.from(value, 'base64');
+    if (key.length === 32) return key;
+  }
+  return undefined;
+}
+
+const optionalText = z
+  .string()
+  .transform((value) => value.trim())
+  .optional()
+  .transform((value) => (value ? value : undefined));
+
+const baseUrl = (name: string, fallback: string) =>
+  optionalText.pipe(
+    z
+      .string()
+      .default(fallback)
+      .refine((value) => URL.canParse(value) && /^https?:\/\//.test(value), {
+        message: `${name} must be an http(s) URL such as ${fallback}`,
+      }),
+  );
+
+const schema = z.object({
+  SLACK_BOT_TOKEN: optionalText.pipe(
+    z
+      .string({
+        message:
+          "SLACK_BOT_TOKEN is missing: copy the Bot User OAuth Token (xoxb-…) from your app's OAuth & Permissions page into .env",
+      })
+      .startsWith('xoxb-', {
+        message:
+          "SLACK_BOT_TOKEN must be a bot token starting with xoxb- (OAuth & Permissions → Bot User OAuth Token); user tokens (xoxp-) won't work",
+      }),
+  ),
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: optionalText.pipe(
+    z
+      .string()
+      .startsWith('xapp-', {
+        message:
+          'SLACK_APP_TOKEN must be an app-level token starting with xapp- (Basic Information → App-Level Tokens, scope connections:write); leave it empty for HTTP mode',
+      })
+      .optional(),
+  ),
+  PORT: optionalText.pipe(
+    z
+      .string()
+      .default('3000')
+      .refine((value) => /^\d{1,5}$/.test(value) && Number(value) <= 65535, {
+        message: 'PORT must be a number between 1 and 65535',
+      })
+      .transform(Number),
+  ),
+  SLACK_API_URL: baseUrl('SLACK_API_URL', 'https://slack.com/api/'),
+  NOTION_TOKEN: optionalText.pipe(
+    z
+      .string()
+      .refine(hasNotionTokenPrefix, {
+        message:
+          'NOTION_TOKEN must start with ntn_ or secret_: copy the Internal Integration Secret from notion.so/my-integrations → your integration → Configuration',
+      })
+      .optional(),
+  ),
+  NOTION_API_URL: baseUrl('NOTION_API_URL', 'https://api.notion.com'),
+  DATABASE_URL: optionalText.pipe(
+    z
+      .string()
+      .default('file:./data/notion-check.db')
+      .refine((value) => value.startsWith('file:') && value.length > 'file:'.length, {
+        message: 'DATABASE_URL must look like file:<path>, for example file:./data/notion-check.db',
+      })
+      .transform((value) => value.slice('file:'.length)),
+  ),
+  ENCRYPTION_KEY: optionalText.pipe(
+    z
+      .string()
+      .transform((value, ctx) => {
+        const key = parseEncryptionKey(value);
+        if (!key) {
+          ctx.addIssue({
+            code: 'custom',
+            message:
+              'ENCRYPTION_KEY must be 32 bytes written as base64 or hex; generate one with: openssl rand -base64 32',
+          });
+          return z.NEVER;
+        }
+        return key;
+      })
+      .optional(),
+  ),
+  ALERT_CHANNEL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[CGD][A-Z0-9]{2,}$/, {
+        message:
+          'ALERT_CHANNEL must be a channel ID such as C0123456789 (channel details → About → Channel ID), not a #name',
+      })
+      .optional(),
+  ),
+  CHECK_INTERVAL: optionalText.pipe(
+    z
+      .string()
+      .default('15m')
+      .transform((value, ctx) => {
+        const ms = parseDuration(value);
+        if (ms === undefined || ms < 5_000) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `CHECK_INTERVAL must be a duration like 30s, 5m or 1h (at least 5s), got "${value}"`,
+          });
+          return z.NEVER;
+        }
+        return ms;
+      }),
+  ),
+  ADMIN_USER_IDS: optionalText.pipe(
+    z
+      .string()
+      .transform((value) =>
+        value
+          .split(',')
+          .map((id) => id.trim())
+          .filter(Boolean),
+      )
+      .pipe(
+        z.array(
+          z.string().regex(/^[UW][A-Z0-9]{2,}$/, {
+            message:
+              'ADMIN_USER_IDS must be comma-separated Slack user IDs such as U0123ABCD (profile → ⋮ → Copy member ID)',
+          }),
+        ),
+      )
+      .optional(),
+  ),
+  LOG_LEVEL: optionalText.pipe(
+    z
+      .enum(['debug', 'info', 'warn', 'error'], {
+        message: 'LOG_LEVEL must be one of debug, info, warn, error',
+      })
+      .default('info'),
+  ),
+});
+
+/** Cross-field rules, checked even when single fields fail so every problem is listed at once. */
+function modeProblems(env: NodeJS.ProcessEnv): string[] {
+  const httpMode = !env.SLACK_APP_TOKEN?.trim();
+  if (httpMode && !env.SLACK_SIGNING_SECRET?.trim()) {
+    return [
+      "SLACK_SIGNING_SECRET is missing: copy the Signing Secret from your app's Basic Information page into .env (or set SLACK_APP_TOKEN for Socket Mode)",
+    ];
+  }
+  return [];
+}
+
+type Env = z.infer<typeof schema>;
+
+export interface Config {
+  slack: {
+    botToken: string;
+    signingSecret: string | undefined;
+    appToken: string | undefined;
+    apiUrl: string;
+  };
+  port: number;
+  notion: { defaultToken: string | undefined; apiUrl: string };
+  databasePath: string;
+  encryptionKey: Buffer | undefined;
+  alertChannel: string | undefined;
+  checkIntervalMs: number;
+  adminUserIds: string[] | undefined;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      `notion-check cannot start; fix these settings in .env (see .env.example):\n${problems
+        .map((problem) => `  - ${problem}`)
+        .join('\n')}`,
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+function toConfig(env: Env): Config {
+  return {
+    slack: {
+      botToken: env.SLACK_BOT_TOKEN,
+      signingSecret: env.SLACK_SIGNING_SECRET,
+      appToken: env.SLACK_APP_TOKEN,
+      apiUrl: env.SLACK_API_URL.endsWith('/') ? env.SLACK_API_URL : `${env.SLACK_API_URL}/`,
+    },
+    port: env.PORT,
+    notion: { defaultToken: env.NOTION_TOKEN, apiUrl: env.NOTION_API_URL.replace(/\/+$/, '') },
+    databasePath: env.DATABASE_URL,
+    encryptionKey: env.ENCRYPTION_KEY,
+    alertChannel: env.ALERT_CHANNEL,
+    checkIntervalMs: env.CHECK_INTERVAL,
+    adminUserIds: env.ADMIN_USER_IDS,
+    logLevel: env.LOG_LEVEL,
+  };
+}
+
+/** Validates the environment; throws ConfigError listing every problem at once. */
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const result = schema.safeParse(env);
+  const problems = [
+    ...(result.success ? [] : result.error.issues.map((issue) => issue.message)),
+    ...modeProblems(env),
+  ];
+  if (problems.length > 0 || !result.success) throw new ConfigError(problems);
+  return toConfig(result.data);
+}

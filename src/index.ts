@@ -1,0 +1,50 @@
+import 'dotenv/config';
+import type { AddressInfo } from 'node:net';
+import { createApp } from './app';
+import { ConfigError, loadConfig } from './config';
+import { createLogger } from './logger';
+import { redactText } from './security/redact';
+import { Store } from './store/store';
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+
+  const logger = createLogger(config.logLevel);
+  const store = new Store(config.databasePath);
+  const bot = createApp({ config, store, logger });
+  const server = await bot.start();
+  const port = (server?.address() as AddressInfo | null)?.port ?? config.port;
+  logger.info(
+    { port, mode: config.slack.appToken ? 'socket' : 'http', database: config.databasePath },
+    `notion-check is running: POST /slack/events, GET /healthz on port ${port}`,
+  );
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping: finishing in-flight work');
+    bot.stop().then(
+      () => process.exit(0),
+      (error) => {
+        logger.error({ err: error }, 'error during shutdown');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`notion-check failed to start: ${redactText(message)}\n`);
+  process.exit(1);
+});

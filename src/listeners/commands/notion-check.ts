@@ -1,0 +1,128 @@
+import type { AllMiddlewareArgs, App, RespondFn, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { z } from 'zod';
+import type { Services } from '../../services';
+import type { CheckRun } from '../../services/checks';
+import { DEFAULT_CONNECTION } from '../../services/connections';
+import { accessProblems, buildFixStepsBlocks, fixStepsText } from '../../slack/blocks/fixSteps';
+import { helpMessage, noticeMessage, usageMessage } from '../../slack/blocks/help';
+import { buildReportBlocks, reportText } from '../../slack/blocks/report';
+import { section } from '../../slack/blocks/text';
+import { cannotPostHere, slackErrorCode } from '../../slack/errors';
+import { type Command, parseCommand } from './parse';
+
+const commandPayload = z
+  .object({
+    text: z.string().max(4000).default(''),
+    user_id: z.string().min(1),
+    channel_id: z.string().min(1),
+    response_url: z.url(),
+  })
+  .loose();
+
+type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+
+function progressText(targets: string[]): string {
+  const what = targets.length
+    ? `the token and ${targets.length} page${targets.length === 1 ? '' : 's'} or database${targets.length === 1 ? '' : 's'}`
+    : 'the Notion token';
+  return `:mag: Checking ${what}…`;
+}
+
+function hasAccessProblem(run: CheckRun): boolean {
+  return accessProblems(run).length > 0;
+}
+
+/** Posts the report (and fix steps in its thread); falls back to an ephemeral reply. */
+async function postReport(
+  run: CheckRun,
+  where: { client: WebClient; channel: string; userId: string; respond: RespondFn },
+): Promise<void> {
+  const report = {
+    text: reportText(run),
+    blocks: buildReportBlocks(run, { userId: where.userId }),
+  };
+  const fix = hasAccessProblem(run)
+    ? { text: fixStepsText(run), blocks: buildFixStepsBlocks(run) }
+    : undefined;
+  try {
+    const posted = await where.client.chat.postMessage({ channel: where.channel, ...report });
+    if (fix && posted.ts) {
+      await where.client.chat.postMessage({ channel: where.channel, thread_ts: posted.ts, ...fix });
+    }
+  } catch (error) {
+    if (!cannotPostHere(error)) throw error;
+    const hint = `:wave: I can't post in this conversation (${slackErrorCode(error)}). Invite me with \`/invite @notion-check\` to share reports here; until then only you see them.`;
+    await where.respond({
+      response_type: 'ephemeral',
+      text: report.text,
+      blocks: [section(hint), ...report.blocks.slice(0, 49)],
+    });
+    if (fix) await where.respond({ response_type: 'ephemeral', ...fix });
+  }
+}
+
+async function handle(command: Command, args: CommandArgs, services: Services): Promise<void> {
+  const { ack, respond, client } = args;
+  switch (command.kind) {
+    case 'help':
+      await ack(helpMessage());
+      return;
+    case 'usage':
+      await ack(usageMessage(command.problem));
+      return;
+    case 'watch':
+    case 'unwatch':
+    case 'list':
+    case 'token':
+      await ack(
+        noticeMessage(
+          `\`${command.kind}\` is coming in a later version of notion-check. For now: \`/notion-check <link or ID>\` checks pages on demand.`,
+        ),
+      );
+      return;
+    case 'check': {
+      // Ack before any Notion request: Slack gives up after 3 seconds.
+      await ack(noticeMessage(progressText(command.targets)));
+      const run = await services.checks.run({
+        connection: DEFAULT_CONNECTION,
+        targets: command.targets,
+        channelId: args.command.channel_id,
+        userId: args.command.user_id,
+      });
+      await postReport(run, {
+        client,
+        channel: args.command.channel_id,
+        userId: args.command.user_id,
+        respond,
+      });
+    }
+  }
+}
+
+export function registerNotionCheckCommand(app: App, services: Services): void {
+  app.command('/notion-check', async (args) => {
+    const payload = commandPayload.safeParse(args.command);
+    if (!payload.success) {
+      services.logger.warn({ issues: payload.error.issues.length }, 'malformed slash command');
+      await args.ack(usageMessage('Slack sent an incomplete command; please try again.'));
+      return;
+    }
+    await services.inflight.run(async () => {
+      try {
+        await handle(parseCommand(payload.data.text), args, services);
+      } catch (error) {
+        services.logger.error({ err: error, command: 'notion-check' }, 'slash command failed');
+        await args
+          .respond(
+            noticeMessage(
+              ':warning: Something went wrong on our side while checking. Nothing was changed; please try again in a minute.',
+            ),
+          )
+          .catch((respondError) =>
+            services.logger.error({ err: respondError }, 'could not tell the user about a failure'),
+          );
+      }
+    });
+  });
+}

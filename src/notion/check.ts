@@ -1,0 +1,173 @@
+import { APIErrorCode, APIResponseError, type Client, extractNotionId } from '@notionhq/client';
+import { z } from 'zod';
+import { type Diagnosis, diagnoseError, diagnosis } from './diagnose';
+
+export type ResourceType = 'page' | 'database' | 'data_source' | 'unknown';
+
+export interface IntegrationInfo {
+  id: string;
+  name: string;
+  workspaceName?: string;
+  ownerType: 'workspace' | 'user' | 'unknown';
+}
+
+export interface TokenCheck {
+  integration?: IntegrationInfo;
+  diagnosis: Diagnosis;
+}
+
+export interface ResourceCheck {
+  /** What the user typed, kept so an invalid entry can be shown back to them. */
+  input: string;
+  id?: string;
+  type: ResourceType;
+  title?: string;
+  url?: string;
+  inTrash: boolean;
+  diagnosis: Diagnosis;
+}
+
+const richText = z.array(z.object({ plain_text: z.string() }).loose()).catch([]);
+const plain = (items: { plain_text: string }[]) => items.map((item) => item.plain_text).join('');
+
+const botUser = z
+  .object({
+    object: z.literal('user'),
+    id: z.string(),
+    name: z.string().nullish(),
+    type: z.literal('bot'),
+    bot: z
+      .object({
+        owner: z
+          .object({ type: z.enum(['workspace', 'user']) })
+          .loose()
+          .optional(),
+        workspace_name: z.string().nullish(),
+      })
+      .loose()
+      .optional(),
+  })
+  .loose();
+
+const page = z
+  .object({
+    object: z.literal('page'),
+    id: z.string(),
+    url: z.string().optional(),
+    in_trash: z.boolean().optional(),
+    archived: z.boolean().optional(),
+    properties: z
+      .record(z.string(), z.object({ type: z.string(), title: richText.optional() }).loose())
+      .catch({}),
+  })
+  .loose();
+
+const database = z
+  .object({
+    object: z.enum(['database', 'data_source']),
+    id: z.string(),
+    url: z.string().optional(),
+    title: richText,
+    in_trash: z.boolean().optional(),
+    archived: z.boolean().optional(),
+  })
+  .loose();
+
+/** `users.me`: the token is valid iff this answers; 401 means revoked, regenerated or deleted. */
+export async function checkToken(client: Client): Promise<TokenCheck> {
+  try {
+    const parsed = botUser.safeParse(await client.users.me({}));
+    if (!parsed.success) {
+      return { diagnosis: diagnosis('bad_response', { message: 'users.me returned no bot user' }) };
+    }
+    const bot = parsed.data;
+    return {
+      integration: {
+        id: bot.id,
+        name: bot.name ?? 'Unnamed integration',
+        workspaceName: bot.bot?.workspace_name ?? undefined,
+        ownerType: bot.bot?.owner?.type ?? 'unknown',
+      },
+      diagnosis: diagnosis('ok'),
+    };
+  } catch (error) {
+    return { diagnosis: diagnoseError(error) };
+  }
+}
+
+function pageTitle(properties: z.infer<typeof page>['properties']): string | undefined {
+  const title = Object.values(properties).find((property) => property.type === 'title');
+  return title?.title ? plain(title.title) || 'Untitled' : undefined;
+}
+
+/** Which endpoint Notion says the ID belongs to, from its "is a database, not a page" answer. */
+function wrongTypeHint(error: unknown): 'database' | 'data_source' | undefined {
+  if (!APIResponseError.isAPIResponseError(error)) return undefined;
+  if (error.code !== APIErrorCode.ValidationError) return undefined;
+  if (/is a data[ _]source/i.test(error.message)) return 'data_source';
+  if (/is a database/i.test(error.message)) return 'database';
+  return undefined;
+}
+
+async function retrieve(
+  client: Client,
+  id: string,
+  type: Exclude<ResourceType, 'unknown'>,
+  input: string,
+): Promise<ResourceCheck> {
+  const parsed =
+    type === 'page'
+      ? page.safeParse(await client.pages.retrieve({ page_id: id }))
+      : database.safeParse(
+          type === 'database'
+            ? await client.databases.retrieve({ database_id: id })
+            : await client.dataSources.retrieve({ data_source_id: id }),
+        );
+  if (!parsed.success) {
+    return failed(
+      input,
+      id,
+      type,
+      diagnosis('bad_response', { message: `unexpected ${type} object` }),
+    );
+  }
+  const data = parsed.data;
+  const title = data.object === 'page' ? pageTitle(data.properties) : plain(data.title);
+  const inTrash = data.in_trash ?? data.archived ?? false;
+  return {
+    input,
+    id: data.id,
+    type,
+    title: title || 'Untitled',
+    url: data.url,
+    inTrash,
+    diagnosis: diagnosis(inTrash ? 'in_trash' : 'ok'),
+  };
+}
+
+function failed(input: string, id: string | undefined, type: ResourceType, result: Diagnosis) {
+  return { input, id, type, inTrash: false, diagnosis: result };
+}
+
+/**
+ * One call in the common case: ask for a page; Notion's validation error names the real type
+ * of a database or data source ID, and only then is the matching endpoint asked.
+ */
+export async function checkResource(client: Client, input: string): Promise<ResourceCheck> {
+  const id = extractNotionId(input);
+  if (!id) {
+    const message = `"${input}" has no Notion ID in it`;
+    return failed(input, undefined, 'unknown', diagnosis('invalid_input', { message }));
+  }
+  try {
+    return await retrieve(client, id, 'page', input);
+  } catch (error) {
+    const type = wrongTypeHint(error);
+    if (!type) return failed(input, id, 'unknown', diagnoseError(error));
+    try {
+      return await retrieve(client, id, type, input);
+    } catch (retryError) {
+      return failed(input, id, type, diagnoseError(retryError));
+    }
+  }
+}

@@ -1,0 +1,81 @@
+import { Client } from '@notionhq/client';
+import type { Logger } from '../logger';
+import { tokenHash } from '../security/tokens';
+import { type Clock, DeadlineExceededError, type RateLimiter, systemClock } from './pacing';
+
+type SupportedFetch = NonNullable<NonNullable<ConstructorParameters<typeof Client>[0]>['fetch']>;
+
+/** Notion answered 429 and asked us to wait longer than the check may still take. */
+export class RateLimitedPastDeadlineError extends Error {
+  constructor(
+    readonly retryAfterMs: number,
+    readonly requestId: string | undefined,
+  ) {
+    super(`Notion asked us to wait ${Math.ceil(retryAfterMs / 1000)} s (rate limited)`);
+    this.name = 'RateLimitedPastDeadlineError';
+  }
+}
+
+export interface NotionClientOptions {
+  baseUrl: string;
+  limiter: RateLimiter;
+  /** Epoch ms after which no request starts and no retry is waited for. */
+  deadline: number;
+  /** Per-request timeout for one HTTP exchange, counted after the pacing slot. */
+  requestTimeoutMs?: number;
+  logger?: Logger;
+  clock?: Clock;
+}
+
+function retryAfterMs(value: string | null): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/**
+ * A Notion SDK client for one token and one check run. Pacing, the per-request timeout and
+ * the run's deadline live in the `fetch` we hand the SDK, so the SDK's own retries (429 with
+ * Retry-After, GET 500/503) are paced and bounded too.
+ */
+export function createNotionClient(token: string, options: NotionClientOptions): Client {
+  const clock = options.clock ?? systemClock;
+  const key = tokenHash(token);
+  const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+
+  const pacedFetch: SupportedFetch = async (url, init) => {
+    await options.limiter.acquire(key, options.deadline);
+    const remaining = options.deadline - clock.now();
+    if (remaining <= 0) throw new DeadlineExceededError();
+    const response = await fetch(url, {
+      method: init?.method,
+      headers: init?.headers,
+      body: init?.body,
+      signal: AbortSignal.timeout(Math.min(requestTimeoutMs, remaining)),
+    });
+    if (response.status === 429) {
+      const waitMs = retryAfterMs(response.headers.get('retry-after')) ?? 1_000;
+      if (clock.now() + waitMs > options.deadline) {
+        await response.body?.cancel();
+        throw new RateLimitedPastDeadlineError(
+          waitMs,
+          response.headers.get('x-notion-request-id') ?? undefined,
+        );
+      }
+    }
+    return response;
+  };
+
+  return new Client({
+    auth: token,
+    baseUrl: options.baseUrl,
+    fetch: pacedFetch,
+    // The real bound is the per-request AbortSignal above; this only backs it up.
+    timeoutMs: requestTimeoutMs + 5_000,
+    retry: { maxRetries: 3, initialRetryDelayMs: 500, maxRetryDelayMs: 30_000 },
+    logger: (level, message, extra) =>
+      options.logger?.debug({ notion: { level, extra } }, `notion sdk: ${message}`),
+  });
+}

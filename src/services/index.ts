@@ -1,0 +1,16 @@
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+import type { Store } from '../store/store';
+import type { InFlight } from '../tasks';
+import type { CheckService } from './checks';
+import type { Connections } from './connections';
+
+/** What listeners may call. Listeners parse, authorize and ack; the work happens in here. */
+export interface Services {
+  config: Config;
+  logger: Logger;
+  store: Store;
+  connections: Connections;
+  checks: CheckService;
+  inflight: InFlight;
+}

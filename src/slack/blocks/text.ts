@@ -1,0 +1,63 @@
+import type { KnownBlock, SectionBlock } from '@slack/types';
+import { redactText } from '../../security/redact';
+
+export const LIMITS = {
+  messageBlocks: 50,
+  sectionText: 3000,
+  headerText: 150,
+  buttonText: 75,
+  contextElements: 10,
+} as const;
+
+/** Escapes text from Notion or users for mrkdwn, and never lets a token through. */
+export function escapeMrkdwn(text: string): string {
+  return redactText(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+export function section(text: string): SectionBlock {
+  return { type: 'section', text: { type: 'mrkdwn', text: truncate(text, LIMITS.sectionText) } };
+}
+
+/** Packs lines into as few sections as the 3000-character limit allows. */
+export function sections(lines: string[]): KnownBlock[] {
+  const blocks: KnownBlock[] = [];
+  let current = '';
+  for (const line of lines) {
+    const next = current ? `${current}\n${line}` : line;
+    if (next.length > LIMITS.sectionText && current) {
+      blocks.push(section(current));
+      current = line;
+    } else {
+      current = next;
+    }
+  }
+  if (current) blocks.push(section(current));
+  return blocks;
+}
+
+export function context(...texts: string[]): KnownBlock {
+  return {
+    type: 'context',
+    elements: texts
+      .slice(0, LIMITS.contextElements)
+      .map((text) => ({ type: 'mrkdwn', text: truncate(text, LIMITS.sectionText) })),
+  };
+}
+
+export function header(text: string): KnownBlock {
+  return {
+    type: 'header',
+    text: { type: 'plain_text', text: truncate(text, LIMITS.headerText), emoji: true },
+  };
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const minutes = Math.round(ms / 60_000);
+  return minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}

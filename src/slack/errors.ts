@@ -1,0 +1,26 @@
+import { z } from 'zod';
+
+const platformError = z.object({
+  code: z.literal('slack_webapi_platform_error'),
+  data: z.object({ error: z.string() }).loose(),
+});
+
+/** The `error` string of a Slack Web API failure (`not_in_channel`…), if it was one. */
+export function slackErrorCode(error: unknown): string | undefined {
+  const parsed = platformError.safeParse(error);
+  return parsed.success ? parsed.data.data.error : undefined;
+}
+
+/** Errors that mean "the bot may not post here", answered with an ephemeral fallback. */
+export const CANNOT_POST_HERE = new Set([
+  'not_in_channel',
+  'channel_not_found',
+  'is_archived',
+  'restricted_action',
+  'cannot_dm_bot',
+]);
+
+export function cannotPostHere(error: unknown): boolean {
+  const code = slackErrorCode(error);
+  return code !== undefined && CANNOT_POST_HERE.has(code);
+}
