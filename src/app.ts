@@ -7,6 +7,7 @@ import { RateLimiter } from './notion/pacing';
 import type { Services } from './services';
 import { CheckService } from './services/checks';
 import { Connections } from './services/connections';
+import { slackErrorCode } from './slack/errors';
 import type { Store } from './store/store';
 import { InFlight } from './tasks';
 
@@ -64,6 +65,9 @@ export function createApp(deps: AppDeps): NotionCheckApp {
   const app = new App({
     token: config.slack.botToken,
     logger: toBoltLogger(logger),
+    // init() in start() runs auth.test where we can await it: a refused bot token then stops
+    // start-up with a clear message instead of an unhandled rejection later.
+    deferInitialization: true,
     customRoutes: [healthz],
     ...(socketMode
       ? {
@@ -89,11 +93,25 @@ export function createApp(deps: AppDeps): NotionCheckApp {
     app,
     services,
     async start() {
+      try {
+        await app.init();
+      } catch (error) {
+        const code = slackErrorCode(error);
+        throw new Error(
+          code
+            ? `Slack refused SLACK_BOT_TOKEN (${code}): copy the Bot User OAuth Token (xoxb-…) again from your app's OAuth & Permissions page, and reinstall the app if it was revoked`
+            : `could not reach the Slack API at ${config.slack.apiUrl}: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
       const server = await app.start(config.port);
       return socketMode ? undefined : (server as Server);
     },
     async stop(graceMs = 20_000) {
       stopping = true;
+      logger.info(
+        { inFlight: inflight.size },
+        'stopping: no new requests, finishing in-flight work',
+      );
       await app.stop().catch((error) => logger.warn({ err: error }, 'error while stopping Bolt'));
       const drained = await inflight.drain(graceMs);
       if (!drained) logger.warn({ pending: inflight.size }, 'stopped with work still in flight');

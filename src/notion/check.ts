@@ -101,10 +101,10 @@ function pageTitle(properties: z.infer<typeof page>['properties']): string | und
 }
 
 /** Which endpoint Notion says the ID belongs to, from its "is a database, not a page" answer. */
-function wrongTypeHint(error: unknown): 'database' | 'data_source' | undefined {
+function wrongTypeHint(error: unknown): 'database' | undefined {
   if (!APIResponseError.isAPIResponseError(error)) return undefined;
   if (error.code !== APIErrorCode.ValidationError) return undefined;
-  if (/is a data[ _]source/i.test(error.message)) return 'data_source';
+  // Data source IDs never get this answer (they 404 on /pages); databases do, when readable.
   if (/is a database/i.test(error.message)) return 'database';
   return undefined;
 }
@@ -150,8 +150,9 @@ function failed(input: string, id: string | undefined, type: ResourceType, resul
 }
 
 /**
- * One call in the common case: ask for a page; Notion's validation error names the real type
- * of a database or data source ID, and only then is the matching endpoint asked.
+ * As few calls as Notion allows. A page answers at once. A readable database's ID makes
+ * /pages answer "is a database, not a page", naming the endpoint to ask. A data source's ID
+ * gets a 404 from /pages, as does anything not shared, so only a 404 costs a second call.
  */
 export async function checkResource(client: Client, input: string): Promise<ResourceCheck> {
   const id = extractNotionId(input);
@@ -162,12 +163,18 @@ export async function checkResource(client: Client, input: string): Promise<Reso
   try {
     return await retrieve(client, id, 'page', input);
   } catch (error) {
-    const type = wrongTypeHint(error);
-    if (!type) return failed(input, id, 'unknown', diagnoseError(error));
+    const result = diagnoseError(error);
+    const next = wrongTypeHint(error) ?? (result.kind === 'not_shared' ? 'data_source' : undefined);
+    if (!next) return failed(input, id, 'unknown', result);
     try {
-      return await retrieve(client, id, type, input);
+      return await retrieve(client, id, next, input);
     } catch (retryError) {
-      return failed(input, id, type, diagnoseError(retryError));
+      const retryResult = diagnoseError(retryError);
+      // Not a page and not a data source either: keep the first answer and its request_id.
+      if (next === 'data_source' && retryResult.kind === 'not_shared') {
+        return failed(input, id, 'unknown', result);
+      }
+      return failed(input, id, next, retryResult);
     }
   }
 }

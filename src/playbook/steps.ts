@@ -63,7 +63,7 @@ export const STEPS: Record<StepId, Step> = {
     id: 'verify_sharing',
     title: 'Verify page sharing settings',
     instructions: (c) =>
-      `Open ${resource(c)} in Notion → *•••* menu (top right) → *Connections*. Is ${integration(c)} listed? If the page was moved, it may have left the parent that was shared. Also make sure it lives in ${workspace(c)}: an integration only sees its own workspace.`,
+      `Open ${resource(c)} in Notion → *•••* menu (top right) → *Connections*. Is ${integration(c)} listed? If the page was moved, it may have left the parent that was shared. If it lives in another workspace than ${workspace(c)}, the integration cannot see it at all: an integration only sees its own workspace.`,
     why: 'Notion answers "not found" both for pages that are not shared with the integration and for pages that do not exist.',
     links: [{ label: 'Manage connections', url: HELP_CONNECTIONS }],
   },

@@ -22,6 +22,9 @@ export function statusEmoji(result: Diagnosis): string {
 
 export function resourceLabel(resource: ResourceCheck): string {
   if (!resource.id) return `\`${escapeMrkdwn(resource.input.slice(0, 100))}\``;
+  if (!resource.title && /^https:\/\/[^\s|<>]+$/.test(resource.input)) {
+    return `<${resource.input}|${resource.id}>`;
+  }
   const name = escapeMrkdwn(resource.title ?? resource.id);
   const type = resource.type === 'data_source' ? 'data source' : resource.type;
   const linked = resource.url ? `<${resource.url}|${name}>` : `*${name}*`;

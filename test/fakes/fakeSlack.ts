@@ -1,0 +1,475 @@
+/**
+ * A fake Slack Web API over real HTTP, for @slack/web-api's WebClient with
+ * `slackApiUrl: fake.apiUrl`, plus `response_url` endpoints for Bolt's respond().
+ * Answers like Slack: HTTP 200 with `{ ok: false, error }` for platform errors, HTTP 429 with
+ * Retry-After for `ratelimited`.
+ */
+import http from 'node:http';
+import { blockKitViolations } from '../support/blockKitLimits';
+import { bearerToken, close, listen, Recorder, readBody } from './http';
+
+/** Ids the fake (and test/support/slackRequest.ts) use unless told otherwise. */
+export const SLACK_IDS = {
+  teamId: 'T0001',
+  teamDomain: 'fake-workspace',
+  appId: 'A0APP',
+  botUserId: 'U0BOT',
+  botId: 'B0BOT',
+  /** Present in the user table as a regular member. */
+  userId: 'U0USER',
+  /** Present in the user table as a workspace admin. */
+  adminUserId: 'U0ADMIN',
+  channelId: 'C0CHANNEL',
+} as const;
+
+export type SlackBody = Record<string, unknown>;
+
+export interface SlackCall {
+  method: string;
+  /** Parsed body; `blocks`, `attachments` and `view` are parsed back from their JSON strings. */
+  body: SlackBody;
+  token: string | undefined;
+  at: number;
+  /** The `error` answered, when the call failed. */
+  error?: string;
+}
+
+export interface SlackResponseUrlPost {
+  id: string;
+  body: SlackBody;
+  at: number;
+}
+
+export interface SlackUser {
+  id: string;
+  name?: string;
+  is_admin?: boolean;
+  is_owner?: boolean;
+  deleted?: boolean;
+}
+
+export interface SlackChannel {
+  id: string;
+  name?: string;
+  is_private?: boolean;
+  /** When false, chat.postMessage answers not_in_channel (public) or channel_not_found (private). */
+  is_member?: boolean;
+}
+
+export interface FailOptions {
+  /** How many calls fail; default 1. */
+  times?: number;
+  /** HTTP status; default 200, or 429 for `ratelimited`. */
+  status?: number;
+  /** Extra headers; `ratelimited` gets `Retry-After: 1` unless given. */
+  headers?: Record<string, string>;
+}
+
+interface Failure {
+  error: string;
+  remaining: number;
+  status: number;
+  headers: Record<string, string>;
+}
+
+type Answer = { status?: number; headers?: Record<string, string>; body: SlackBody };
+
+const JSON_FIELDS = ['blocks', 'attachments', 'view'];
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function parseBody(raw: string, contentType: string | undefined): SlackBody {
+  if (raw === '') return {};
+  if (contentType?.includes('application/json')) {
+    const parsed: unknown = JSON.parse(raw);
+    return typeof parsed === 'object' && parsed !== null ? (parsed as SlackBody) : {};
+  }
+  const body: SlackBody = Object.fromEntries(new URLSearchParams(raw));
+  for (const field of JSON_FIELDS) {
+    const value = body[field];
+    if (typeof value !== 'string') continue;
+    try {
+      body[field] = JSON.parse(value);
+    } catch {
+      // keep the string: the method answers invalid_arguments/invalid_blocks like Slack would
+    }
+  }
+  return body;
+}
+
+export class FakeSlack {
+  baseUrl = '';
+  apiUrl = '';
+  readonly botToken: string;
+  readonly calls: SlackCall[];
+  readonly responses: SlackResponseUrlPost[];
+
+  private readonly server = http.createServer((req, res) => {
+    this.handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent)
+        this.send(res, { status: 500, body: { ok: false, error: String(error) } });
+    });
+  });
+  private readonly callLog = new Recorder<SlackCall>();
+  private readonly responseLog = new Recorder<SlackResponseUrlPost>();
+  private readonly users = new Map<string, SlackUser>();
+  private readonly channels = new Map<string, SlackChannel>();
+  private readonly failures = new Map<string, Failure[]>();
+  private predicates: { method: string; check: (body: SlackBody) => string | undefined }[] = [];
+  private messageCount = 0;
+  private viewCount = 0;
+
+  constructor(options: { botToken?: string } = {}) {
+    // Built at run time so no token-shaped literal sits in the repository.
+    this.botToken =
+      options.botToken ?? ['xoxb', '0'.repeat(10), '0'.repeat(13), 'fakebot'].join('-');
+    this.calls = this.callLog.items;
+    this.responses = this.responseLog.items;
+    this.setUser({ id: SLACK_IDS.userId, name: 'regular.user' });
+    this.setUser({ id: SLACK_IDS.adminUserId, name: 'admin.user', is_admin: true });
+  }
+
+  async start(): Promise<void> {
+    this.baseUrl = await listen(this.server);
+    this.apiUrl = `${this.baseUrl}/api/`;
+  }
+
+  async stop(): Promise<void> {
+    await close(this.server);
+  }
+
+  // ---- state and failures --------------------------------------------------------------------
+
+  setUser(user: SlackUser): void {
+    this.users.set(user.id, user);
+  }
+
+  setChannel(channel: SlackChannel): void {
+    this.channels.set(channel.id, channel);
+  }
+
+  /**
+   * The next call(s) to `method` answer `{ ok: false, error }`. `ratelimited` answers HTTP 429 with
+   * Retry-After, as Slack does.
+   */
+  failNext(method: string, error: string, options: FailOptions = {}): void {
+    const rateLimited = error === 'ratelimited';
+    const headers = { ...options.headers };
+    if (rateLimited && !Object.keys(headers).some((h) => h.toLowerCase() === 'retry-after')) {
+      headers['Retry-After'] = '1';
+    }
+    const queue = this.failures.get(method) ?? [];
+    queue.push({
+      error,
+      remaining: options.times ?? 1,
+      status: options.status ?? (rateLimited ? 429 : 200),
+      headers,
+    });
+    this.failures.set(method, queue);
+  }
+
+  /** Every call to `method` for which `check(body)` returns an error string fails with it. */
+  failWhen(method: string, check: (body: SlackBody) => string | undefined): void {
+    this.predicates.push({ method, check });
+  }
+
+  clearFailures(): void {
+    this.failures.clear();
+    this.predicates = [];
+  }
+
+  // ---- recording -----------------------------------------------------------------------------
+
+  /** A response_url the app can POST to; the posts land in `responses`. */
+  responseUrl(id = 'R0001'): string {
+    return `${this.baseUrl}/response/${encodeURIComponent(id)}`;
+  }
+
+  callsTo(method: string): SlackCall[] {
+    return this.calls.filter((call) => call.method === method);
+  }
+
+  waitFor(
+    method: string,
+    predicate: (call: SlackCall) => boolean = () => true,
+    timeoutMs = 5000,
+  ): Promise<SlackCall> {
+    return this.callLog.waitFor(
+      (call) => call.method === method && predicate(call),
+      timeoutMs,
+      () => {
+        const seen = this.calls.map((c) => (c.error ? `${c.method} (${c.error})` : c.method));
+        return `no matching ${method} call; Slack received: ${seen.join(', ') || 'nothing'}`;
+      },
+    );
+  }
+
+  waitForResponse(
+    predicate: (post: SlackResponseUrlPost) => boolean = () => true,
+    timeoutMs = 5000,
+  ): Promise<SlackResponseUrlPost> {
+    return this.responseLog.waitFor(predicate, timeoutMs, () => {
+      const seen = this.responses.map((r) => JSON.stringify(r.body).slice(0, 120));
+      return `no matching response_url post; received: ${seen.join(' | ') || 'none'}`;
+    });
+  }
+
+  /** Forgets recorded calls and response_url posts (not users, channels or failures). */
+  reset(): void {
+    this.callLog.clear();
+    this.responseLog.clear();
+  }
+
+  // ---- HTTP ----------------------------------------------------------------------------------
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? '/', 'http://fake').pathname;
+    const raw = await readBody(req);
+    const body = parseBody(raw, req.headers['content-type']);
+
+    const responseMatch = /^\/response\/([^/]+)$/.exec(path);
+    if (responseMatch?.[1] !== undefined) {
+      this.responseLog.add({ id: decodeURIComponent(responseMatch[1]), body, at: Date.now() });
+      this.send(res, { body: { ok: true } });
+      return;
+    }
+    const methodMatch = /^\/api\/([A-Za-z0-9_.]+)$/.exec(path);
+    if (methodMatch?.[1] === undefined) {
+      this.send(res, { status: 404, body: { ok: false, error: 'unknown_method' } });
+      return;
+    }
+
+    const method = methodMatch[1];
+    const token = bearerToken(req.headers.authorization) ?? str(body.token);
+    const call: SlackCall = { method, body, token, at: Date.now() };
+    const answer = this.answer(call);
+    if (answer.body.ok === false) call.error = String(answer.body.error);
+    this.callLog.add(call);
+    this.send(res, answer);
+  }
+
+  private answer(call: SlackCall): Answer {
+    if (call.token === undefined) return { body: { ok: false, error: 'not_authed' } };
+    if (call.token !== this.botToken) return { body: { ok: false, error: 'invalid_auth' } };
+
+    const failure = this.takeFailure(call.method);
+    if (failure !== undefined) {
+      return {
+        status: failure.status,
+        headers: failure.headers,
+        body: { ok: false, error: failure.error },
+      };
+    }
+    for (const { method, check } of this.predicates) {
+      const error = method === call.method ? check(call.body) : undefined;
+      if (error !== undefined) return { body: { ok: false, error } };
+    }
+    return { body: this.dispatch(call.method, call.body) };
+  }
+
+  private takeFailure(method: string): Failure | undefined {
+    const queue = this.failures.get(method) ?? [];
+    const failure = queue.find((f) => f.remaining > 0);
+    if (failure !== undefined) failure.remaining -= 1;
+    return failure;
+  }
+
+  private dispatch(method: string, body: SlackBody): SlackBody {
+    switch (method) {
+      case 'auth.test':
+        return {
+          ok: true,
+          url: `https://${SLACK_IDS.teamDomain}.slack.com/`,
+          team: 'Fake Workspace',
+          user: 'notion-check',
+          team_id: SLACK_IDS.teamId,
+          user_id: SLACK_IDS.botUserId,
+          bot_id: SLACK_IDS.botId,
+          is_enterprise_install: false,
+        };
+      case 'chat.postMessage':
+        return this.postMessage(body);
+      case 'chat.update': {
+        const channel = str(body.channel);
+        const ts = str(body.ts);
+        if (channel === undefined) return { ok: false, error: 'channel_not_found' };
+        if (ts === undefined) return { ok: false, error: 'message_not_found' };
+        const invalid = this.messageViolations(body);
+        if (invalid !== undefined) return invalid;
+        return { ok: true, channel, ts, text: body.text ?? '', message: this.message(body, ts) };
+      }
+      case 'chat.postEphemeral': {
+        if (str(body.channel) === undefined) return { ok: false, error: 'channel_not_found' };
+        if (str(body.user) === undefined) return { ok: false, error: 'user_not_in_channel' };
+        const invalid = this.messageViolations(body);
+        if (invalid !== undefined) return invalid;
+        return { ok: true, message_ts: this.nextTs() };
+      }
+      case 'views.open':
+      case 'views.push':
+        if (str(body.trigger_id) === undefined && str(body.interactivity_pointer) === undefined) {
+          return { ok: false, error: 'invalid_arguments' };
+        }
+        return this.openView(body, this.nextViewId());
+      case 'views.update':
+        return this.openView(body, str(body.view_id) ?? this.nextViewId());
+      case 'users.info': {
+        const user = this.users.get(str(body.user) ?? '');
+        return user === undefined
+          ? { ok: false, error: 'user_not_found' }
+          : { ok: true, user: this.userObject(user) };
+      }
+      case 'conversations.info': {
+        const id = str(body.channel);
+        if (id === undefined) return { ok: false, error: 'channel_not_found' };
+        const channel = this.channels.get(id) ?? { id };
+        if (channel.is_private && channel.is_member === false)
+          return { ok: false, error: 'channel_not_found' };
+        return { ok: true, channel: this.channelObject(channel) };
+      }
+      default:
+        return { ok: false, error: 'unknown_method', req_method: method };
+    }
+  }
+
+  private postMessage(body: SlackBody): SlackBody {
+    const channelId = str(body.channel);
+    if (channelId === undefined) return { ok: false, error: 'channel_not_found' };
+    const channel = this.channels.get(channelId);
+    if (channel?.is_member === false) {
+      return { ok: false, error: channel.is_private ? 'channel_not_found' : 'not_in_channel' };
+    }
+    if (
+      str(body.text) === undefined &&
+      body.blocks === undefined &&
+      body.attachments === undefined
+    ) {
+      return { ok: false, error: 'no_text' };
+    }
+    const invalid = this.messageViolations(body);
+    if (invalid !== undefined) return invalid;
+    const ts = this.nextTs();
+    return { ok: true, channel: channelId, ts, message: this.message(body, ts) };
+  }
+
+  /** Slack rejects blocks over its limits with invalid_blocks; a missing fallback only warns. */
+  private messageViolations(body: SlackBody): SlackBody | undefined {
+    if (body.blocks === undefined) return undefined;
+    const errors = blockKitViolations(body, { requireFallbackText: false });
+    if (errors.length === 0) return undefined;
+    return {
+      ok: false,
+      error: 'invalid_blocks',
+      errors,
+      response_metadata: { messages: errors.map((e) => `[ERROR] ${e}`) },
+    };
+  }
+
+  private openView(body: SlackBody, id: string): SlackBody {
+    const view = body.view;
+    if (typeof view !== 'object' || view === null) return { ok: false, error: 'invalid_arguments' };
+    const errors = blockKitViolations(view);
+    if (errors.length > 0) {
+      return {
+        ok: false,
+        error: 'invalid_arguments',
+        response_metadata: { messages: errors.map((e) => `[ERROR] ${e}`) },
+      };
+    }
+    return {
+      ok: true,
+      view: {
+        id,
+        team_id: SLACK_IDS.teamId,
+        type: 'modal',
+        blocks: [],
+        private_metadata: '',
+        callback_id: '',
+        external_id: '',
+        state: { values: {} },
+        hash: `${Math.floor(Date.now() / 1000)}.${id.toLowerCase()}`,
+        clear_on_close: false,
+        notify_on_close: false,
+        close: null,
+        submit: null,
+        previous_view_id: null,
+        root_view_id: id,
+        app_id: SLACK_IDS.appId,
+        app_installed_team_id: SLACK_IDS.teamId,
+        bot_id: SLACK_IDS.botId,
+        ...view,
+      },
+    };
+  }
+
+  private message(body: SlackBody, ts: string): SlackBody {
+    return {
+      type: 'message',
+      user: SLACK_IDS.botUserId,
+      bot_id: SLACK_IDS.botId,
+      app_id: SLACK_IDS.appId,
+      team: SLACK_IDS.teamId,
+      text: body.text ?? '',
+      ts,
+      ...(body.blocks === undefined ? {} : { blocks: body.blocks }),
+      ...(body.thread_ts === undefined ? {} : { thread_ts: body.thread_ts }),
+    };
+  }
+
+  private userObject(user: SlackUser): SlackBody {
+    const name = user.name ?? user.id.toLowerCase();
+    return {
+      id: user.id,
+      team_id: SLACK_IDS.teamId,
+      name,
+      real_name: name,
+      deleted: user.deleted ?? false,
+      is_admin: user.is_admin ?? false,
+      is_owner: user.is_owner ?? false,
+      is_primary_owner: false,
+      is_restricted: false,
+      is_ultra_restricted: false,
+      is_bot: false,
+      is_app_user: false,
+      tz: 'Europe/Paris',
+      profile: { real_name: name, display_name: name },
+    };
+  }
+
+  private channelObject(channel: SlackChannel): SlackBody {
+    return {
+      id: channel.id,
+      name: channel.name ?? channel.id.toLowerCase(),
+      is_channel: true,
+      is_group: false,
+      is_im: false,
+      is_private: channel.is_private ?? false,
+      is_archived: false,
+      is_member: channel.is_member ?? true,
+      context_team_id: SLACK_IDS.teamId,
+    };
+  }
+
+  /** Unique, increasing message timestamps: 1700000000.000100, 1700000000.000200, … */
+  private nextTs(): string {
+    this.messageCount += 1;
+    const micros = this.messageCount * 100;
+    const seconds = 1_700_000_000 + Math.floor(micros / 1_000_000);
+    return `${seconds}.${String(micros % 1_000_000).padStart(6, '0')}`;
+  }
+
+  private nextViewId(): string {
+    this.viewCount += 1;
+    return `V${String(this.viewCount).padStart(4, '0')}`;
+  }
+
+  private send(res: http.ServerResponse, answer: Answer): void {
+    res.writeHead(answer.status ?? 200, {
+      'content-type': 'application/json; charset=utf-8',
+      ...answer.headers,
+    });
+    res.end(JSON.stringify(answer.body));
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * Starts the real app (its real HTTPReceiver on a free port) against the fake Slack and Notion
+ * servers, with a temporary SQLite file and every log line captured.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { createApp, type NotionCheckApp } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { RateLimiter } from '../../src/notion/pacing';
+import { Store } from '../../src/store/store';
+import { FakeNotion } from '../fakes/fakeNotion';
+import { FakeSlack } from '../fakes/fakeSlack';
+
+/** Obviously fake, built at run time so no token-shaped literal sits in the repository. */
+export function fakeNotionToken(seed: string): string {
+  const digits = '0'.repeat(11);
+  // The seed goes last, so fingerprints (last 4 characters) differ between tokens.
+  const body = `${'0'.repeat(35)}${seed.replace(/[^A-Za-z0-9]/g, '')}`.slice(-35);
+  return `ntn_${digits}${body}`;
+}
+
+export class LogCapture extends Writable {
+  readonly lines: string[] = [];
+
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    done();
+  }
+
+  text(): string {
+    return this.lines.join('\n');
+  }
+}
+
+export interface HarnessOptions {
+  env?: Record<string, string>;
+  /** Override pacing (tests that count requests scale it together with the fake's limit). */
+  limiter?: RateLimiter;
+  checkDeadlineMs?: number;
+}
+
+export class Harness {
+  readonly slack = new FakeSlack();
+  readonly notion = new FakeNotion();
+  readonly logs = new LogCapture();
+  readonly signingSecret = randomBytes(16).toString('hex');
+  readonly notionToken = fakeNotionToken('default');
+  readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'notion-check-e2e-'));
+  bot: NotionCheckApp | undefined;
+  appUrl = '';
+
+  constructor(private readonly options: HarnessOptions = {}) {}
+
+  get databasePath(): string {
+    return path.join(this.dir, 'notion-check.db');
+  }
+
+  async start(): Promise<this> {
+    await Promise.all([this.slack.start(), this.notion.start()]);
+    this.notion.addIntegration({
+      token: this.notionToken,
+      name: 'Zapier Sync',
+      workspaceName: 'Acme',
+    });
+    await this.startApp();
+    return this;
+  }
+
+  /** Starts (or restarts) only the app, keeping the fakes and the database file. */
+  async startApp(): Promise<void> {
+    const config = loadConfig({
+      SLACK_BOT_TOKEN: this.slack.botToken,
+      SLACK_SIGNING_SECRET: this.signingSecret,
+      SLACK_API_URL: this.slack.apiUrl,
+      NOTION_API_URL: this.notion.url,
+      NOTION_TOKEN: this.notionToken,
+      DATABASE_URL: `file:${this.databasePath}`,
+      PORT: '0',
+      LOG_LEVEL: 'debug',
+      ...this.options.env,
+    });
+    const store = new Store(config.databasePath);
+    this.bot = createApp({
+      config,
+      store,
+      logger: createLogger(config.logLevel, this.logs),
+      limiter: this.options.limiter ?? new RateLimiter(3, 1_050),
+      checkDeadlineMs: this.options.checkDeadlineMs,
+    });
+    const server = await this.bot.start();
+    if (!server) throw new Error('the harness drives the app in HTTP mode only');
+    const port = (server.address() as AddressInfo).port;
+    this.appUrl = `http://127.0.0.1:${port}`;
+  }
+
+  async stopApp(): Promise<void> {
+    await this.bot?.stop(5_000);
+    this.bot = undefined;
+  }
+
+  async stop(): Promise<void> {
+    this.notion.releaseHeld?.();
+    await this.stopApp();
+    await Promise.all([this.slack.stop(), this.notion.stop()]);
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}

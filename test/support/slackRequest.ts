@@ -1,0 +1,328 @@
+/**
+ * Drives the real Bolt app over HTTP the way Slack does: form-encoded slash commands and
+ * interactivity payloads, JSON events, all signed with Slack's v0 algorithm.
+ */
+import { createHmac } from 'node:crypto';
+import { SLACK_IDS } from '../fakes/fakeSlack';
+
+export interface SlackHttpResult {
+  status: number;
+  /** Raw response body. */
+  body: string;
+  /** The body parsed as JSON, or undefined when it is not JSON (Bolt's empty ack is ''). */
+  json: unknown;
+  headers: Record<string, string>;
+  elapsedMs: number;
+}
+
+export interface SignOptions {
+  /** Sends X-Slack-Retry-Num (and X-Slack-Retry-Reason: http_timeout). */
+  retryNum?: number;
+  /** Unix seconds used to sign; default now. Use an old one to test stale-request rejection. */
+  timestamp?: number;
+  /** Sent verbatim instead of the computed `v0=…` signature (forged requests). */
+  signature?: string;
+}
+
+export interface SlashCommandInput {
+  command?: string;
+  text: string;
+  userId?: string;
+  userName?: string;
+  channelId?: string;
+  channelName?: string;
+  teamId?: string;
+  triggerId?: string;
+  responseUrl: string;
+}
+
+export interface BlockActionInput {
+  actionId: string;
+  value: string;
+  blockId?: string;
+  userId?: string;
+  channelId?: string;
+  messageTs?: string;
+  threadTs?: string;
+  triggerId?: string;
+  responseUrl: string;
+  /** The message the button sits on, as Slack echoes it back. */
+  message?: { text?: string; blocks?: unknown[] };
+}
+
+export interface ViewSubmissionInput {
+  callbackId: string;
+  privateMetadata: string;
+  /**
+   * state.values by block_id then action_id. A string is shorthand for a plain_text_input
+   * `{ type: 'plain_text_input', value }`.
+   */
+  values: Record<string, Record<string, string | Record<string, unknown>>>;
+  userId?: string;
+  viewId?: string;
+  triggerId?: string;
+}
+
+/** `v0=` + HMAC-SHA256 of `v0:<timestamp>:<raw body>` with the signing secret. */
+export function signSlackRequest(
+  signingSecret: string,
+  timestamp: number,
+  rawBody: string,
+): string {
+  const digest = createHmac('sha256', signingSecret)
+    .update(`v0:${timestamp}:${rawBody}`)
+    .digest('hex');
+  return `v0=${digest}`;
+}
+
+/** Headers Slack sends with a request: signature, timestamp and optional retry headers. */
+export function slackHeaders(
+  signingSecret: string,
+  rawBody: string,
+  contentType: string,
+  options: SignOptions = {},
+): Record<string, string> {
+  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+  const headers: Record<string, string> = {
+    'content-type': contentType,
+    'x-slack-request-timestamp': String(timestamp),
+    'x-slack-signature': options.signature ?? signSlackRequest(signingSecret, timestamp, rawBody),
+    'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
+  };
+  if (options.retryNum !== undefined) {
+    headers['x-slack-retry-num'] = String(options.retryNum);
+    headers['x-slack-retry-reason'] = 'http_timeout';
+  }
+  return headers;
+}
+
+/** Bolt listens on `/slack/events`; a bare base URL gets that path appended. */
+export function eventsUrl(appUrl: string): string {
+  const url = new URL(appUrl);
+  if (url.pathname === '/' || url.pathname === '') url.pathname = '/slack/events';
+  return url.toString();
+}
+
+export async function postRaw(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+): Promise<SlackHttpResult> {
+  const started = performance.now();
+  const response = await fetch(url, { method: 'POST', headers, body });
+  const text = await response.text();
+  const elapsedMs = performance.now() - started;
+  let json: unknown;
+  try {
+    json = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return {
+    status: response.status,
+    body: text,
+    json,
+    headers: Object.fromEntries(response.headers.entries()),
+    elapsedMs,
+  };
+}
+
+function postForm(
+  appUrl: string,
+  secret: string,
+  fields: Record<string, string>,
+  options?: SignOptions,
+) {
+  const body = new URLSearchParams(fields).toString();
+  const headers = slackHeaders(secret, body, 'application/x-www-form-urlencoded', options);
+  return postRaw(eventsUrl(appUrl), body, headers);
+}
+
+let triggerCount = 0;
+function triggerId(): string {
+  triggerCount += 1;
+  return `${triggerCount}.${SLACK_IDS.teamId.slice(1)}.0f1e2d3c4b5a69788796a5b4c3d2e1f0`;
+}
+
+function actionTs(): string {
+  return (Date.now() / 1000).toFixed(6);
+}
+
+export function sendSlashCommand(
+  appUrl: string,
+  signingSecret: string,
+  input: SlashCommandInput,
+  options?: SignOptions,
+): Promise<SlackHttpResult> {
+  const userId = input.userId ?? SLACK_IDS.userId;
+  return postForm(
+    appUrl,
+    signingSecret,
+    {
+      token: 'deprecated-verification-token',
+      team_id: input.teamId ?? SLACK_IDS.teamId,
+      team_domain: SLACK_IDS.teamDomain,
+      channel_id: input.channelId ?? SLACK_IDS.channelId,
+      channel_name: input.channelName ?? 'general',
+      user_id: userId,
+      user_name: input.userName ?? userId.toLowerCase(),
+      command: input.command ?? '/notion-check',
+      text: input.text,
+      api_app_id: SLACK_IDS.appId,
+      is_enterprise_install: 'false',
+      response_url: input.responseUrl,
+      trigger_id: input.triggerId ?? triggerId(),
+    },
+    options,
+  );
+}
+
+export function sendBlockAction(
+  appUrl: string,
+  signingSecret: string,
+  input: BlockActionInput,
+  options?: SignOptions,
+): Promise<SlackHttpResult> {
+  const userId = input.userId ?? SLACK_IDS.userId;
+  const channelId = input.channelId ?? SLACK_IDS.channelId;
+  const messageTs = input.messageTs ?? '1700000000.000100';
+  const blockId = input.blockId ?? 'actions';
+  const user = {
+    id: userId,
+    username: userId.toLowerCase(),
+    name: userId.toLowerCase(),
+    team_id: SLACK_IDS.teamId,
+  };
+  const thread = input.threadTs === undefined ? {} : { thread_ts: input.threadTs };
+  const payload = {
+    type: 'block_actions',
+    user,
+    api_app_id: SLACK_IDS.appId,
+    token: 'deprecated-verification-token',
+    container: {
+      type: 'message',
+      message_ts: messageTs,
+      channel_id: channelId,
+      is_ephemeral: false,
+      ...thread,
+    },
+    trigger_id: input.triggerId ?? triggerId(),
+    team: { id: SLACK_IDS.teamId, domain: SLACK_IDS.teamDomain },
+    enterprise: null,
+    is_enterprise_install: false,
+    channel: { id: channelId, name: 'general' },
+    message: {
+      type: 'message',
+      user: SLACK_IDS.botUserId,
+      bot_id: SLACK_IDS.botId,
+      app_id: SLACK_IDS.appId,
+      team: SLACK_IDS.teamId,
+      ts: messageTs,
+      text: input.message?.text ?? '',
+      blocks: input.message?.blocks ?? [],
+      ...thread,
+    },
+    state: { values: {} },
+    response_url: input.responseUrl,
+    actions: [
+      {
+        type: 'button',
+        action_id: input.actionId,
+        block_id: blockId,
+        text: { type: 'plain_text', text: input.actionId, emoji: true },
+        value: input.value,
+        action_ts: actionTs(),
+      },
+    ],
+  };
+  return postForm(appUrl, signingSecret, { payload: JSON.stringify(payload) }, options);
+}
+
+export function sendViewSubmission(
+  appUrl: string,
+  signingSecret: string,
+  input: ViewSubmissionInput,
+  options?: SignOptions,
+): Promise<SlackHttpResult> {
+  const userId = input.userId ?? SLACK_IDS.adminUserId;
+  const viewId = input.viewId ?? 'V0001';
+  const values = Object.fromEntries(
+    Object.entries(input.values).map(([blockId, actions]) => [
+      blockId,
+      Object.fromEntries(
+        Object.entries(actions).map(([actionId, value]) => [
+          actionId,
+          typeof value === 'string' ? { type: 'plain_text_input', value } : value,
+        ]),
+      ),
+    ]),
+  );
+  const payload = {
+    type: 'view_submission',
+    team: { id: SLACK_IDS.teamId, domain: SLACK_IDS.teamDomain },
+    user: {
+      id: userId,
+      username: userId.toLowerCase(),
+      name: userId.toLowerCase(),
+      team_id: SLACK_IDS.teamId,
+    },
+    api_app_id: SLACK_IDS.appId,
+    token: 'deprecated-verification-token',
+    trigger_id: input.triggerId ?? triggerId(),
+    view: {
+      id: viewId,
+      team_id: SLACK_IDS.teamId,
+      type: 'modal',
+      blocks: [],
+      private_metadata: input.privateMetadata,
+      callback_id: input.callbackId,
+      state: { values },
+      hash: `${Math.floor(Date.now() / 1000)}.abcdef12`,
+      title: { type: 'plain_text', text: 'Modal', emoji: true },
+      clear_on_close: false,
+      notify_on_close: false,
+      close: null,
+      submit: { type: 'plain_text', text: 'Save', emoji: true },
+      previous_view_id: null,
+      root_view_id: viewId,
+      app_id: SLACK_IDS.appId,
+      external_id: '',
+      app_installed_team_id: SLACK_IDS.teamId,
+      bot_id: SLACK_IDS.botId,
+    },
+    response_urls: [],
+    is_enterprise_install: false,
+    enterprise: null,
+  };
+  return postForm(appUrl, signingSecret, { payload: JSON.stringify(payload) }, options);
+}
+
+export function sendEvent(
+  appUrl: string,
+  signingSecret: string,
+  event: Record<string, unknown>,
+  options: { eventId: string; retryNum?: number; timestamp?: number; signature?: string },
+): Promise<SlackHttpResult> {
+  const body = JSON.stringify({
+    token: 'deprecated-verification-token',
+    team_id: SLACK_IDS.teamId,
+    api_app_id: SLACK_IDS.appId,
+    event,
+    type: 'event_callback',
+    event_id: options.eventId,
+    event_time: Math.floor(Date.now() / 1000),
+    authorizations: [
+      {
+        enterprise_id: null,
+        team_id: SLACK_IDS.teamId,
+        user_id: SLACK_IDS.botUserId,
+        is_bot: true,
+        is_enterprise_install: false,
+      },
+    ],
+    is_ext_shared_channel: false,
+    event_context: `4-${Buffer.from(options.eventId).toString('base64url')}`,
+  });
+  const headers = slackHeaders(signingSecret, body, 'application/json', options);
+  return postRaw(eventsUrl(appUrl), body, headers);
+}
