@@ -132,20 +132,21 @@ const schema = z.object({
   ADMIN_USER_IDS: optionalText.pipe(
     z
       .string()
-      .transform((value) =>
-        value
+      .transform((value, ctx) => {
+        const ids = value
           .split(',')
           .map((id) => id.trim())
-          .filter(Boolean),
-      )
-      .pipe(
-        z.array(
-          z.string().regex(/^[UW][A-Z0-9]{2,}$/, {
-            message:
-              'ADMIN_USER_IDS must be comma-separated Slack user IDs such as U0123ABCD (profile → ⋮ → Copy member ID)',
-          }),
-        ),
-      )
+          .filter(Boolean);
+        const wrong = ids.filter((id) => !/^[UW][A-Z0-9]{2,}$/.test(id));
+        if (wrong.length > 0) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `ADMIN_USER_IDS must be comma-separated Slack user IDs such as U0123ABCD (profile → ⋮ → Copy member ID); these are not: ${wrong.join(', ')}`,
+          });
+          return z.NEVER;
+        }
+        return ids;
+      })
       .optional(),
   ),
   LOG_LEVEL: optionalText.pipe(

@@ -1,28 +1,19 @@
 import type { Logger as BoltLogger, LogLevel } from '@slack/bolt';
 import pino, { type DestinationStream, type Logger } from 'pino';
-import { redactText, redactValue } from './security/redact';
+import { redactLogLine } from './security/redact';
 
 export type { Logger } from 'pino';
 
 /**
- * The one logger of the process. Redaction happens here, at the logger, so no call site
- * can leak a token by forgetting to scrub it: every message and every field is rewritten.
+ * The one logger of the process. Redaction happens here, on the final serialized line, so no
+ * call site, child binding, interpolated object or error message can leak a token.
  */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino(
     {
       level,
       base: { app: 'notion-check' },
-      formatters: {
-        log: (object) => redactValue(object) as Record<string, unknown>,
-      },
-      hooks: {
-        logMethod(args, method) {
-          const clean = args.map((arg) => (typeof arg === 'string' ? redactText(arg) : arg));
-          return method.apply(this, clean as Parameters<typeof method>);
-        },
-      },
-      serializers: { err: (err: unknown) => redactValue(err) },
+      hooks: { streamWrite: redactLogLine },
     },
     destination,
   );

@@ -174,10 +174,29 @@ const NETWORK_CAUSES: [RegExp, string][] = [
   [/EHOSTUNREACH|ENETUNREACH/, 'host unreachable'],
 ];
 
-function networkCause(error: Error): string | undefined {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  const text = `${cause?.code ?? ''} ${cause?.message ?? ''} ${error.message}`;
-  return NETWORK_CAUSES.find(([pattern]) => pattern.test(text))?.[1];
+interface ErrorLike {
+  name?: unknown;
+  message?: unknown;
+  code?: unknown;
+  cause?: unknown;
+}
+
+/**
+ * Reads an error by shape, not `instanceof`: errors made by Node's fetch or AbortSignal can
+ * come from another realm (a VM context, a test runner) where `instanceof Error` is false.
+ */
+function errorLike(error: unknown): ErrorLike | undefined {
+  return typeof error === 'object' && error !== null ? (error as ErrorLike) : undefined;
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+function networkCause(error: ErrorLike): string | undefined {
+  const cause = errorLike(error.cause);
+  const all = [error.code, error.message, cause?.code, cause?.message].map(text).join(' ');
+  return NETWORK_CAUSES.find(([pattern]) => pattern.test(all))?.[1];
 }
 
 /** Turns anything a Notion call threw into a Diagnosis; never throws. */
@@ -224,18 +243,18 @@ export function diagnoseError(error: unknown): Diagnosis {
       return diagnosis('invalid_input', { code: error.code, message: error.message });
     }
   }
-  if (error instanceof Error) {
-    if (error.name === 'TimeoutError' || error.name === 'AbortError') {
-      return diagnosis('timeout', { message: 'no answer within the time limit' });
-    }
-    if (error instanceof SyntaxError) {
-      return diagnosis('bad_response', { message: 'the response was not valid JSON' });
-    }
-    const cause = networkCause(error);
-    if (cause || error.message === 'fetch failed') {
-      return diagnosis('network', { message: cause ?? 'network error' });
-    }
-    return diagnosis('unexpected', { message: error.message });
+  const like = errorLike(error);
+  const name = text(like?.name);
+  if (name === 'TimeoutError' || name === 'AbortError') {
+    return diagnosis('timeout', { message: 'no answer within the time limit' });
   }
-  return diagnosis('unexpected', { message: String(error) });
+  if (name === 'SyntaxError') {
+    return diagnosis('bad_response', { message: 'the response was not valid JSON' });
+  }
+  const cause = like ? networkCause(like) : undefined;
+  if (cause || text(like?.message) === 'fetch failed') {
+    return diagnosis('network', { message: cause ?? 'network error' });
+  }
+  const message = text(like?.message) || (typeof error === 'string' ? error : 'unknown error');
+  return diagnosis('unexpected', { message });
 }

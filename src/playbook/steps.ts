@@ -1,3 +1,5 @@
+import { escapeMrkdwn } from '../slack/blocks/text';
+
 /**
  * The fix procedure from Notion's troubleshooting guide, as data. Text is Slack mrkdwn and is
  * filled in with what the check learned, so people read "open *Roadmap*", not "open the page".
@@ -35,19 +37,23 @@ const HELP_CONNECTIONS = 'https://www.notion.com/help/add-and-manage-connections
 const HELP_TRASH = 'https://www.notion.com/help/duplicate-delete-and-restore-content';
 const HELP_SECURITY = 'https://www.notion.com/help/security-and-privacy';
 
+// Names come from Notion: escaped so a title can't @channel anyone or break a link.
 function integration(context: StepContext): string {
-  return context.integrationName ? `*${context.integrationName}*` : 'your integration';
+  return context.integrationName
+    ? `*${escapeMrkdwn(context.integrationName)}*`
+    : 'your integration';
 }
 
 function resource(context: StepContext): string {
-  if (context.resourceTitle && context.resourceUrl) {
-    return `<${context.resourceUrl}|${context.resourceTitle}>`;
-  }
-  return context.resourceTitle ? `*${context.resourceTitle}*` : 'the page or database';
+  const title = context.resourceTitle && escapeMrkdwn(context.resourceTitle);
+  if (title && context.resourceUrl) return `<${context.resourceUrl}|${title}>`;
+  return title ? `*${title}*` : 'the page or database';
 }
 
 function workspace(context: StepContext): string {
-  return context.workspaceName ? `the *${context.workspaceName}* workspace` : 'your workspace';
+  return context.workspaceName
+    ? `the *${escapeMrkdwn(context.workspaceName)}* workspace`
+    : 'your workspace';
 }
 
 export const STEPS: Record<StepId, Step> = {

@@ -14,14 +14,12 @@ export type Command =
 const SUBCOMMANDS = ['help', 'watch', 'unwatch', 'list', 'token'] as const;
 const CONNECTION_NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/i;
 
-/** Slack may send links escaped as `<https://…>` or `<https://…|label>`. */
-function unescapeLink(word: string): string {
-  const match = /^<([^|>]+)(?:\|[^>]*)?>$/.exec(word);
-  return match?.[1] ?? word;
-}
-
+/** Slack may send links escaped as `<https://…>` or `<https://…|label with spaces>`. */
 function words(text: string): string[] {
-  return text.split(/\s+/).filter(Boolean).map(unescapeLink);
+  return text
+    .replace(/<([^|>\s]+)(?:\|[^>]*)?>/g, ' $1 ')
+    .split(/\s+/)
+    .filter(Boolean);
 }
 
 function limitTargets(kind: 'check' | 'watch', targets: string[]): Command {

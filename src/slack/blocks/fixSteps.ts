@@ -39,14 +39,30 @@ export function accessProblems(run: CheckRun): Problem[] {
       });
     }
   }
-  return [...byKind.values()];
+  // Steps name the page only when there is one; with several, the affected list names them.
+  return [...byKind.values()].map((problem) =>
+    problem.affected.length > 1
+      ? {
+          ...problem,
+          context: { ...problem.context, resourceTitle: undefined, resourceUrl: undefined },
+        }
+      : problem,
+  );
+}
+
+const MAX_AFFECTED = 10;
+
+export function listAffected(affected: string[]): string {
+  const shown = affected.slice(0, MAX_AFFECTED).join(', ');
+  const more = affected.length - MAX_AFFECTED;
+  return more > 0 ? `${shown} and ${more} more` : shown;
 }
 
 /** The fix steps posted in the report's thread, one group per distinct diagnosis. */
 export function buildFixStepsBlocks(run: CheckRun): KnownBlock[] {
   const problems = accessProblems(run);
   const lines = problems.flatMap((problem) => {
-    const affected = problem.affected.length ? ` — ${problem.affected.join(', ')}` : '';
+    const affected = problem.affected.length ? ` — ${listAffected(problem.affected)}` : '';
     const steps = problem.diagnosis.steps.map((id, index) => {
       const step = STEPS[id];
       return `${index + 1}. *${step.title}.* ${step.instructions(problem.context)}`;

@@ -20,6 +20,13 @@ export function statusEmoji(result: Diagnosis): string {
   return result.kind === 'in_trash' ? ':wastebasket:' : EMOJI[result.category];
 }
 
+/** The title, plus the cause for network failures ("connection refused") so admins can act. */
+function diagnosisText(result: Diagnosis): string {
+  return result.kind === 'network' && result.detail.message
+    ? `${result.title} (${escapeMrkdwn(result.detail.message)})`
+    : result.title;
+}
+
 export function resourceLabel(resource: ResourceCheck): string {
   if (!resource.id) return `\`${escapeMrkdwn(resource.input.slice(0, 100))}\``;
   if (!resource.title && /^https:\/\/[^\s|<>]+$/.test(resource.input)) {
@@ -35,7 +42,7 @@ function resourceLine(resource: ResourceCheck): string {
   const result = resource.diagnosis;
   const example =
     result.kind === 'invalid_input' ? ` — paste a page link such as ${EXAMPLE_URL}` : '';
-  return `${statusEmoji(result)} ${resourceLabel(resource)} — ${result.title}${example}`;
+  return `${statusEmoji(result)} ${resourceLabel(resource)} — ${diagnosisText(result)}${example}`;
 }
 
 function tokenLine(run: CheckRun): string {
@@ -51,7 +58,7 @@ function tokenLine(run: CheckRun): string {
   if (result.kind === 'token_missing') {
     return `${statusEmoji(result)} ${result.title} (\`${escapeMrkdwn(run.connection)}\`): an admin can set one with \`/notion-check token\`.`;
   }
-  return `${statusEmoji(result)} ${token} — ${result.title}`;
+  return `${statusEmoji(result)} ${token} — ${diagnosisText(result)}`;
 }
 
 export function problemCount(run: CheckRun): number {

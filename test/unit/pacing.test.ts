@@ -1,0 +1,113 @@
+import { type Clock, DeadlineExceededError, RateLimiter } from '../../src/notion/pacing';
+
+/**
+ * Virtual time. `sleep` queues a wake-up; queued sleepers are woken one at a time in time order
+ * (after pending promise callbacks have run), moving `now()` to each wake-up time. No real waiting.
+ */
+class FakeClock implements Clock {
+  private current = 0;
+  private readonly sleepers: { wakeAt: number; order: number; wake: () => void }[] = [];
+  private counter = 0;
+  readonly sleeps: number[] = [];
+
+  now(): number {
+    return this.current;
+  }
+
+  sleep(ms: number): Promise<void> {
+    this.sleeps.push(ms);
+    return new Promise((resolve) => {
+      this.sleepers.push({ wakeAt: this.current + ms, order: this.counter++, wake: resolve });
+      setImmediate(() => this.wakeNext());
+    });
+  }
+
+  private wakeNext(): void {
+    this.sleepers.sort((a, b) => a.wakeAt - b.wakeAt || a.order - b.order);
+    const next = this.sleepers.shift();
+    if (!next) return;
+    this.current = Math.max(this.current, next.wakeAt);
+    next.wake();
+  }
+
+  advance(ms: number): void {
+    this.current += ms;
+  }
+}
+
+/** Acquires a slot and returns the (virtual) time the request would start. */
+async function startTime(limiter: RateLimiter, clock: FakeClock, key: string, deadline?: number) {
+  await limiter.acquire(key, deadline);
+  return clock.now();
+}
+
+function maxInAnyWindow(starts: number[], windowMs: number): number {
+  return Math.max(
+    ...starts.map((from) => starts.filter((t) => t >= from && t < from + windowMs).length),
+  );
+}
+
+describe('RateLimiter', () => {
+  it('paces 10 concurrent requests on one key to 3 per second', async () => {
+    const clock = new FakeClock();
+    const limiter = new RateLimiter(3, 1000, clock);
+
+    const starts = await Promise.all(
+      Array.from({ length: 10 }, () => startTime(limiter, clock, 'token-a')),
+    );
+
+    expect(maxInAnyWindow(starts, 1000)).toBe(3);
+    // Callers start in the order they asked, and no slot is wasted.
+    expect(starts).toEqual([0, 0, 0, 1000, 1000, 1000, 2000, 2000, 2000, 3000]);
+  });
+
+  it('keeps pacing requests that arrive later', async () => {
+    const clock = new FakeClock();
+    const limiter = new RateLimiter(3, 1000, clock);
+    const first = await Promise.all([0, 1, 2].map(() => startTime(limiter, clock, 'k')));
+    clock.advance(400);
+    const later = await Promise.all([0, 1].map(() => startTime(limiter, clock, 'k')));
+    expect(first).toEqual([0, 0, 0]);
+    expect(later).toEqual([1000, 1000]);
+    expect(maxInAnyWindow([...first, ...later], 1000)).toBeLessThanOrEqual(3);
+  });
+
+  it('lets a request through at once when the window has moved on', async () => {
+    const clock = new FakeClock();
+    const limiter = new RateLimiter(3, 1000, clock);
+    await Promise.all([0, 1, 2].map(() => startTime(limiter, clock, 'k')));
+    clock.advance(1000);
+    expect(await startTime(limiter, clock, 'k')).toBe(1000);
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it('does not make one token wait for another', async () => {
+    const clock = new FakeClock();
+    const limiter = new RateLimiter(3, 1000, clock);
+    const busy = Array.from({ length: 9 }, () => startTime(limiter, clock, 'token-a'));
+    const other = await Promise.all([0, 1, 2].map(() => startTime(limiter, clock, 'token-b')));
+    expect(other).toEqual([0, 0, 0]);
+    expect(Math.max(...(await Promise.all(busy)))).toBe(2000);
+  });
+
+  it('refuses a slot past the deadline without using it up', async () => {
+    const clock = new FakeClock();
+    const limiter = new RateLimiter(1, 1000, clock);
+
+    expect(await startTime(limiter, clock, 'k')).toBe(0);
+    await expect(limiter.acquire('k', 500)).rejects.toBeInstanceOf(DeadlineExceededError);
+    await expect(limiter.acquire('k', 999)).rejects.toBeInstanceOf(DeadlineExceededError);
+    // Had the refused calls kept their slots, this one would have to wait until 3000.
+    expect(await startTime(limiter, clock, 'k', 1000)).toBe(1000);
+    expect(await startTime(limiter, clock, 'k')).toBe(2000);
+  });
+
+  it('refuses without waiting when the deadline has already passed', async () => {
+    const clock = new FakeClock();
+    const limiter = new RateLimiter(2, 1000, clock);
+    await Promise.all([0, 1].map(() => startTime(limiter, clock, 'k')));
+    await expect(limiter.acquire('k', 0)).rejects.toBeInstanceOf(DeadlineExceededError);
+    expect(clock.sleeps).toEqual([]);
+    expect(clock.now()).toBe(0);
+  });
+});
