@@ -5,8 +5,11 @@ import { registerListeners } from './listeners';
 import { type Logger, toBoltLogger } from './logger';
 import { RateLimiter } from './notion/pacing';
 import type { Services } from './services';
+import { AdminPolicy } from './services/admins';
 import { CheckService } from './services/checks';
 import { Connections } from './services/connections';
+import { TokenService } from './services/tokens';
+import { WalkthroughService } from './services/walkthroughs';
 import { slackErrorCode } from './slack/errors';
 import type { Store } from './store/store';
 import { InFlight } from './tasks';
@@ -36,18 +39,34 @@ export function createApp(deps: AppDeps): NotionCheckApp {
   const { config, store, logger } = deps;
   let stopping = false;
 
-  const connections = new Connections(store, config);
+  const connections = new Connections(store, config, logger);
   connections.syncEnvToken();
   const inflight = new InFlight();
+  const limiter = deps.limiter ?? new RateLimiter(NOTION_REQUESTS_PER_WINDOW, NOTION_WINDOW_MS);
   const checks = new CheckService({
     connections,
     store,
-    limiter: deps.limiter ?? new RateLimiter(NOTION_REQUESTS_PER_WINDOW, NOTION_WINDOW_MS),
+    limiter,
     notionApiUrl: config.notion.apiUrl,
     logger,
     deadlineMs: deps.checkDeadlineMs,
   });
-  const services: Services = { config, logger, store, connections, checks, inflight };
+  const services: Services = {
+    config,
+    logger,
+    store,
+    connections,
+    checks,
+    walkthroughs: new WalkthroughService({ store, checks, logger }),
+    tokens: new TokenService({
+      connections,
+      limiter,
+      notionApiUrl: config.notion.apiUrl,
+      savingEnabled: Boolean(config.encryptionKey),
+    }),
+    admins: new AdminPolicy(config.adminUserIds),
+    inflight,
+  };
 
   const healthz = {
     path: '/healthz',

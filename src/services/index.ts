@@ -2,8 +2,11 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { Store } from '../store/store';
 import type { InFlight } from '../tasks';
+import type { AdminPolicy } from './admins';
 import type { CheckService } from './checks';
 import type { Connections } from './connections';
+import type { TokenService } from './tokens';
+import type { WalkthroughService } from './walkthroughs';
 
 /** What listeners may call. Listeners parse, authorize and ack; the work happens in here. */
 export interface Services {
@@ -12,5 +15,8 @@ export interface Services {
   store: Store;
   connections: Connections;
   checks: CheckService;
+  walkthroughs: WalkthroughService;
+  tokens: TokenService;
+  admins: AdminPolicy;
   inflight: InFlight;
 }

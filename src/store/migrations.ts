@@ -29,4 +29,23 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX check_history_target ON check_history (connection, target, checked_at);
   `,
+  `
+  ALTER TABLE connections ADD COLUMN env_token_hash TEXT;
+  CREATE TABLE walkthroughs (
+    id          TEXT PRIMARY KEY,
+    channel_id  TEXT NOT NULL,
+    report_ts   TEXT NOT NULL,
+    message_ts  TEXT,
+    status      TEXT NOT NULL,
+    state_json  TEXT NOT NULL,
+    report_json TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL
+  );
+  CREATE INDEX walkthroughs_report ON walkthroughs (channel_id, report_ts);
+  CREATE TABLE processed_actions (
+    key          TEXT PRIMARY KEY,
+    processed_at INTEGER NOT NULL
+  );
+  `,
 ];

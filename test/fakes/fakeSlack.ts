@@ -32,6 +32,8 @@ export interface SlackCall {
   at: number;
   /** The `error` answered, when the call failed. */
   error?: string;
+  /** What the fake answered (e.g. the `ts` of a posted message). */
+  response?: Record<string, unknown>;
 }
 
 export interface SlackResponseUrlPost {
@@ -246,6 +248,7 @@ export class FakeSlack {
     const call: SlackCall = { method, body, token, at: Date.now() };
     const answer = this.answer(call);
     if (answer.body.ok === false) call.error = String(answer.body.error);
+    call.response = answer.body;
     this.callLog.add(call);
     this.send(res, answer);
   }

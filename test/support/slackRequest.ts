@@ -46,6 +46,8 @@ export interface BlockActionInput {
   threadTs?: string;
   triggerId?: string;
   responseUrl: string;
+  /** Same value on a re-delivery of the same click (Slack retries keep it). */
+  actionTs?: string;
   /** The message the button sits on, as Slack echoes it back. */
   message?: { text?: string; blocks?: unknown[] };
 }
@@ -231,7 +233,7 @@ export function sendBlockAction(
         block_id: blockId,
         text: { type: 'plain_text', text: input.actionId, emoji: true },
         value: input.value,
-        action_ts: actionTs(),
+        action_ts: input.actionTs ?? actionTs(),
       },
     ],
   };

@@ -9,6 +9,8 @@ import { helpMessage, noticeMessage, usageMessage } from '../../slack/blocks/hel
 import { buildReportBlocks, reportText } from '../../slack/blocks/report';
 import { section } from '../../slack/blocks/text';
 import { cannotPostHere, slackErrorCode } from '../../slack/errors';
+import { SlackMessenger } from '../../slack/messenger';
+import { openTokenModal } from '../views/token';
 import { type Command, parseCommand } from './parse';
 
 const commandPayload = z
@@ -33,25 +35,32 @@ function hasAccessProblem(run: CheckRun): boolean {
   return accessProblems(run).length > 0;
 }
 
-/** Posts the report (and fix steps in its thread); falls back to an ephemeral reply. */
+/**
+ * Posts the report and, when access was lost, the fix walkthrough in its thread. Where the bot
+ * may not post, the report and plain fix steps go to the user alone.
+ */
 async function postReport(
   run: CheckRun,
+  services: Services,
   where: { client: WebClient; channel: string; userId: string; respond: RespondFn },
 ): Promise<void> {
   const report = {
     text: reportText(run),
     blocks: buildReportBlocks(run, { userId: where.userId }),
   };
-  const fix = hasAccessProblem(run)
-    ? { text: fixStepsText(run), blocks: buildFixStepsBlocks(run) }
-    : undefined;
+  const messenger = new SlackMessenger(where.client);
   try {
-    const posted = await where.client.chat.postMessage({ channel: where.channel, ...report });
-    if (fix && posted.ts) {
-      await where.client.chat.postMessage({ channel: where.channel, thread_ts: posted.ts, ...fix });
-    }
+    const ts = await messenger.post(where.channel, report);
+    await services.walkthroughs.start(
+      run,
+      { channel: where.channel, ts, userId: where.userId },
+      messenger,
+    );
   } catch (error) {
     if (!cannotPostHere(error)) throw error;
+    const fix = hasAccessProblem(run)
+      ? { text: fixStepsText(run), blocks: buildFixStepsBlocks(run) }
+      : undefined;
     const hint = `:wave: I can't post in this conversation (${slackErrorCode(error)}). Invite me with \`/invite @notion-check\` to share reports here; until then only you see them.`;
     await where.respond({
       response_type: 'ephemeral',
@@ -71,10 +80,19 @@ async function handle(command: Command, args: CommandArgs, services: Services): 
     case 'usage':
       await ack(usageMessage(command.problem));
       return;
+    case 'token': {
+      await ack();
+      const refusal = await openTokenModal(services, client, {
+        userId: args.command.user_id,
+        triggerId: args.command.trigger_id,
+        target: { connection: command.connection, channelId: args.command.channel_id },
+      });
+      if (refusal) await respond(noticeMessage(refusal));
+      return;
+    }
     case 'watch':
     case 'unwatch':
     case 'list':
-    case 'token':
       await ack(
         noticeMessage(
           `\`${command.kind}\` is coming in a later version of notion-check. For now: \`/notion-check <link or ID>\` checks pages on demand.`,
@@ -90,7 +108,7 @@ async function handle(command: Command, args: CommandArgs, services: Services): 
         channelId: args.command.channel_id,
         userId: args.command.user_id,
       });
-      await postReport(run, {
+      await postReport(run, services, {
         client,
         channel: args.command.channel_id,
         userId: args.command.user_id,

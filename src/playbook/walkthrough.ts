@@ -1,0 +1,229 @@
+/**
+ * A fix walkthrough as a pure state machine: no I/O, no clock, no Slack. Every transition takes
+ * the current state and an event and returns the next state plus whether anything changed, so
+ * a repeated click (a double click, a retried delivery) is a no-op rather than a second step.
+ */
+import type { DiagnosisKind } from '../notion/diagnose';
+import { KINDS } from '../notion/diagnose';
+import type { StepContext, StepId } from './steps';
+
+export type StepStatus = 'pending' | 'done' | 'skipped';
+export type WalkthroughStatus = 'open' | 'escalated' | 'resolved';
+
+export interface WalkthroughStep {
+  id: StepId;
+  status: StepStatus;
+  by?: string;
+  at?: number;
+}
+
+/** One diagnosis as the walkthrough remembers it (for the checklist and the escalation). */
+export interface ProblemSnapshot {
+  kind: DiagnosisKind;
+  title: string;
+  affected: string[];
+  requestIds: string[];
+  /** What the check learned about this problem (page title and URL when there is one page). */
+  context: StepContext;
+}
+
+export interface Walkthrough {
+  id: string;
+  status: WalkthroughStatus;
+  /** The diagnosis whose steps are being walked now. */
+  kind: DiagnosisKind;
+  steps: WalkthroughStep[];
+  /** Every access problem still open, the current one first. */
+  problems: ProblemSnapshot[];
+  /** Diagnoses already fixed in this walkthrough, kept for the escalation summary. */
+  fixed: ProblemSnapshot[];
+  /** What the re-test checks again: the inputs that failed. */
+  targets: string[];
+  /** Connection facts (integration, workspace, token fingerprint), newer than the problems'. */
+  context: StepContext;
+  startedBy: string;
+  startedAt: number;
+  resolvedBy?: string;
+  resolvedAt?: number;
+  escalatedBy?: string;
+}
+
+export type WalkthroughEvent =
+  | { type: 'done' | 'skip'; step: StepId; by: string; at: number }
+  | { type: 'token_updated'; by: string; at: number; context: StepContext }
+  | { type: 'escalate'; by: string; at: number }
+  | {
+      type: 'retest';
+      by: string;
+      at: number;
+      /** Access problems the re-test still found (empty: everything works). */
+      problems: ProblemSnapshot[];
+      targets: string[];
+      context: StepContext;
+    };
+
+export interface Transition {
+  walkthrough: Walkthrough;
+  changed: boolean;
+  /** Why nothing changed, in words for an ephemeral reply. */
+  refusal?: string;
+}
+
+/** When several access problems show at once, fix the one that hides the others first. */
+const PRIORITY: DiagnosisKind[] = [
+  'token_missing',
+  'token_invalid',
+  'restricted',
+  'not_shared',
+  'in_trash',
+];
+
+export function orderProblems(problems: ProblemSnapshot[]): ProblemSnapshot[] {
+  const rank = (kind: DiagnosisKind) => {
+    const index = PRIORITY.indexOf(kind);
+    return index === -1 ? PRIORITY.length : index;
+  };
+  return [...problems].sort((a, b) => rank(a.kind) - rank(b.kind));
+}
+
+function stepsFor(kind: DiagnosisKind): WalkthroughStep[] {
+  return KINDS[kind].steps.map((id) => ({ id, status: 'pending' }));
+}
+
+export function startWalkthrough(input: {
+  id: string;
+  problems: ProblemSnapshot[];
+  targets: string[];
+  context: StepContext;
+  by: string;
+  at: number;
+}): Walkthrough {
+  const problems = orderProblems(input.problems);
+  const first = problems[0];
+  if (!first) throw new Error('a walkthrough needs at least one access problem');
+  return {
+    id: input.id,
+    status: 'open',
+    kind: first.kind,
+    steps: stepsFor(first.kind),
+    problems,
+    fixed: [],
+    targets: input.targets,
+    context: input.context,
+    startedBy: input.by,
+    startedAt: input.at,
+  };
+}
+
+/** What the current step's instructions are filled in with. */
+export function stepContext(walkthrough: Walkthrough): StepContext {
+  const defined = Object.fromEntries(
+    Object.entries(walkthrough.context).filter(([, value]) => value !== undefined),
+  );
+  return { ...walkthrough.problems[0]?.context, ...defined };
+}
+
+/** The step shown expanded with buttons: the first one nobody has done or skipped. */
+export function currentStep(walkthrough: Walkthrough): WalkthroughStep | undefined {
+  return walkthrough.steps.find((step) => step.status === 'pending');
+}
+
+const unchanged = (walkthrough: Walkthrough, refusal?: string): Transition => ({
+  walkthrough,
+  changed: false,
+  refusal,
+});
+
+export function applyEvent(walkthrough: Walkthrough, event: WalkthroughEvent): Transition {
+  if (walkthrough.status === 'resolved') {
+    return unchanged(walkthrough, 'This walkthrough is already resolved.');
+  }
+  switch (event.type) {
+    case 'done':
+    case 'skip': {
+      const current = currentStep(walkthrough);
+      // Only the current step has buttons; a click on an older message's step is stale.
+      if (!current || current.id !== event.step) {
+        return unchanged(walkthrough, 'That step was already completed.');
+      }
+      const status: StepStatus = event.type === 'done' ? 'done' : 'skipped';
+      return {
+        changed: true,
+        walkthrough: {
+          ...walkthrough,
+          steps: walkthrough.steps.map((step) =>
+            step === current ? { ...step, status, by: event.by, at: event.at } : step,
+          ),
+        },
+      };
+    }
+    case 'token_updated': {
+      const context = { ...walkthrough.context, ...event.context };
+      return {
+        changed: true,
+        walkthrough: {
+          ...walkthrough,
+          context,
+          steps: walkthrough.steps.map((step) =>
+            step.id === 'regenerate_token' && step.status === 'pending'
+              ? { ...step, status: 'done', by: event.by, at: event.at }
+              : step,
+          ),
+        },
+      };
+    }
+    case 'escalate':
+      return {
+        changed: walkthrough.status !== 'escalated',
+        walkthrough: { ...walkthrough, status: 'escalated', escalatedBy: event.by },
+      };
+    case 'retest':
+      return applyRetest(walkthrough, event);
+  }
+}
+
+function applyRetest(
+  walkthrough: Walkthrough,
+  event: Extract<WalkthroughEvent, { type: 'retest' }>,
+): Transition {
+  const context = { ...walkthrough.context, ...event.context };
+  const problems = orderProblems(event.problems);
+  const next = problems[0];
+  const solved = walkthrough.problems.filter(
+    (problem) => !problems.some((still) => still.kind === problem.kind),
+  );
+  const fixed = [...walkthrough.fixed, ...solved];
+  if (!next) {
+    return {
+      changed: true,
+      walkthrough: {
+        ...walkthrough,
+        status: 'resolved',
+        problems: [],
+        fixed,
+        context,
+        resolvedBy: event.by,
+        resolvedAt: event.at,
+        steps: walkthrough.steps.map((step) =>
+          step.id === 'test_connection' && step.status === 'pending'
+            ? { ...step, status: 'done', by: event.by, at: event.at }
+            : step,
+        ),
+      },
+    };
+  }
+  // Same diagnosis as before: keep the progress. A different one: walk its steps instead.
+  const sameKind = next.kind === walkthrough.kind;
+  return {
+    changed: true,
+    walkthrough: {
+      ...walkthrough,
+      kind: next.kind,
+      steps: sameKind ? walkthrough.steps : stepsFor(next.kind),
+      problems,
+      fixed,
+      targets: event.targets,
+      context,
+    },
+  };
+}
