@@ -80,6 +80,10 @@ export function createApp(deps: AppDeps): NotionCheckApp {
     },
   };
 
+  // Slack retries a delivery within minutes; a day of de-duplication keys is plenty.
+  let maintenance: NodeJS.Timeout | undefined;
+  const pruneDedupKeys = () => store.pruneProcessedActions(24 * 60 * 60_000);
+
   const socketMode = Boolean(config.slack.appToken);
   const app = new App({
     token: config.slack.botToken,
@@ -122,11 +126,14 @@ export function createApp(deps: AppDeps): NotionCheckApp {
             : `could not reach the Slack API at ${config.slack.apiUrl}: ${error instanceof Error ? error.message : String(error)}`,
         );
       }
+      pruneDedupKeys();
+      maintenance = setInterval(pruneDedupKeys, 60 * 60_000).unref();
       const server = await app.start(config.port);
       return socketMode ? undefined : (server as Server);
     },
     async stop(graceMs = 20_000) {
       stopping = true;
+      clearInterval(maintenance);
       logger.info(
         { inFlight: inflight.size },
         'stopping: no new requests, finishing in-flight work',

@@ -55,6 +55,8 @@ export interface NotionRequestRecord {
   at: number;
   /** HTTP status answered; null while held or delayed, and for a reset connection. */
   status: number | null;
+  /** The x-notion-request-id answered, once answered. */
+  requestId?: string;
 }
 
 export type NotionFault =
@@ -384,6 +386,8 @@ export class FakeNotion {
     };
     res.on('finish', () => {
       record.status = res.statusCode;
+      const requestId = res.getHeader('x-notion-request-id');
+      if (typeof requestId === 'string') record.requestId = requestId;
     });
     this.recorder.add(record);
 
@@ -698,6 +702,8 @@ export class FakeNotion {
 
   private sendJson(res: http.ServerResponse, status: number, body: object, extra = {}): void {
     const requestId = randomUUID();
+    // setHeader (not only writeHead) so the recorder can read it back on 'finish'.
+    res.setHeader('x-notion-request-id', requestId);
     res.writeHead(status, { ...this.jsonHeaders(requestId), ...extra });
     res.end(JSON.stringify({ ...body, request_id: requestId }));
   }
