@@ -37,6 +37,8 @@ export interface Walkthrough {
   problems: ProblemSnapshot[];
   /** Diagnoses already fixed in this walkthrough, kept for the escalation summary. */
   fixed: ProblemSnapshot[];
+  /** Steps done or skipped for earlier diagnoses of this walkthrough (for the escalation). */
+  earlierSteps?: WalkthroughStep[];
   /** What the re-test checks again: the inputs that failed. */
   targets: string[];
   /** Connection facts (integration, workspace, token fingerprint), newer than the problems'. */
@@ -115,12 +117,14 @@ export function startWalkthrough(input: {
   };
 }
 
+/** A context without its undefined entries, so merging it never erases what was known. */
+function defined(context: StepContext): StepContext {
+  return Object.fromEntries(Object.entries(context).filter(([, value]) => value !== undefined));
+}
+
 /** What the current step's instructions are filled in with. */
 export function stepContext(walkthrough: Walkthrough): StepContext {
-  const defined = Object.fromEntries(
-    Object.entries(walkthrough.context).filter(([, value]) => value !== undefined),
-  );
-  return { ...walkthrough.problems[0]?.context, ...defined };
+  return { ...walkthrough.problems[0]?.context, ...defined(walkthrough.context) };
 }
 
 /** The step shown expanded with buttons: the first one nobody has done or skipped. */
@@ -144,7 +148,10 @@ export function applyEvent(walkthrough: Walkthrough, event: WalkthroughEvent): T
       const current = currentStep(walkthrough);
       // Only the current step has buttons; a click on an older message's step is stale.
       if (!current || current.id !== event.step) {
-        return unchanged(walkthrough, 'That step was already completed.');
+        return unchanged(
+          walkthrough,
+          'That is not the current step any more: it was already done or skipped, or the steps changed after a test. Use the buttons on the latest checklist.',
+        );
       }
       const status: StepStatus = event.type === 'done' ? 'done' : 'skipped';
       return {
@@ -158,7 +165,7 @@ export function applyEvent(walkthrough: Walkthrough, event: WalkthroughEvent): T
       };
     }
     case 'token_updated': {
-      const context = { ...walkthrough.context, ...event.context };
+      const context = { ...walkthrough.context, ...defined(event.context) };
       return {
         changed: true,
         walkthrough: {
@@ -173,8 +180,11 @@ export function applyEvent(walkthrough: Walkthrough, event: WalkthroughEvent): T
       };
     }
     case 'escalate':
+      if (walkthrough.status === 'escalated') {
+        return unchanged(walkthrough, `Already escalated by <@${walkthrough.escalatedBy}>.`);
+      }
       return {
-        changed: walkthrough.status !== 'escalated',
+        changed: true,
         walkthrough: { ...walkthrough, status: 'escalated', escalatedBy: event.by },
       };
     case 'retest':
@@ -186,7 +196,7 @@ function applyRetest(
   walkthrough: Walkthrough,
   event: Extract<WalkthroughEvent, { type: 'retest' }>,
 ): Transition {
-  const context = { ...walkthrough.context, ...event.context };
+  const context = { ...walkthrough.context, ...defined(event.context) };
   const problems = orderProblems(event.problems);
   const next = problems[0];
   const solved = walkthrough.problems.filter(
@@ -220,6 +230,12 @@ function applyRetest(
       ...walkthrough,
       kind: next.kind,
       steps: sameKind ? walkthrough.steps : stepsFor(next.kind),
+      earlierSteps: sameKind
+        ? walkthrough.earlierSteps
+        : [
+            ...(walkthrough.earlierSteps ?? []),
+            ...walkthrough.steps.filter((step) => step.status !== 'pending'),
+          ],
       problems,
       fixed,
       targets: event.targets,

@@ -7,7 +7,7 @@ import type {
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { Services } from '../../services';
-import { section } from '../../slack/blocks/text';
+import { escapeMrkdwn, section } from '../../slack/blocks/text';
 import {
   buildTokenDisabledModal,
   buildTokenModal,
@@ -102,9 +102,9 @@ async function handleSubmit(args: SubmitArgs, services: Services): Promise<void>
   );
 
   const workspace = verdict.integration.workspaceName
-    ? ` in workspace *${verdict.integration.workspaceName}*`
+    ? ` in workspace *${escapeMrkdwn(verdict.integration.workspaceName)}*`
     : '';
-  const note = `:key: Token updated by <@${userId}> (${verdict.fingerprint}): integration *${verdict.integration.name}*${workspace}.`;
+  const note = `:key: Token updated by <@${userId}> (${verdict.fingerprint}): integration *${escapeMrkdwn(verdict.integration.name)}*${workspace}.`;
   const messenger = new SlackMessenger(client);
   const walkthrough = target.data.walkthroughId
     ? services.walkthroughs.get(target.data.walkthroughId)

@@ -156,7 +156,7 @@ export function buildEscalationBlocks(
   const requestIds = [
     ...new Set([...(c.requestIds ?? []), ...problems.flatMap((problem) => problem.requestIds)]),
   ];
-  const tried = walkthrough.steps
+  const tried = [...(walkthrough.earlierSteps ?? []), ...walkthrough.steps]
     .filter((step) => step.status !== 'pending')
     .map((step) => `${STEPS[step.id].title} (${step.status})`);
   const lines = [
