@@ -3,14 +3,18 @@ import { App } from '@slack/bolt';
 import type { Config } from './config';
 import { registerListeners } from './listeners';
 import { type Logger, toBoltLogger } from './logger';
+import { Monitor } from './monitor/monitor';
 import { RateLimiter } from './notion/pacing';
 import type { Services } from './services';
 import { AdminPolicy } from './services/admins';
+import { AlertService } from './services/alerts';
 import { CheckService } from './services/checks';
 import { Connections } from './services/connections';
 import { TokenService } from './services/tokens';
 import { WalkthroughService } from './services/walkthroughs';
+import { WatchService } from './services/watches';
 import { slackErrorCode } from './slack/errors';
+import { SlackNotifier } from './slack/notify';
 import type { Store } from './store/store';
 import { InFlight } from './tasks';
 
@@ -30,62 +34,24 @@ export interface AppDeps {
 export interface NotionCheckApp {
   app: App;
   services: Services;
+  monitor: Monitor;
   start(): Promise<Server | undefined>;
   /** Stops taking requests, waits for in-flight work (at most `graceMs`), closes the store. */
   stop(graceMs?: number): Promise<void>;
 }
 
-export function createApp(deps: AppDeps): NotionCheckApp {
-  const { config, store, logger } = deps;
-  let stopping = false;
-
-  const connections = new Connections(store, config, logger);
-  connections.syncEnvToken();
-  const inflight = new InFlight();
-  const limiter = deps.limiter ?? new RateLimiter(NOTION_REQUESTS_PER_WINDOW, NOTION_WINDOW_MS);
-  const checks = new CheckService({
-    connections,
-    store,
-    limiter,
-    notionApiUrl: config.notion.apiUrl,
-    logger,
-    deadlineMs: deps.checkDeadlineMs,
-  });
-  const services: Services = {
-    config,
-    logger,
-    store,
-    connections,
-    checks,
-    walkthroughs: new WalkthroughService({ store, checks, logger }),
-    tokens: new TokenService({
-      connections,
-      limiter,
-      notionApiUrl: config.notion.apiUrl,
-      savingEnabled: Boolean(config.encryptionKey),
-    }),
-    admins: new AdminPolicy(config.adminUserIds),
-    inflight,
-  };
-
+function createBoltApp(config: Config, logger: Logger, healthy: () => boolean): App {
   const healthz = {
     path: '/healthz',
     method: ['GET'],
     handler: (_req: IncomingMessage, res: ServerResponse) => {
-      const ready = !stopping && store.isHealthy();
+      const ready = healthy();
       res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' });
-      res.end(
-        JSON.stringify({ status: ready ? 'ok' : 'unavailable', database: store.isHealthy() }),
-      );
+      res.end(JSON.stringify({ status: ready ? 'ok' : 'unavailable', database: ready }));
     },
   };
-
-  // Slack retries a delivery within minutes; a day of de-duplication keys is plenty.
-  let maintenance: NodeJS.Timeout | undefined;
-  const pruneDedupKeys = () => store.pruneProcessedActions(24 * 60 * 60_000);
-
   const socketMode = Boolean(config.slack.appToken);
-  const app = new App({
+  return new App({
     token: config.slack.botToken,
     logger: toBoltLogger(logger),
     // init() in start() runs auth.test where we can await it: a refused bot token then stops
@@ -106,15 +72,67 @@ export function createApp(deps: AppDeps): NotionCheckApp {
       timeout: 15_000,
     },
   });
+}
+
+export function createApp(deps: AppDeps): NotionCheckApp {
+  const { config, store, logger } = deps;
+  let stopping = false;
+  const app = createBoltApp(config, logger, () => !stopping && store.isHealthy());
+
+  const connections = new Connections(store, config, logger);
+  connections.syncEnvToken();
+  const limiter = deps.limiter ?? new RateLimiter(NOTION_REQUESTS_PER_WINDOW, NOTION_WINDOW_MS);
+  const checks = new CheckService({
+    connections,
+    store,
+    limiter,
+    notionApiUrl: config.notion.apiUrl,
+    logger,
+    deadlineMs: deps.checkDeadlineMs,
+  });
+  // Background work (the monitor) speaks through app.client: one workspace, one bot token.
+  const notifier = new SlackNotifier(app.client, config.alertChannel, logger);
+  const walkthroughs = new WalkthroughService({ store, checks, logger });
+  const services: Services = {
+    config,
+    logger,
+    store,
+    connections,
+    checks,
+    walkthroughs,
+    watches: new WatchService({ store, checks, logger }),
+    alerts: new AlertService({ store, checks, walkthroughs, notifier, logger }),
+    tokens: new TokenService({
+      connections,
+      limiter,
+      notionApiUrl: config.notion.apiUrl,
+      savingEnabled: Boolean(config.encryptionKey),
+    }),
+    admins: new AdminPolicy(config.adminUserIds),
+    inflight: new InFlight(),
+  };
+  const monitor = new Monitor({
+    store,
+    checks,
+    notifier,
+    logger,
+    intervalMs: config.checkIntervalMs,
+    alertChannel: config.alertChannel,
+  });
 
   app.error(async (error) => {
     logger.error({ err: error }, 'unhandled error in a Slack listener');
   });
   registerListeners(app, services);
 
+  // Slack retries a delivery within minutes; a day of de-duplication keys is plenty.
+  let maintenance: NodeJS.Timeout | undefined;
+  const pruneDedupKeys = () => store.pruneProcessedActions(24 * 60 * 60_000);
+
   return {
     app,
     services,
+    monitor,
     async start() {
       try {
         await app.init();
@@ -129,18 +147,24 @@ export function createApp(deps: AppDeps): NotionCheckApp {
       pruneDedupKeys();
       maintenance = setInterval(pruneDedupKeys, 60 * 60_000).unref();
       const server = await app.start(config.port);
-      return socketMode ? undefined : (server as Server);
+      monitor.start();
+      return config.slack.appToken ? undefined : (server as Server);
     },
     async stop(graceMs = 20_000) {
       stopping = true;
       clearInterval(maintenance);
       logger.info(
-        { inFlight: inflight.size },
+        { inFlight: services.inflight.size },
         'stopping: no new requests, finishing in-flight work',
       );
       await app.stop().catch((error) => logger.warn({ err: error }, 'error while stopping Bolt'));
-      const drained = await inflight.drain(graceMs);
-      if (!drained) logger.warn({ pending: inflight.size }, 'stopped with work still in flight');
+      const [drained] = await Promise.all([
+        services.inflight.drain(graceMs),
+        monitor.stop(graceMs),
+      ]);
+      if (!drained) {
+        logger.warn({ pending: services.inflight.size }, 'stopped with work still in flight');
+      }
       store.close();
     },
   };

@@ -119,10 +119,10 @@ const schema = z.object({
       .default('15m')
       .transform((value, ctx) => {
         const ms = parseDuration(value);
-        if (ms === undefined || ms < 5_000) {
+        if (ms === undefined || ms < 1_000) {
           ctx.addIssue({
             code: 'custom',
-            message: `CHECK_INTERVAL must be a duration like 30s, 5m or 1h (at least 5s), got "${value}"`,
+            message: `CHECK_INTERVAL must be a duration like 30s, 5m or 1h (at least 1s), got "${value}"`,
           });
           return z.NEVER;
         }

@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { Services } from '../services';
+import { registerAlertActions } from './actions/alert';
 import { registerStepActions } from './actions/step';
 import { registerTestAction } from './actions/test';
 import { registerTokenAction } from './actions/token';
@@ -12,4 +13,5 @@ export function registerListeners(app: App, services: Services): void {
   registerTestAction(app, services);
   registerTokenAction(app, services);
   registerTokenView(app, services);
+  registerAlertActions(app, services);
 }

@@ -1,7 +1,13 @@
 import { Client } from '@notionhq/client';
 import type { Logger } from '../logger';
 import { tokenHash } from '../security/tokens';
-import { type Clock, DeadlineExceededError, type RateLimiter, systemClock } from './pacing';
+import {
+  type Clock,
+  DeadlineExceededError,
+  type Priority,
+  type RateLimiter,
+  systemClock,
+} from './pacing';
 
 type SupportedFetch = NonNullable<NonNullable<ConstructorParameters<typeof Client>[0]>['fetch']>;
 
@@ -23,6 +29,8 @@ export interface NotionClientOptions {
   deadline: number;
   /** Per-request timeout for one HTTP exchange, counted after the pacing slot. */
   requestTimeoutMs?: number;
+  /** Background sweeps yield to people waiting in Slack. */
+  priority?: Priority;
   logger?: Logger;
   clock?: Clock;
 }
@@ -46,7 +54,7 @@ export function createNotionClient(token: string, options: NotionClientOptions):
   const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
 
   const pacedFetch: SupportedFetch = async (url, init) => {
-    await options.limiter.acquire(key, options.deadline);
+    await options.limiter.acquire(key, options.deadline, options.priority);
     const remaining = options.deadline - clock.now();
     if (remaining <= 0) throw new DeadlineExceededError();
     const response = await fetch(url, {

@@ -15,13 +15,31 @@ export const systemClock: Clock = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
+/** A person waiting in Slack goes before a background sweep of the same token. */
+export type Priority = 'interactive' | 'background';
+
+interface Waiter {
+  priority: Priority;
+  deadline: number;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+interface KeyState {
+  /** Actual start times of recent requests (not planned ones: timers can fire late). */
+  starts: number[];
+  waiters: Waiter[];
+  pumping: boolean;
+}
+
 /**
- * Sliding-window pacing per key (one key per Notion token): at most `limit` request starts
- * in any `windowMs` window. Slots are reserved synchronously, so concurrent callers queue
- * up in order instead of racing for the same slot.
+ * Sliding-window pacing per key (one key per Notion token): at most `limit` request starts in
+ * any `windowMs` window. Waiters are served one slot at a time, interactive before background,
+ * first come first served within a priority, and a start is recorded when it really happens,
+ * so late timers can never bunch requests together.
  */
 export class RateLimiter {
-  private readonly starts = new Map<string, number[]>();
+  private readonly keys = new Map<string, KeyState>();
 
   constructor(
     readonly limit: number,
@@ -30,18 +48,52 @@ export class RateLimiter {
   ) {}
 
   /** Waits for this key's next slot; throws DeadlineExceededError if it comes after `deadline`. */
-  async acquire(key: string, deadline = Number.POSITIVE_INFINITY): Promise<void> {
-    const now = this.clock.now();
-    const history = (this.starts.get(key) ?? []).filter((at) => at > now - this.windowMs);
-    const blocking =
-      history.length >= this.limit ? history[history.length - this.limit] : undefined;
-    const slot = blocking === undefined ? now : Math.max(now, blocking + this.windowMs);
-    if (slot > deadline) {
-      this.starts.set(key, history);
-      throw new DeadlineExceededError();
+  acquire(
+    key: string,
+    deadline = Number.POSITIVE_INFINITY,
+    priority: Priority = 'interactive',
+  ): Promise<void> {
+    const state = this.keys.get(key) ?? { starts: [], waiters: [], pumping: false };
+    this.keys.set(key, state);
+    const granted = new Promise<void>((resolve, reject) => {
+      state.waiters.push({ priority, deadline, resolve, reject });
+    });
+    void this.pump(key, state);
+    return granted;
+  }
+
+  private nextSlot(state: KeyState, now: number): number {
+    state.starts = state.starts.filter((at) => at > now - this.windowMs);
+    const blocking = state.starts[state.starts.length - this.limit];
+    return state.starts.length >= this.limit && blocking !== undefined
+      ? blocking + this.windowMs
+      : now;
+  }
+
+  private async pump(key: string, state: KeyState): Promise<void> {
+    if (state.pumping) return;
+    state.pumping = true;
+    try {
+      while (state.waiters.length > 0) {
+        const now = this.clock.now();
+        const slot = this.nextSlot(state, now);
+        // Whoever cannot make the next slot in time is told now, without taking a slot.
+        const late = state.waiters.filter((waiter) => waiter.deadline < slot);
+        state.waiters = state.waiters.filter((waiter) => waiter.deadline >= slot);
+        for (const waiter of late) waiter.reject(new DeadlineExceededError());
+        if (state.waiters.length === 0) break;
+        if (slot > now) {
+          await this.clock.sleep(slot - now);
+          continue;
+        }
+        const index = state.waiters.findIndex((waiter) => waiter.priority === 'interactive');
+        const [next] = state.waiters.splice(index === -1 ? 0 : index, 1);
+        state.starts.push(now);
+        next?.resolve();
+      }
+    } finally {
+      state.pumping = false;
+      if (state.waiters.length === 0 && state.starts.length === 0) this.keys.delete(key);
     }
-    history.push(slot);
-    this.starts.set(key, history);
-    if (slot > now) await this.clock.sleep(slot - now);
   }
 }

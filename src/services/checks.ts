@@ -8,7 +8,7 @@ import {
 } from '../notion/check';
 import { createNotionClient } from '../notion/client';
 import { type Diagnosis, diagnosis } from '../notion/diagnose';
-import type { RateLimiter } from '../notion/pacing';
+import type { Priority, RateLimiter } from '../notion/pacing';
 import type { Store } from '../store/store';
 import type { Connections } from './connections';
 
@@ -30,6 +30,10 @@ export interface CheckRequest {
   targets: string[];
   channelId?: string;
   userId?: string;
+  /** Overrides the 25 s deadline (a monitor sweep of many watches needs longer). */
+  deadlineMs?: number;
+  /** 'background' for monitor sweeps: they yield to people waiting in Slack. */
+  priority?: Priority;
 }
 
 export interface CheckServiceDeps {
@@ -62,8 +66,9 @@ export class CheckService {
       const client = createNotionClient(connection.token, {
         baseUrl: this.deps.notionApiUrl,
         limiter: this.deps.limiter,
-        deadline: startedAt + (this.deps.deadlineMs ?? CHECK_DEADLINE_MS),
+        deadline: startedAt + (request.deadlineMs ?? this.deps.deadlineMs ?? CHECK_DEADLINE_MS),
         logger: this.deps.logger,
+        priority: request.priority,
       });
       token = await checkToken(client);
       // A bad token or an outage fails every resource the same way: don't spend requests on it.

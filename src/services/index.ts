@@ -3,10 +3,12 @@ import type { Logger } from '../logger';
 import type { Store } from '../store/store';
 import type { InFlight } from '../tasks';
 import type { AdminPolicy } from './admins';
+import type { AlertService } from './alerts';
 import type { CheckService } from './checks';
 import type { Connections } from './connections';
 import type { TokenService } from './tokens';
 import type { WalkthroughService } from './walkthroughs';
+import type { WatchService } from './watches';
 
 /** What listeners may call. Listeners parse, authorize and ack; the work happens in here. */
 export interface Services {
@@ -16,6 +18,8 @@ export interface Services {
   connections: Connections;
   checks: CheckService;
   walkthroughs: WalkthroughService;
+  watches: WatchService;
+  alerts: AlertService;
   tokens: TokenService;
   admins: AdminPolicy;
   inflight: InFlight;

@@ -11,7 +11,7 @@ import {
 } from '../playbook/walkthrough';
 import { accessProblems } from '../slack/blocks/fixSteps';
 import { buildReportBlocks, reportText } from '../slack/blocks/report';
-import { formatDuration, section } from '../slack/blocks/text';
+import { section } from '../slack/blocks/text';
 import {
   buildEscalationBlocks,
   buildWalkthroughBlocks,
@@ -19,12 +19,15 @@ import {
 } from '../slack/blocks/walkthrough';
 import type { Message, Messenger } from '../slack/messenger';
 import type { Store, WalkthroughRecord } from '../store/store';
+import { formatDuration } from '../time';
 import type { CheckRun, CheckService } from './checks';
 
 /** What the parent report was built from, so it can be redrawn as resolved. */
 export interface ReportSnapshot {
   run: CheckRun;
   userId: string;
+  /** The thread's parent: a check report (redrawn on resolution) or a monitor alert. */
+  parent?: 'report' | 'alert';
 }
 
 export type WalkthroughRow = WalkthroughRecord<Walkthrough, ReportSnapshot>;
@@ -97,6 +100,11 @@ export class WalkthroughService {
     this.now = deps.now ?? Date.now;
   }
 
+  findByParent(channel: string, ts: string): WalkthroughRow | undefined {
+    const id = this.deps.store.walkthroughIdByReport(channel, ts);
+    return id ? this.get(id) : undefined;
+  }
+
   get(id: string): WalkthroughRow | undefined {
     return this.deps.store.getWalkthrough<Walkthrough, ReportSnapshot>(id);
   }
@@ -104,7 +112,7 @@ export class WalkthroughService {
   /** Posts the walkthrough in the report's thread; undefined when the run has no access problem. */
   async start(
     run: CheckRun,
-    report: { channel: string; ts: string; userId: string },
+    report: { channel: string; ts: string; userId: string; parent?: 'report' | 'alert' },
     messenger: Messenger,
   ): Promise<Walkthrough | undefined> {
     const { problems, targets } = problemsOf(run);
@@ -125,7 +133,7 @@ export class WalkthroughService {
       messageTs,
       status: walkthrough.status,
       state: walkthrough,
-      report: { run, userId: report.userId },
+      report: { run, userId: report.userId, parent: report.parent ?? 'report' },
     });
     return walkthrough;
   }
@@ -281,6 +289,8 @@ export class WalkthroughService {
       const note = `:white_check_mark: Resolved by <@${by}> in ${took} — Notion answers again for every check that failed.`;
       await messenger.post(row.channelId, text(note), row.reportTs);
       await this.redraw(row, messenger);
+      // An alert turns green by itself at the monitor's next check; a report is redrawn now.
+      if (row.report.parent === 'alert') return;
       const run = mergeRetest(row.report.run, latest);
       await messenger.update(row.channelId, row.reportTs, {
         text: `${reportText(run)} — resolved`,

@@ -48,4 +48,56 @@ export const MIGRATIONS: string[] = [
     processed_at INTEGER NOT NULL
   );
   `,
+  `
+  CREATE TABLE alerts (
+    id              TEXT PRIMARY KEY,
+    channel_id      TEXT NOT NULL,
+    posted_channel  TEXT,
+    ts              TEXT,
+    connection      TEXT NOT NULL,
+    scope           TEXT NOT NULL CHECK (scope IN ('connection', 'resources')),
+    kind            TEXT NOT NULL,
+    status          TEXT NOT NULL CHECK (status IN ('open', 'resolved')),
+    opened_at       INTEGER NOT NULL,
+    failing_since   INTEGER NOT NULL,
+    acknowledged_by TEXT,
+    acknowledged_at INTEGER,
+    snoozed_by      TEXT,
+    snoozed_until   INTEGER,
+    last_reminder_at INTEGER,
+    resolved_at     INTEGER,
+    details_json    TEXT NOT NULL
+  );
+  CREATE INDEX alerts_open ON alerts (connection, status);
+  CREATE TABLE watches (
+    -- AUTOINCREMENT: an alert lists watch ids, so a removed watch's id must never come back.
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    channel_id      TEXT NOT NULL,
+    connection      TEXT NOT NULL,
+    resource_id     TEXT NOT NULL,
+    resource_type   TEXT NOT NULL,
+    title           TEXT,
+    url             TEXT,
+    added_by        TEXT NOT NULL,
+    added_at        INTEGER NOT NULL,
+    state           TEXT NOT NULL CHECK (state IN ('ok', 'suspect', 'failing')),
+    state_since     INTEGER NOT NULL,
+    kind            TEXT,
+    request_id      TEXT,
+    last_checked_at INTEGER,
+    last_kind       TEXT,
+    UNIQUE (channel_id, resource_id)
+  );
+  CREATE INDEX watches_connection ON watches (connection);
+  CREATE TABLE connection_health (
+    connection        TEXT PRIMARY KEY,
+    state             TEXT NOT NULL CHECK (state IN ('ok', 'suspect', 'failing')),
+    since             INTEGER NOT NULL,
+    kind              TEXT,
+    request_id        TEXT,
+    unreachable_since INTEGER,
+    notice_posted     INTEGER NOT NULL DEFAULT 0,
+    last_sweep_at     INTEGER
+  );
+  `,
 ];

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations';
+import { MonitorRepo } from './monitorRepo';
 
 export interface ConnectionRow {
   name: string;
@@ -44,6 +45,8 @@ export interface CheckHistoryEntry {
 /** SQLite through better-sqlite3: synchronous, so every method is one short transaction. */
 export class Store {
   private readonly db: Database.Database;
+  /** Watches, alerts and connection health. */
+  readonly monitor: MonitorRepo;
 
   constructor(file: string) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -52,6 +55,7 @@ export class Store {
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
+    this.monitor = new MonitorRepo(this.db);
   }
 
   private migrate(): void {
@@ -125,6 +129,13 @@ export class Store {
         now,
         now,
       );
+  }
+
+  walkthroughIdByReport(channelId: string, reportTs: string): string | undefined {
+    const row = this.db
+      .prepare('SELECT id FROM walkthroughs WHERE channel_id = ? AND report_ts = ? LIMIT 1')
+      .get(channelId, reportTs) as { id: string } | undefined;
+    return row?.id;
   }
 
   setWalkthroughMessage(id: string, messageTs: string): void {

@@ -165,7 +165,7 @@ describe('loadConfig errors', () => {
     expect(error.problems).toEqual([expect.stringMatching(/^SLACK_BOT_TOKEN .*xoxb-/)]);
   });
 
-  it.each(['0h', '2s', 'soon'])('rejects CHECK_INTERVAL=%s', (value) => {
+  it.each(['0h', '0s', '500ms', 'soon'])('rejects CHECK_INTERVAL=%s', (value) => {
     const error = configError({ ...minimalEnv(), CHECK_INTERVAL: value });
     expect(error.problems).toEqual([expect.stringContaining('CHECK_INTERVAL')]);
   });

@@ -111,3 +111,27 @@ describe('RateLimiter', () => {
     expect(clock.now()).toBe(0);
   });
 });
+
+describe('RateLimiter priorities', () => {
+  it('serves a person waiting in Slack before a queued background sweep', async () => {
+    const clock = new FakeClock();
+    const limiter = new RateLimiter(1, 1000, clock);
+    const order: string[] = [];
+    const sweep = [0, 1, 2].map((i) =>
+      limiter.acquire('k', undefined, 'background').then(() => order.push(`sweep${i}`)),
+    );
+    const person = limiter.acquire('k', undefined, 'interactive').then(() => order.push('person'));
+    await Promise.all([...sweep, person]);
+    // The first sweep request had already started; the person goes next, then the sweep.
+    expect(order).toEqual(['sweep0', 'person', 'sweep1', 'sweep2']);
+  });
+
+  it('records the real start time, so a late wake-up does not bunch requests', async () => {
+    const clock = new FakeClock();
+    const limiter = new RateLimiter(2, 1000, clock);
+    await Promise.all([0, 1].map(() => limiter.acquire('k')));
+    clock.advance(1500);
+    const starts = await Promise.all([0, 1, 2].map(() => startTime(limiter, clock, 'k')));
+    expect(starts).toEqual([1500, 1500, 2500]);
+  });
+});

@@ -4,10 +4,12 @@ import { z } from 'zod';
 import type { Services } from '../../services';
 import type { CheckRun } from '../../services/checks';
 import { DEFAULT_CONNECTION } from '../../services/connections';
+import { deadlineFor } from '../../services/watches';
 import { accessProblems, buildFixStepsBlocks, fixStepsText } from '../../slack/blocks/fixSteps';
 import { helpMessage, noticeMessage, usageMessage } from '../../slack/blocks/help';
 import { buildReportBlocks, reportText } from '../../slack/blocks/report';
-import { section } from '../../slack/blocks/text';
+import { escapeMrkdwn, section } from '../../slack/blocks/text';
+import { watchListMessage, watchResultMessage } from '../../slack/blocks/watches';
 import { cannotPostHere, slackErrorCode } from '../../slack/errors';
 import { SlackMessenger } from '../../slack/messenger';
 import { openTokenModal } from '../views/token';
@@ -28,7 +30,9 @@ function progressText(targets: string[]): string {
   const what = targets.length
     ? `the token and ${targets.length} page${targets.length === 1 ? '' : 's'} or database${targets.length === 1 ? '' : 's'}`
     : 'the Notion token';
-  return `:mag: Checking ${what}…`;
+  // About three requests a second: warn when the answer takes more than a few seconds.
+  const slow = targets.length > 15 ? ` (about ${Math.ceil(targets.length / 3)} s)` : '';
+  return `:mag: Checking ${what}${slow}…`;
 }
 
 function hasAccessProblem(run: CheckRun): boolean {
@@ -90,23 +94,55 @@ async function handle(command: Command, args: CommandArgs, services: Services): 
       if (refusal) await respond(noticeMessage(refusal));
       return;
     }
-    case 'watch':
-    case 'unwatch':
-    case 'list':
+    case 'watch': {
       await ack(
         noticeMessage(
-          `\`${command.kind}\` is coming in a later version of notion-check. For now: \`/notion-check <link or ID>\` checks pages on demand.`,
+          `:mag: Checking ${command.targets.length} page${command.targets.length === 1 ? '' : 's'} before watching…`,
         ),
       );
+      const result = await services.watches.watch(
+        args.command.channel_id,
+        args.command.user_id,
+        command.targets,
+      );
+      await respond(
+        result.kind === 'limit'
+          ? noticeMessage(result.message)
+          : watchResultMessage(result, args.command.user_id),
+      );
+      return;
+    }
+    case 'unwatch': {
+      const removed = services.watches.unwatch(args.command.channel_id, command.target);
+      const name = removed ? escapeMrkdwn(removed.title ?? removed.resourceId) : '';
+      await ack(
+        removed
+          ? {
+              response_type: 'in_channel',
+              text: `<@${args.command.user_id}> stopped watching ${name}.`,
+            }
+          : noticeMessage(
+              "This channel doesn't watch that page. `/notion-check list` shows what it watches.",
+            ),
+      );
+      return;
+    }
+    case 'list':
+      await ack(watchListMessage(services.watches.list(args.command.channel_id)));
       return;
     case 'check': {
+      // No arguments: the token and everything this channel watches.
+      const targets = command.targets.length
+        ? command.targets
+        : services.watches.targets(args.command.channel_id);
       // Ack before any Notion request: Slack gives up after 3 seconds.
-      await ack(noticeMessage(progressText(command.targets)));
+      await ack(noticeMessage(progressText(targets)));
       const run = await services.checks.run({
         connection: DEFAULT_CONNECTION,
-        targets: command.targets,
+        targets,
         channelId: args.command.channel_id,
         userId: args.command.user_id,
+        deadlineMs: deadlineFor(targets.length),
       });
       await postReport(run, services, {
         client,

@@ -2,7 +2,8 @@ import type { KnownBlock } from '@slack/types';
 import type { ResourceCheck } from '../../notion/check';
 import type { Diagnosis, DiagnosisCategory } from '../../notion/diagnose';
 import type { CheckRun } from '../../services/checks';
-import { context, escapeMrkdwn, formatDuration, header, sections } from './text';
+import { formatDuration } from '../../time';
+import { context, escapeMrkdwn, header, sections } from './text';
 
 /** Beyond this many resource lines the report lists problems and counts the rest. */
 export const MAX_RESOURCE_LINES = 40;

@@ -55,9 +55,13 @@ export function header(text: string): KnownBlock {
   };
 }
 
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${ms} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const minutes = Math.round(ms / 60_000);
-  return minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+/** Like sections(), but never more than `max` blocks: the last one says how many lines were cut. */
+export function sectionsWithin(lines: string[], max: number): KnownBlock[] {
+  let kept = lines.length;
+  for (;;) {
+    const cut = lines.length - kept;
+    const blocks = sections(cut > 0 ? [...lines.slice(0, kept), `…and ${cut} more`] : lines);
+    if (blocks.length <= max || kept === 0) return blocks;
+    kept -= Math.max(1, Math.ceil(kept / 10));
+  }
 }

@@ -7,7 +7,8 @@ import {
   type Walkthrough,
   type WalkthroughStep,
 } from '../../playbook/walkthrough';
-import { context, escapeMrkdwn, formatDuration, section, sections } from './text';
+import { formatDuration } from '../../time';
+import { context, escapeMrkdwn, section, sections } from './text';
 
 /** action_ids of the walkthrough buttons; the listeners register the same constants. */
 export const WALKTHROUGH_ACTIONS = {

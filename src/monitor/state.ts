@@ -1,0 +1,125 @@
+/**
+ * What one scheduled check means for a watched resource (or a connection's token), as a pure
+ * function of the previous state. An access failure is confirmed by the next check before it
+ * alerts; transient outcomes (429, 5xx, timeouts, network, edge blocks) never move the state.
+ *
+ *   state    | outcome  | next     | decision
+ *   ---------+----------+----------+---------------------------------------------
+ *   ok       | ok       | ok       | —
+ *   ok       | access   | suspect  | — (wait for the next check to confirm)
+ *   suspect  | ok       | ok       | — (a blip: nobody is bothered)
+ *   suspect  | access   | failing  | alert
+ *   failing  | access   | failing  | — (reminders are decided per alert)
+ *   failing  | ok       | ok       | recovered
+ *   any      | transient| same     | — (Notion's trouble, not lost access)
+ */
+import type { DiagnosisCategory, DiagnosisKind } from '../notion/diagnose';
+
+export type WatchState = 'ok' | 'suspect' | 'failing';
+
+export interface WatchStatus {
+  state: WatchState;
+  /** When the current state began (for "failing since"). */
+  since: number;
+  /** The access diagnosis while suspect or failing. */
+  kind?: DiagnosisKind;
+  requestId?: string;
+}
+
+export interface CheckOutcome {
+  category: DiagnosisCategory;
+  kind: DiagnosisKind;
+  requestId?: string;
+  at: number;
+}
+
+export type Decision = 'none' | 'alert' | 'recovered';
+
+export interface WatchTransition {
+  status: WatchStatus;
+  decision: Decision;
+}
+
+/** Everything that is not clearly "works" or "lost access" leaves the state alone. */
+function classify(outcome: CheckOutcome): 'ok' | 'access' | 'transient' {
+  if (outcome.category === 'ok') return 'ok';
+  if (outcome.category === 'access') return 'access';
+  return 'transient';
+}
+
+export function nextWatchStatus(current: WatchStatus, outcome: CheckOutcome): WatchTransition {
+  const seen = classify(outcome);
+  if (seen === 'transient') return { status: current, decision: 'none' };
+  if (seen === 'ok') {
+    if (current.state === 'ok') return { status: current, decision: 'none' };
+    return {
+      status: { state: 'ok', since: outcome.at },
+      decision: current.state === 'failing' ? 'recovered' : 'none',
+    };
+  }
+  const failure = { kind: outcome.kind, requestId: outcome.requestId };
+  switch (current.state) {
+    case 'ok':
+      return { status: { state: 'suspect', since: outcome.at, ...failure }, decision: 'none' };
+    case 'suspect':
+      return { status: { state: 'failing', since: current.since, ...failure }, decision: 'alert' };
+    case 'failing':
+      return { status: { ...current, ...failure }, decision: 'none' };
+  }
+}
+
+/** The state a new watch starts in, from the check made when it was added. */
+export function initialWatchStatus(outcome: CheckOutcome): WatchStatus {
+  const start: WatchStatus = { state: 'ok', since: outcome.at };
+  return nextWatchStatus(start, outcome).status;
+}
+
+export const REMINDER_EVERY_MS = 24 * 60 * 60_000;
+export const SNOOZE_MS = 24 * 60 * 60_000;
+export const UNREACHABLE_NOTICE_AFTER_MS = 60 * 60_000;
+
+export interface AlertTiming {
+  openedAt: number;
+  lastReminderAt?: number;
+  acknowledgedAt?: number;
+  snoozedUntil?: number;
+}
+
+/**
+ * A reminder every 24 h while failing, unless someone acknowledged it or it is snoozed. When a
+ * snooze ends, an overdue reminder comes at once: "snooze 24 h" means 24 h, not 48.
+ */
+export function reminderDue(alert: AlertTiming, now: number): boolean {
+  if (alert.acknowledgedAt !== undefined) return false;
+  if (alert.snoozedUntil !== undefined && now < alert.snoozedUntil) return false;
+  return now - (alert.lastReminderAt ?? alert.openedAt) >= REMINDER_EVERY_MS;
+}
+
+export interface Reachability {
+  /** First transient sweep of an unbroken run of them. */
+  unreachableSince?: number;
+  /** Set once the "unreachable" notice went out, until the "back" notice. */
+  noticePosted: boolean;
+}
+
+export type ReachabilityDecision = 'none' | 'post_unreachable' | 'post_back';
+
+/** One notice after an hour without Notion, one when it answers again; never more. */
+export function nextReachability(
+  current: Reachability,
+  reachable: boolean,
+  now: number,
+): { reachability: Reachability; decision: ReachabilityDecision } {
+  if (reachable) {
+    return {
+      reachability: { noticePosted: false },
+      decision: current.noticePosted ? 'post_back' : 'none',
+    };
+  }
+  const since = current.unreachableSince ?? now;
+  const due = !current.noticePosted && now - since >= UNREACHABLE_NOTICE_AFTER_MS;
+  return {
+    reachability: { unreachableSince: since, noticePosted: current.noticePosted || due },
+    decision: due ? 'post_unreachable' : 'none',
+  };
+}

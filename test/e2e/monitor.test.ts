@@ -1,0 +1,307 @@
+import { randomBytes } from 'node:crypto';
+import { RateLimiter } from '../../src/notion/pacing';
+import type { SlackCall } from '../fakes/fakeSlack';
+import { SLACK_IDS } from '../fakes/fakeSlack';
+import { assertBlockKitLimits } from '../support/blockKitLimits';
+import { Harness } from '../support/harness';
+import { sendBlockAction, sendSlashCommand } from '../support/slackRequest';
+
+const ROADMAP = '1a2b3c4d5e6f4a5b8c9d0e1f2a3b4c5d';
+const SPECS = '2b3c4d5e6f7a4b5c9d0e1f2a3b4c5d6e';
+const TASKS = '3c4d5e6f7a8b4c5d8e0f1a2b3c4d5e6f';
+const CHANNEL = SLACK_IDS.channelId;
+const ALERT_CHANNEL = 'C0ALERTS';
+
+let h: Harness;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function text(call: SlackCall): string {
+  return JSON.stringify(call.body.blocks ?? []) + String(call.body.text ?? '');
+}
+
+function alerts(): SlackCall[] {
+  return h.slack
+    .callsTo('chat.postMessage')
+    .filter((call) => !call.error && text(call).includes('Notion access lost'));
+}
+
+async function firstAlert(timeoutMs = 15_000): Promise<SlackCall> {
+  return h.slack.waitFor(
+    'chat.postMessage',
+    (call) => !call.error && text(call).includes('Notion access lost'),
+    timeoutMs,
+  );
+}
+
+/** The alert as the channel sees it now: its latest update, or the original post. */
+function currentAlert(alert: SlackCall): string {
+  const ts = alert.response?.ts;
+  const updates = h.slack.callsTo('chat.update').filter((c) => c.body.ts === ts && !c.error);
+  const last = updates.at(-1);
+  return last ? text(last) : text(alert);
+}
+
+function buttonValue(alert: SlackCall, label: string): { actionId: string; value: string } {
+  const blocks = (alert.body.blocks ?? []) as {
+    type: string;
+    elements?: { action_id: string; value: string; text: { text: string } }[];
+  }[];
+  const button = blocks
+    .flatMap((block) => (block.type === 'actions' ? (block.elements ?? []) : []))
+    .find((element) => element.text.text.includes(label));
+  if (!button) throw new Error(`no ${label} button`);
+  return { actionId: button.action_id, value: button.value };
+}
+
+async function clickOn(alert: SlackCall, label: string, userId: string = SLACK_IDS.userId) {
+  const { actionId, value } = buttonValue(alert, label);
+  const id = `alert-${randomBytes(4).toString('hex')}`;
+  const response = await sendBlockAction(h.appUrl, h.signingSecret, {
+    actionId,
+    value,
+    userId,
+    channelId: String(alert.body.channel),
+    messageTs: String(alert.response?.ts),
+    responseUrl: h.slack.responseUrl(id),
+  });
+  expect(response.status).toBe(200);
+  return id;
+}
+
+async function command(text: string) {
+  const result = await sendSlashCommand(h.appUrl, h.signingSecret, {
+    text,
+    channelId: CHANNEL,
+    responseUrl: h.slack.responseUrl(`cmd-${randomBytes(4).toString('hex')}`),
+  });
+  expect(result.status).toBe(200);
+  return result;
+}
+
+async function watch(...ids: string[]) {
+  await command(`watch ${ids.join(' ')}`);
+  await h.slack.waitForResponse((post) => JSON.stringify(post.body).includes('watch list'), 15_000);
+}
+
+async function start(env: Record<string, string> = {}) {
+  h = await new Harness({ env: { CHECK_INTERVAL: '1s', ...env } }).start();
+  for (const [id, title] of [
+    [ROADMAP, 'Roadmap'],
+    [SPECS, 'Specs'],
+    [TASKS, 'Tasks'],
+  ] as const) {
+    h.notion.addPage({ id, title, sharedWith: [h.notionToken] });
+  }
+}
+
+afterEach(async () => {
+  await h.stop();
+  for (const call of h.slack.calls) {
+    if (['chat.postMessage', 'chat.update'].includes(call.method)) assertBlockKitLimits(call.body);
+  }
+});
+
+test('watch, list, unwatch: the channel sees what it monitors', async () => {
+  await start();
+  h.notion.unshare(SPECS, h.notionToken);
+  await command(`watch ${ROADMAP} ${SPECS} not-an-id`);
+  const answer = await h.slack.waitForResponse(
+    (post) => JSON.stringify(post.body).includes('watch list'),
+    15_000,
+  );
+  const body = JSON.stringify(answer.body);
+  expect(answer.body.response_type).toBe('in_channel');
+  expect(body).toContain('added 2 pages');
+  expect(body).toContain('Roadmap');
+  expect(body).toContain('Not shared with the integration');
+  expect(body).toContain('`not-an-id`');
+
+  const list = await command('list');
+  const listed = JSON.stringify(list.json);
+  expect(listed).toContain('Watched in this channel (2)');
+  expect(listed).toContain('Roadmap');
+  expect(listed).toContain('added by <@U0USER>');
+
+  const removed = await command(`unwatch ${ROADMAP}`);
+  expect(JSON.stringify(removed.json)).toContain('stopped watching Roadmap');
+  expect(JSON.stringify((await command('list')).json)).toContain('Watched in this channel (1)');
+});
+
+test('an unshared page → exactly one alert; Acknowledge and Snooze update it; shared back → recovery', async () => {
+  await start();
+  await watch(ROADMAP, SPECS);
+  h.notion.unshare(ROADMAP, h.notionToken);
+
+  const alert = await firstAlert();
+  expect(alert.body.channel).toBe(CHANNEL);
+  expect(text(alert)).toContain('Roadmap');
+  expect(text(alert)).toContain('Not shared with the integration');
+  expect(text(alert)).not.toContain('Specs');
+  // Several more sweeps: still the one alert.
+  await sleep(3_500);
+  expect(alerts()).toHaveLength(1);
+
+  await clickOn(alert, 'Acknowledge', SLACK_IDS.adminUserId);
+  await h.slack.waitFor('chat.update', (c) => text(c).includes('<@U0ADMIN> is on it'));
+  expect(currentAlert(alert)).not.toContain('"Acknowledge"');
+  await clickOn(alert, 'Snooze');
+  await h.slack.waitFor('chat.update', (c) => text(c).includes('snoozed by <@U0USER> until'));
+
+  h.notion.share(ROADMAP, h.notionToken);
+  const recovery = await h.slack.waitFor(
+    'chat.postMessage',
+    (c) => c.body.thread_ts === alert.response?.ts && text(c).includes('Access restored after'),
+    15_000,
+  );
+  expect(recovery.body.channel).toBe(CHANNEL);
+  await h.slack.waitFor('chat.update', (c) => text(c).includes('Notion access restored'));
+  expect(currentAlert(alert)).toContain(':large_green_circle:');
+  expect(currentAlert(alert)).not.toContain('"type":"actions"');
+  await sleep(2_000);
+  expect(alerts()).toHaveLength(1);
+});
+
+test('a revoked token → one alert for the connection listing every affected watch', async () => {
+  await start();
+  await watch(ROADMAP, SPECS, TASKS);
+  h.notion.revoke(h.notionToken);
+  const alert = await firstAlert();
+  const body = text(alert);
+  expect(body).toContain('token of connection `default`');
+  expect(body).toContain('3 watched pages affected');
+  for (const title of ['Roadmap', 'Specs', 'Tasks']) expect(body).toContain(title);
+  await sleep(3_000);
+  expect(alerts()).toHaveLength(1);
+});
+
+test('several pages failing for the same cause in one sweep → one alert listing them', async () => {
+  await start();
+  await watch(ROADMAP, SPECS, TASKS);
+  h.notion.unshare(ROADMAP, h.notionToken);
+  h.notion.unshare(SPECS, h.notionToken);
+  const alert = await firstAlert();
+  expect(text(alert)).toContain('Roadmap');
+  expect(text(alert)).toContain('Specs');
+  await sleep(2_500);
+  expect(alerts()).toHaveLength(1);
+});
+
+test('Notion answering 503 for many sweeps → no alert', async () => {
+  await start();
+  await watch(ROADMAP, SPECS);
+  h.notion.fault({ fault: { kind: 'status', status: 503, code: 'service_unavailable' } });
+  const before = h.notion.requests.length;
+  await sleep(6_000);
+  expect(h.notion.requests.length).toBeGreaterThan(before + 2);
+  expect(alerts()).toHaveLength(0);
+});
+
+test('a restart while an alert is open: no duplicate, and the recovery is still posted', async () => {
+  await start();
+  await watch(ROADMAP);
+  h.notion.unshare(ROADMAP, h.notionToken);
+  const alert = await firstAlert();
+  await h.stopApp();
+  await h.startApp();
+  await sleep(2_500);
+  expect(alerts()).toHaveLength(1);
+  h.notion.share(ROADMAP, h.notionToken);
+  await h.slack.waitFor(
+    'chat.postMessage',
+    (c) => c.body.thread_ts === alert.response?.ts && text(c).includes('Access restored after'),
+    15_000,
+  );
+});
+
+test('the bot removed from the channel → the alert goes to ALERT_CHANNEL, never lost', async () => {
+  await start({ ALERT_CHANNEL });
+  await watch(ROADMAP);
+  h.slack.failWhen('chat.postMessage', (body) =>
+    body.channel === CHANNEL ? 'not_in_channel' : undefined,
+  );
+  h.notion.unshare(ROADMAP, h.notionToken);
+  const alert = await firstAlert();
+  expect(alert.body.channel).toBe(ALERT_CHANNEL);
+  expect(text(alert)).toContain(`could not post this in <#${CHANNEL}>`);
+  expect(h.logs.text()).toContain('posting to ALERT_CHANNEL instead');
+});
+
+test('Start fix opens the walkthrough in the alert thread', async () => {
+  await start();
+  await watch(ROADMAP);
+  h.notion.unshare(ROADMAP, h.notionToken);
+  const alert = await firstAlert();
+  await clickOn(alert, 'Start fix');
+  const walkthrough = await h.slack.waitFor(
+    'chat.postMessage',
+    (c) =>
+      c.body.thread_ts === alert.response?.ts && text(c).includes('Verify page sharing settings'),
+    15_000,
+  );
+  expect(text(walkthrough)).toContain('"Done"');
+});
+
+test('the empty command checks the token and every watch of the channel', async () => {
+  await start({ CHECK_INTERVAL: '1h' });
+  await watch(ROADMAP, SPECS);
+  h.notion.unshare(SPECS, h.notionToken);
+  await command('');
+  const report = await h.slack.waitFor(
+    'chat.postMessage',
+    (c) => !c.body.thread_ts && text(c).includes('Notion access check'),
+    15_000,
+  );
+  expect(text(report)).toContain('Roadmap');
+  expect(text(report)).toContain('Not shared with the integration');
+});
+
+describe('pacing', () => {
+  // Scaled 20×: Notion's limit, an average of 3 requests/s over any 10 s, becomes 30 requests in
+  // any 500 ms; our pacing (3 per 1.05 s in production) becomes 3 per 52.5 ms.
+  const SCALE = 20;
+  const LIMIT = 3;
+  const WINDOW_MS = 1_000 / SCALE;
+
+  test('a sweep of 300 watches stays under the pace and never draws a 429', async () => {
+    h = await new Harness({
+      env: { CHECK_INTERVAL: '1h' },
+      limiter: new RateLimiter(LIMIT, (WINDOW_MS * 1_050) / 1_000),
+    }).start();
+    h.notion.setRateLimit({ limit: 10 * LIMIT, windowMs: 10 * WINDOW_MS });
+    const repo = h.bot?.services.store.monitor;
+    const now = Date.now();
+    for (let i = 0; i < 300; i++) {
+      const id = `${i.toString(16).padStart(8, '0')}aaaa4bbb8ccc${'d'.repeat(12)}`;
+      h.notion.addPage({ id, title: `Page ${i}`, sharedWith: [h.notionToken] });
+      repo?.addWatch({
+        channelId: CHANNEL,
+        connection: 'default',
+        resourceId: `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20)}`,
+        resourceType: 'page',
+        title: `Page ${i}`,
+        url: null,
+        addedBy: SLACK_IDS.userId,
+        addedAt: now,
+        status: { state: 'ok', since: now },
+      });
+    }
+    h.notion.reset();
+    await h.bot?.monitor.sweep('default');
+
+    const times = h.notion.requests.map((r) => r.at).sort((a, b) => a - b);
+    expect(times).toHaveLength(301);
+    expect(h.notion.rateLimited).toBe(0);
+    expect(h.notion.requests.every((r) => r.status === 200)).toBe(true);
+    // Any 10 s (scaled: 500 ms) window holds at most 30 requests (3/s averaged).
+    const span = 10 * WINDOW_MS;
+    let worst = 0;
+    for (let i = 0; i < times.length; i++) {
+      const start = times[i] ?? 0;
+      worst = Math.max(worst, times.filter((t) => t >= start && t < start + span).length);
+    }
+    expect(worst).toBeLessThanOrEqual(10 * LIMIT);
+    // Every watch was checked and saved as accessible.
+    expect(repo?.watchesForConnection('default').every((w) => w.lastKind === 'ok')).toBe(true);
+  });
+});
