@@ -10,6 +10,7 @@ import { AdminPolicy } from './services/admins';
 import { AlertService } from './services/alerts';
 import { CheckService } from './services/checks';
 import { Connections } from './services/connections';
+import { LeakService } from './services/leaks';
 import { TokenService } from './services/tokens';
 import { WalkthroughService } from './services/walkthroughs';
 import { WatchService } from './services/watches';
@@ -81,6 +82,13 @@ export function createApp(deps: AppDeps): NotionCheckApp {
 
   const connections = new Connections(store, config, logger);
   connections.syncEnvToken();
+  const reencrypted = connections.reencryptWithCurrentKey();
+  if (reencrypted > 0) {
+    logger.info(
+      { connections: reencrypted },
+      're-encrypted saved tokens with the new ENCRYPTION_KEY',
+    );
+  }
   const limiter = deps.limiter ?? new RateLimiter(NOTION_REQUESTS_PER_WINDOW, NOTION_WINDOW_MS);
   const checks = new CheckService({
     connections,
@@ -92,7 +100,7 @@ export function createApp(deps: AppDeps): NotionCheckApp {
   });
   // Background work (the monitor) speaks through app.client: one workspace, one bot token.
   const notifier = new SlackNotifier(app.client, config.alertChannel, logger);
-  const walkthroughs = new WalkthroughService({ store, checks, logger });
+  const walkthroughs = new WalkthroughService({ store, connections, checks, logger });
   const services: Services = {
     config,
     logger,
@@ -102,6 +110,7 @@ export function createApp(deps: AppDeps): NotionCheckApp {
     walkthroughs,
     watches: new WatchService({ store, checks, logger }),
     alerts: new AlertService({ store, checks, walkthroughs, notifier, logger }),
+    leaks: new LeakService({ store, walkthroughs, logger, alertChannel: config.alertChannel }),
     tokens: new TokenService({
       connections,
       limiter,

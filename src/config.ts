@@ -36,6 +36,24 @@ const baseUrl = (name: string, fallback: string) =>
       }),
   );
 
+const encryptionKey = (name: string, hint: string) =>
+  optionalText.pipe(
+    z
+      .string()
+      .transform((value, ctx) => {
+        const key = parseEncryptionKey(value);
+        if (!key) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `${name} must be 32 bytes written as base64 or hex; ${hint}`,
+          });
+          return z.NEVER;
+        }
+        return key;
+      })
+      .optional(),
+  );
+
 const schema = z.object({
   SLACK_BOT_TOKEN: optionalText.pipe(
     z
@@ -87,22 +105,10 @@ const schema = z.object({
       })
       .transform((value) => value.slice('file:'.length)),
   ),
-  ENCRYPTION_KEY: optionalText.pipe(
-    z
-      .string()
-      .transform((value, ctx) => {
-        const key = parseEncryptionKey(value);
-        if (!key) {
-          ctx.addIssue({
-            code: 'custom',
-            message:
-              'ENCRYPTION_KEY must be 32 bytes written as base64 or hex; generate one with: openssl rand -base64 32',
-          });
-          return z.NEVER;
-        }
-        return key;
-      })
-      .optional(),
+  ENCRYPTION_KEY: encryptionKey('ENCRYPTION_KEY', 'generate one with: openssl rand -base64 32'),
+  ENCRYPTION_KEY_PREVIOUS: encryptionKey(
+    'ENCRYPTION_KEY_PREVIOUS',
+    'the key used before a rotation, exactly as it was',
   ),
   ALERT_CHANNEL: optionalText.pipe(
     z
@@ -182,6 +188,8 @@ export interface Config {
   notion: { defaultToken: string | undefined; apiUrl: string };
   databasePath: string;
   encryptionKey: Buffer | undefined;
+  /** The key before a rotation: still decrypts; values are re-encrypted with the new key. */
+  previousEncryptionKey: Buffer | undefined;
   alertChannel: string | undefined;
   checkIntervalMs: number;
   adminUserIds: string[] | undefined;
@@ -211,6 +219,7 @@ function toConfig(env: Env): Config {
     notion: { defaultToken: env.NOTION_TOKEN, apiUrl: env.NOTION_API_URL.replace(/\/+$/, '') },
     databasePath: env.DATABASE_URL,
     encryptionKey: env.ENCRYPTION_KEY,
+    previousEncryptionKey: env.ENCRYPTION_KEY_PREVIOUS,
     alertChannel: env.ALERT_CHANNEL,
     checkIntervalMs: env.CHECK_INTERVAL,
     adminUserIds: env.ADMIN_USER_IDS,

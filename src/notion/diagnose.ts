@@ -13,6 +13,7 @@ export type DiagnosisKind =
   | 'ok'
   | 'token_missing'
   | 'token_invalid'
+  | 'token_leaked'
   | 'not_shared'
   | 'restricted'
   | 'in_trash'
@@ -60,6 +61,11 @@ export const KINDS: Record<DiagnosisKind, KindInfo> = {
     category: 'access',
     title: 'No Notion token is configured for this connection',
     steps: ['check_integration', 'regenerate_token', 'test_connection'],
+  },
+  token_leaked: {
+    category: 'access',
+    title: 'The token was posted in Slack: anyone who saw it can read your Notion data',
+    steps: ['regenerate_token', 'clear_cache', 'test_connection'],
   },
   token_invalid: {
     category: 'access',

@@ -37,6 +37,8 @@ export interface Walkthrough {
   problems: ProblemSnapshot[];
   /** Diagnoses already fixed in this walkthrough, kept for the escalation summary. */
   fixed: ProblemSnapshot[];
+  /** A leaked token's hash: the re-test passes only once the connection uses another token. */
+  leakedTokenHash?: string;
   /** Steps done or skipped for earlier diagnoses of this walkthrough (for the escalation). */
   earlierSteps?: WalkthroughStep[];
   /** What the re-test checks again: the inputs that failed. */
@@ -73,6 +75,7 @@ export interface Transition {
 
 /** When several access problems show at once, fix the one that hides the others first. */
 const PRIORITY: DiagnosisKind[] = [
+  'token_leaked',
   'token_missing',
   'token_invalid',
   'restricted',

@@ -36,7 +36,13 @@ export class AdminPolicy {
     if (this.adminUserIds) return this.adminUserIds.includes(userId);
     const cached = this.cache.get(userId);
     if (cached && this.now() - cached.at < CACHE_MS) return cached.admin;
-    const parsed = slackUser.safeParse(await lookup(userId));
+    let answer: unknown;
+    try {
+      answer = await lookup(userId);
+    } catch {
+      return false; // unknown user or Slack unreachable: not an admin, and not cached
+    }
+    const parsed = slackUser.safeParse(answer);
     const user = parsed.success ? parsed.data : {};
     const admin = !user.deleted && Boolean(user.is_admin || user.is_owner || user.is_primary_owner);
     this.cache.set(userId, { admin, at: this.now() });

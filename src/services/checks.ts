@@ -23,6 +23,8 @@ export interface CheckRun {
   resources: ResourceCheck[];
   startedAt: number;
   durationMs: number;
+  /** The token was seen pasted in Slack and has not been replaced since. */
+  compromised?: boolean;
 }
 
 export interface CheckRequest {
@@ -86,6 +88,7 @@ export class CheckService {
       resources,
       startedAt,
       durationMs: Date.now() - startedAt,
+      compromised: this.deps.store.isCompromised(connection.name),
     };
     this.record(run, request);
     return run;

@@ -17,7 +17,7 @@ export interface ResolvedConnection {
 export class Connections {
   constructor(
     private readonly store: Store,
-    private readonly config: Pick<Config, 'notion' | 'encryptionKey'>,
+    private readonly config: Pick<Config, 'notion' | 'encryptionKey' | 'previousEncryptionKey'>,
     private readonly logger?: Logger,
   ) {}
 
@@ -39,6 +39,7 @@ export class Connections {
       updatedAt: now,
       envTokenHash: null,
     });
+    this.store.markCompromised(DEFAULT_CONNECTION, null);
   }
 
   /** Encrypts and stores a token given in Slack; throws when no ENCRYPTION_KEY is set. */
@@ -55,26 +56,56 @@ export class Connections {
       updatedAt: now,
       envTokenHash: envToken ? tokenHash(envToken) : null,
     });
+    this.store.markCompromised(name, null);
   }
 
-  /** The token saved from Slack, or undefined when there is none or ENCRYPTION_KEY can't open it. */
-  private decryptSaved(row: ConnectionRow | undefined): string | undefined {
-    if (row?.source !== 'slack' || !row.tokenCiphertext || !this.config.encryptionKey)
-      return undefined;
-    try {
-      return decryptSecret(row.tokenCiphertext, this.config.encryptionKey);
-    } catch {
-      this.logger?.error(
-        { connection: row.name },
-        'the token saved from Slack cannot be decrypted: was ENCRYPTION_KEY changed? Set the token again with /notion-check token',
-      );
-      return undefined;
+  /** The token saved from Slack and the key that opened it; undefined when no key can. */
+  private decryptSaved(
+    row: ConnectionRow | undefined,
+  ): { token: string; withPrevious: boolean } | undefined {
+    if (row?.source !== 'slack' || !row.tokenCiphertext) return undefined;
+    const keys = [this.config.encryptionKey, this.config.previousEncryptionKey];
+    for (const [index, key] of keys.entries()) {
+      if (!key) continue;
+      try {
+        return { token: decryptSecret(row.tokenCiphertext, key), withPrevious: index === 1 };
+      } catch {
+        // not this key: try the next
+      }
     }
+    this.logger?.error(
+      { connection: row.name },
+      'the token saved from Slack cannot be decrypted: was ENCRYPTION_KEY changed without setting ENCRYPTION_KEY_PREVIOUS? Set the token again with /notion-check token',
+    );
+    return undefined;
+  }
+
+  /**
+   * After an ENCRYPTION_KEY rotation, re-encrypts every saved token still sealed with
+   * ENCRYPTION_KEY_PREVIOUS, so the old key can then be dropped. Returns how many.
+   */
+  reencryptWithCurrentKey(): number {
+    const key = this.config.encryptionKey;
+    if (!key || !this.config.previousEncryptionKey) return 0;
+    let count = 0;
+    for (const row of this.store.listConnections()) {
+      const saved = this.decryptSaved(row);
+      if (!saved?.withPrevious) continue;
+      this.store.saveConnection({ ...row, tokenCiphertext: encryptSecret(saved.token, key) });
+      count++;
+    }
+    return count;
+  }
+
+  /** The hash of the token the connection uses now (to tell a rotated token from a leaked one). */
+  currentTokenHash(name: string): string | undefined {
+    const token = this.resolve(name).token;
+    return token ? tokenHash(token) : undefined;
   }
 
   resolve(name: string): ResolvedConnection {
     const row = this.store.getConnection(name);
-    const saved = this.decryptSaved(row);
+    const saved = this.decryptSaved(row)?.token;
     if (saved) return { name, token: saved, fingerprint: tokenFingerprint(saved), source: 'slack' };
     const envToken = name === DEFAULT_CONNECTION ? this.config.notion.defaultToken : undefined;
     if (envToken) {

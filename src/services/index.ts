@@ -6,6 +6,7 @@ import type { AdminPolicy } from './admins';
 import type { AlertService } from './alerts';
 import type { CheckService } from './checks';
 import type { Connections } from './connections';
+import type { LeakService } from './leaks';
 import type { TokenService } from './tokens';
 import type { WalkthroughService } from './walkthroughs';
 import type { WatchService } from './watches';
@@ -20,6 +21,7 @@ export interface Services {
   walkthroughs: WalkthroughService;
   watches: WatchService;
   alerts: AlertService;
+  leaks: LeakService;
   tokens: TokenService;
   admins: AdminPolicy;
   inflight: InFlight;

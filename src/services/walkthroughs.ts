@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../logger';
+import { diagnosis } from '../notion/diagnose';
 import type { StepContext, StepId } from '../playbook/steps';
 import {
   applyEvent,
@@ -21,6 +22,7 @@ import type { Message, Messenger } from '../slack/messenger';
 import type { Store, WalkthroughRecord } from '../store/store';
 import { formatDuration } from '../time';
 import type { CheckRun, CheckService } from './checks';
+import type { Connections } from './connections';
 
 /** What the parent report was built from, so it can be redrawn as resolved. */
 export interface ReportSnapshot {
@@ -83,6 +85,7 @@ function text(message: string): Message {
 
 export interface WalkthroughServiceDeps {
   store: Store;
+  connections: Connections;
   checks: CheckService;
   logger: Logger;
   now?: () => number;
@@ -134,6 +137,53 @@ export class WalkthroughService {
       status: walkthrough.status,
       state: walkthrough,
       report: { run, userId: report.userId, parent: report.parent ?? 'report' },
+    });
+    return walkthrough;
+  }
+
+  /** A walkthrough for a token pasted in Slack: rotate it; the re-test insists on a new one. */
+  async startForLeak(
+    leak: { connection: string; fingerprint: string; tokenHash: string },
+    where: { channel: string; ts: string; userId: string },
+    messenger: Messenger,
+  ): Promise<Walkthrough> {
+    const problem = diagnosis('token_leaked');
+    const walkthrough = {
+      ...startWalkthrough({
+        id: newWalkthroughId(),
+        problems: [
+          {
+            kind: problem.kind,
+            title: problem.title,
+            affected: [],
+            requestIds: [],
+            context: { tokenFingerprint: leak.fingerprint },
+          },
+        ],
+        targets: [],
+        context: { tokenFingerprint: leak.fingerprint },
+        by: where.userId,
+        at: this.now(),
+      }),
+      leakedTokenHash: leak.tokenHash,
+    };
+    const run: CheckRun = {
+      connection: leak.connection,
+      fingerprint: leak.fingerprint,
+      token: { diagnosis: problem },
+      resources: [],
+      startedAt: this.now(),
+      durationMs: 0,
+    };
+    const messageTs = await messenger.post(where.channel, this.render(walkthrough), where.ts);
+    this.deps.store.createWalkthrough<Walkthrough, ReportSnapshot>({
+      id: walkthrough.id,
+      channelId: where.channel,
+      reportTs: where.ts,
+      messageTs,
+      status: walkthrough.status,
+      state: walkthrough,
+      report: { run, userId: where.userId, parent: 'alert' },
     });
     return walkthrough;
   }
@@ -251,6 +301,18 @@ export class WalkthroughService {
         (item) => item.diagnosis.category === 'transient',
       );
       const { problems, targets } = problemsOf(run);
+      const leaked = row.state.leakedTokenHash;
+      if (leaked && this.deps.connections.currentTokenHash(row.report.run.connection) === leaked) {
+        // The token works, but it is the one that was posted: not fixed until it is replaced.
+        const problem = diagnosis('token_leaked');
+        problems.unshift({
+          kind: problem.kind,
+          title: problem.title,
+          affected: [],
+          requestIds: [],
+          context: { tokenFingerprint: run.fingerprint },
+        });
+      }
       if (transient && problems.length === 0) {
         await messenger.post(
           row.channelId,

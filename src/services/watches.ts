@@ -89,10 +89,33 @@ export class WatchService {
     return { kind: 'checked', run, added, existing };
   }
 
-  unwatch(channelId: string, target: string): Watch | undefined {
+  /**
+   * Removes a watch. Only whoever added it, or an admin, may: otherwise anyone could silence
+   * the monitoring of a page the team relies on.
+   */
+  async unwatch(
+    channelId: string,
+    target: string,
+    userId: string,
+    isAdmin: () => Promise<boolean>,
+  ): Promise<{ removed: Watch } | { problem: string }> {
     const id = extractNotionId(target);
-    if (!id) return undefined;
-    return this.deps.store.monitor.removeWatch(channelId, id);
+    const watch = id
+      ? this.list(channelId).find((candidate) => candidate.resourceId === id)
+      : undefined;
+    if (!id || !watch) {
+      return {
+        problem:
+          "This channel doesn't watch that page. `/notion-check list` shows what it watches.",
+      };
+    }
+    if (watch.addedBy !== userId && !(await isAdmin())) {
+      return {
+        problem: `<@${watch.addedBy}> added this watch: only they or an admin can remove it.`,
+      };
+    }
+    this.deps.store.monitor.removeWatch(channelId, id);
+    return { removed: watch };
   }
 
   /** Resource IDs this channel watches, for the empty `/notion-check`. */

@@ -100,4 +100,18 @@ export const MIGRATIONS: string[] = [
     last_sweep_at     INTEGER
   );
   `,
+  `
+  ALTER TABLE connections ADD COLUMN compromised_at INTEGER;
+  CREATE TABLE leaks (
+    id            TEXT PRIMARY KEY,
+    channel_id    TEXT NOT NULL,
+    message_ts    TEXT NOT NULL,
+    token_hash    TEXT NOT NULL,
+    fingerprint   TEXT NOT NULL,
+    connection    TEXT,
+    reported_by   TEXT,
+    created_at    INTEGER NOT NULL,
+    UNIQUE (channel_id, message_ts, token_hash)
+  );
+  `,
 ];

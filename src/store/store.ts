@@ -25,6 +25,18 @@ export interface WalkthroughRecord<State, Report> {
   report: Report;
 }
 
+/** A Notion token someone pasted in Slack: only its hash and fingerprint are kept. */
+export interface LeakRecord {
+  id: string;
+  channelId: string;
+  messageTs: string;
+  tokenHash: string;
+  fingerprint: string;
+  connection: string | null;
+  reportedBy: string | null;
+  createdAt: number;
+}
+
 export type UpdateResult<T> = { duplicate: true } | ({ duplicate: false } & T);
 
 export interface CheckHistoryEntry {
@@ -41,6 +53,10 @@ export interface CheckHistoryEntry {
   channelId?: string;
   userId?: string;
 }
+
+const CONNECTION_COLUMNS = `name, source, token_ciphertext AS tokenCiphertext,
+  token_fingerprint AS tokenFingerprint, token_hash AS tokenHash, updated_by AS updatedBy,
+  updated_at AS updatedAt, env_token_hash AS envTokenHash`;
 
 /** SQLite through better-sqlite3: synchronous, so every method is one short transaction. */
 export class Store {
@@ -83,14 +99,15 @@ export class Store {
 
   getConnection(name: string): ConnectionRow | undefined {
     const row = this.db
-      .prepare(
-        `SELECT name, source, token_ciphertext AS tokenCiphertext, token_fingerprint AS tokenFingerprint,
-                token_hash AS tokenHash, updated_by AS updatedBy, updated_at AS updatedAt,
-                env_token_hash AS envTokenHash
-         FROM connections WHERE name = ?`,
-      )
+      .prepare(`SELECT ${CONNECTION_COLUMNS} FROM connections WHERE name = ?`)
       .get(name);
     return row as ConnectionRow | undefined;
+  }
+
+  listConnections(): ConnectionRow[] {
+    return this.db
+      .prepare(`SELECT ${CONNECTION_COLUMNS} FROM connections ORDER BY name`)
+      .all() as ConnectionRow[];
   }
 
   saveConnection(row: ConnectionRow): void {
@@ -106,6 +123,52 @@ export class Store {
            env_token_hash = excluded.env_token_hash`,
       )
       .run(row);
+  }
+
+  /** Connections whose current token is one of these hashes (a leaked token we hold). */
+  connectionsByTokenHash(hashes: string[]): { name: string; tokenFingerprint: string }[] {
+    if (hashes.length === 0) return [];
+    return this.db
+      .prepare(
+        `SELECT name, token_fingerprint AS tokenFingerprint FROM connections
+         WHERE token_hash IN (${hashes.map(() => '?').join(', ')})`,
+      )
+      .all(...hashes) as { name: string; tokenFingerprint: string }[];
+  }
+
+  /** `at` null clears the mark (a new token was saved). */
+  markCompromised(name: string, at: number | null): void {
+    this.db.prepare('UPDATE connections SET compromised_at = ? WHERE name = ?').run(at, name);
+  }
+
+  isCompromised(name: string): boolean {
+    const row = this.db
+      .prepare('SELECT compromised_at AS at FROM connections WHERE name = ?')
+      .get(name) as { at: number | null } | undefined;
+    return row?.at != null;
+  }
+
+  /** Records a pasted token once per message; false when this message was seen already. */
+  recordLeak(leak: LeakRecord): boolean {
+    return (
+      this.db
+        .prepare(
+          `INSERT OR IGNORE INTO leaks (id, channel_id, message_ts, token_hash, fingerprint, connection,
+             reported_by, created_at)
+           VALUES (@id, @channelId, @messageTs, @tokenHash, @fingerprint, @connection, @reportedBy, @createdAt)`,
+        )
+        .run(leak).changes === 1
+    );
+  }
+
+  getLeak(id: string): LeakRecord | undefined {
+    return this.db
+      .prepare(
+        `SELECT id, channel_id AS channelId, message_ts AS messageTs, token_hash AS tokenHash,
+                fingerprint, connection, reported_by AS reportedBy, created_at AS createdAt
+         FROM leaks WHERE id = ?`,
+      )
+      .get(id) as LeakRecord | undefined;
   }
 
   createWalkthrough<State, Report>(
@@ -136,10 +199,6 @@ export class Store {
       .prepare('SELECT id FROM walkthroughs WHERE channel_id = ? AND report_ts = ? LIMIT 1')
       .get(channelId, reportTs) as { id: string } | undefined;
     return row?.id;
-  }
-
-  setWalkthroughMessage(id: string, messageTs: string): void {
-    this.db.prepare('UPDATE walkthroughs SET message_ts = ? WHERE id = ?').run(messageTs, id);
   }
 
   getWalkthrough<State, Report>(id: string): WalkthroughRecord<State, Report> | undefined {
@@ -208,6 +267,21 @@ export class Store {
       this.db
         .prepare('INSERT OR IGNORE INTO processed_actions (key, processed_at) VALUES (?, ?)')
         .run(key, now).changes === 1
+    );
+  }
+
+  /**
+   * True unless the same key was claimed within `windowMs` (a double-submitted command).
+   * One statement, so two deliveries at once cannot both win.
+   */
+  claimOnceWithin(key: string, windowMs: number, now = Date.now()): boolean {
+    return (
+      this.db
+        .prepare(
+          `INSERT INTO processed_actions (key, processed_at) VALUES (@key, @now)
+           ON CONFLICT (key) DO UPDATE SET processed_at = @now WHERE processed_at <= @now - @windowMs`,
+        )
+        .run({ key, now, windowMs }).changes === 1
     );
   }
 

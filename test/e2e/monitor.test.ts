@@ -123,8 +123,20 @@ test('watch, list, unwatch: the channel sees what it monitors', async () => {
   expect(listed).toContain('Roadmap');
   expect(listed).toContain('added by <@U0USER>');
 
-  const removed = await command(`unwatch ${ROADMAP}`);
-  expect(JSON.stringify(removed.json)).toContain('stopped watching Roadmap');
+  // Someone else may not remove the watch (they are not an admin); whoever added it may.
+  h.slack.setUser({ id: 'U0OTHER', name: 'other.user' });
+  await sendSlashCommand(h.appUrl, h.signingSecret, {
+    text: `unwatch ${ROADMAP}`,
+    userId: 'U0OTHER',
+    channelId: CHANNEL,
+    responseUrl: h.slack.responseUrl('unwatch-other'),
+  });
+  const refused = await h.slack.waitForResponse((post) => post.id === 'unwatch-other');
+  expect(JSON.stringify(refused.body)).toContain('only they or an admin can remove it');
+  await command(`unwatch ${ROADMAP}`);
+  await h.slack.waitForResponse((post) =>
+    JSON.stringify(post.body).includes('stopped watching Roadmap'),
+  );
   expect(JSON.stringify((await command('list')).json)).toContain('Watched in this channel (1)');
 });
 

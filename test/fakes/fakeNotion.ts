@@ -248,6 +248,11 @@ export class FakeNotion {
 
   // ---- state -------------------------------------------------------------------------------
 
+  /** Every token the fake knows: what a secrets check must never find in logs. */
+  tokens(): string[] {
+    return [...this.integrations.keys()];
+  }
+
   addIntegration(input: IntegrationInput): void {
     this.integrations.set(input.token, {
       token: input.token,

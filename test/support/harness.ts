@@ -54,7 +54,7 @@ export class Harness {
   bot: NotionCheckApp | undefined;
   appUrl = '';
 
-  constructor(private readonly options: HarnessOptions = {}) {}
+  constructor(readonly options: HarnessOptions = {}) {}
 
   get databasePath(): string {
     return path.join(this.dir, 'notion-check.db');
@@ -103,10 +103,28 @@ export class Harness {
     this.bot = undefined;
   }
 
+  /**
+   * Stops everything. Every e2e test ends here, so this is where the whole suite proves that
+   * no secret (Notion tokens, the bot token, the signing secret) reached a log line.
+   */
   async stop(): Promise<void> {
-    this.notion.releaseHeld?.();
+    this.notion.releaseHeld();
     await this.stopApp();
     await Promise.all([this.slack.stop(), this.notion.stop()]);
     fs.rmSync(this.dir, { recursive: true, force: true });
+    const logs = this.logs.text();
+    const secrets = [
+      ...this.notion.tokens(),
+      this.slack.botToken,
+      this.signingSecret,
+      ...this.extraSecrets,
+    ];
+    const leaked = secrets.filter((secret) => logs.includes(secret));
+    if (leaked.length > 0) {
+      throw new Error(`${leaked.length} secret(s) appeared in the app's log lines`);
+    }
   }
+
+  /** Secrets a test used that the fakes don't know about (e.g. a token pasted in a message). */
+  readonly extraSecrets: string[] = [];
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { AllMiddlewareArgs, App, RespondFn, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
@@ -12,7 +13,7 @@ import { escapeMrkdwn, section } from '../../slack/blocks/text';
 import { watchListMessage, watchResultMessage } from '../../slack/blocks/watches';
 import { cannotPostHere, slackErrorCode } from '../../slack/errors';
 import { SlackMessenger } from '../../slack/messenger';
-import { openTokenModal } from '../views/token';
+import { lookupUser, openTokenModal } from '../views/token';
 import { type Command, parseCommand } from './parse';
 
 const commandPayload = z
@@ -75,8 +76,25 @@ async function postReport(
   }
 }
 
+/** Same person, channel and text within this long: a double submit, answered once. */
+const DOUBLE_SUBMIT_MS = 5_000;
+
+function isDoubleSubmit(args: CommandArgs, services: Services): boolean {
+  const { user_id: user, channel_id: channel, text } = args.command;
+  const digest = createHash('sha256').update(text.trim()).digest('hex');
+  return !services.store.claimOnceWithin(`cmd:${user}:${channel}:${digest}`, DOUBLE_SUBMIT_MS);
+}
+
 async function handle(command: Command, args: CommandArgs, services: Services): Promise<void> {
   const { ack, respond, client } = args;
+  if ((command.kind === 'check' || command.kind === 'watch') && isDoubleSubmit(args, services)) {
+    await ack(
+      noticeMessage(
+        ':hourglass_flowing_sand: Already on it: the answer to that command is on its way.',
+      ),
+    );
+    return;
+  }
   switch (command.kind) {
     case 'help':
       await ack(helpMessage());
@@ -113,18 +131,23 @@ async function handle(command: Command, args: CommandArgs, services: Services): 
       return;
     }
     case 'unwatch': {
-      const removed = services.watches.unwatch(args.command.channel_id, command.target);
-      const name = removed ? escapeMrkdwn(removed.title ?? removed.resourceId) : '';
-      await ack(
-        removed
-          ? {
-              response_type: 'in_channel',
-              text: `<@${args.command.user_id}> stopped watching ${name}.`,
-            }
-          : noticeMessage(
-              "This channel doesn't watch that page. `/notion-check list` shows what it watches.",
-            ),
+      await ack();
+      const userId = args.command.user_id;
+      const result = await services.watches.unwatch(
+        args.command.channel_id,
+        command.target,
+        userId,
+        () => services.admins.isAdmin(userId, lookupUser(client)),
       );
+      if ('problem' in result) {
+        await respond(noticeMessage(result.problem));
+        return;
+      }
+      const name = escapeMrkdwn(result.removed.title ?? result.removed.resourceId);
+      await respond({
+        response_type: 'in_channel',
+        text: `<@${userId}> stopped watching ${name}.`,
+      });
       return;
     }
     case 'list':

@@ -47,6 +47,13 @@ function resourceLine(resource: ResourceCheck): string {
 }
 
 function tokenLine(run: CheckRun): string {
+  const leaked = run.compromised
+    ? ' — :rotating_light: *compromised*: it was posted in Slack, regenerate it'
+    : '';
+  return `${tokenStatus(run)}${leaked}`;
+}
+
+function tokenStatus(run: CheckRun): string {
   const token = run.fingerprint ? `Token ${run.fingerprint}` : 'No token';
   const result = run.token.diagnosis;
   if (result.kind === 'ok' && run.integration) {

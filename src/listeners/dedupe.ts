@@ -1,0 +1,26 @@
+import type { AnyMiddlewareArgs, App } from '@slack/bolt';
+import { z } from 'zod';
+import type { Services } from '../services';
+
+const eventEnvelope = z.object({ type: z.literal('event_callback'), event_id: z.string() });
+
+/**
+ * Slack re-sends an event (same event_id, X-Slack-Retry-Num) when our ack was slow or lost;
+ * Bolt passes every copy on. The first one wins; the key is stored, so a restart keeps it.
+ */
+export function registerEventDedupe(app: App, services: Services): void {
+  app.use(async ({ body, next }: AnyMiddlewareArgs & { next: () => Promise<void> }) => {
+    const envelope = eventEnvelope.safeParse(body);
+    if (
+      envelope.success &&
+      !services.store.markActionProcessed(`event:${envelope.data.event_id}`)
+    ) {
+      services.logger.debug(
+        { eventId: envelope.data.event_id },
+        'duplicate event delivery ignored',
+      );
+      return;
+    }
+    await next();
+  });
+}
