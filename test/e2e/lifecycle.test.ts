@@ -1,41 +1,24 @@
-import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { buildIfStale, startChildApp } from '../support/childApp';
 import { Harness } from '../support/harness';
 import { sendSlashCommand } from '../support/slackRequest';
 
-const ROOT = path.resolve(__dirname, '../..');
-const ENTRY = path.join(ROOT, 'dist/src/index.js');
 const PAGE = '1a2b3c4d5e6f4a5b8c9d0e1f2a3b4c5d';
 
-function runEntry(env: NodeJS.ProcessEnv, cwd: string) {
-  return new Promise<{ code: number | null; stderr: string; stdout: string }>((resolve) => {
-    const child = spawn(process.execPath, [ENTRY], { cwd, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+async function runEntry(env: NodeJS.ProcessEnv, cwd: string) {
+  const app = startChildApp(env, cwd);
+  const { code } = await app.exited;
+  return { code, stderr: app.output() };
 }
 
 describe('start-up', () => {
-  beforeAll(() => {
-    // `npm test` builds first; a bare `npx jest` after editing src/ may run a stale build.
-    const built = fs.existsSync(ENTRY) ? fs.statSync(ENTRY).mtimeMs : 0;
-    const sources = fs.readdirSync(path.join(ROOT, 'src'), { recursive: true, encoding: 'utf8' });
-    const stale = sources.some((file) => fs.statSync(path.join(ROOT, 'src', file)).mtimeMs > built);
-    if (stale) execFileSync('npx', ['tsc', '-p', ROOT], { cwd: ROOT });
-  }, 60_000);
+  beforeAll(buildIfStale, 60_000);
 
   test('with no .env it exits 1 naming every missing setting, without a stack trace', async () => {
     const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'notion-check-empty-'));
-    const result = await runEntry({ PATH: process.env.PATH }, cwd);
+    const result = await runEntry({}, cwd);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('SLACK_BOT_TOKEN is missing');
     expect(result.stderr).toContain('SLACK_SIGNING_SECRET is missing');
@@ -50,7 +33,6 @@ describe('start-up', () => {
     const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'notion-check-badtoken-'));
     const result = await runEntry(
       {
-        PATH: process.env.PATH,
         SLACK_BOT_TOKEN: 'xoxb-not-the-right-one',
         SLACK_SIGNING_SECRET: 'whatever',
         SLACK_API_URL: h.slack.apiUrl,
