@@ -79,6 +79,17 @@ function mergeRetest(original: CheckRun, latest: CheckRun): CheckRun {
   };
 }
 
+function leakProblem(fingerprint: string | undefined): ProblemSnapshot {
+  const problem = diagnosis('token_leaked');
+  return {
+    kind: problem.kind,
+    title: problem.title,
+    affected: [],
+    requestIds: [],
+    context: { tokenFingerprint: fingerprint },
+  };
+}
+
 function text(message: string): Message {
   return { text: message, blocks: [section(message)] };
 }
@@ -128,16 +139,12 @@ export class WalkthroughService {
       by: report.userId,
       at: this.now(),
     });
-    const messageTs = await messenger.post(report.channel, this.render(walkthrough), report.ts);
-    this.deps.store.createWalkthrough<Walkthrough, ReportSnapshot>({
-      id: walkthrough.id,
-      channelId: report.channel,
-      reportTs: report.ts,
-      messageTs,
-      status: walkthrough.status,
-      state: walkthrough,
-      report: { run, userId: report.userId, parent: report.parent ?? 'report' },
-    });
+    await this.persist(
+      walkthrough,
+      report,
+      { run, userId: report.userId, parent: report.parent ?? 'report' },
+      messenger,
+    );
     return walkthrough;
   }
 
@@ -151,15 +158,7 @@ export class WalkthroughService {
     const walkthrough = {
       ...startWalkthrough({
         id: newWalkthroughId(),
-        problems: [
-          {
-            kind: problem.kind,
-            title: problem.title,
-            affected: [],
-            requestIds: [],
-            context: { tokenFingerprint: leak.fingerprint },
-          },
-        ],
+        problems: [leakProblem(leak.fingerprint)],
         targets: [],
         context: { tokenFingerprint: leak.fingerprint },
         by: where.userId,
@@ -175,6 +174,22 @@ export class WalkthroughService {
       startedAt: this.now(),
       durationMs: 0,
     };
+    await this.persist(
+      walkthrough,
+      where,
+      { run, userId: where.userId, parent: 'alert' },
+      messenger,
+    );
+    return walkthrough;
+  }
+
+  /** Posts the walkthrough in the thread, then stores it with the message's ts. */
+  private async persist(
+    walkthrough: Walkthrough,
+    where: { channel: string; ts: string },
+    report: ReportSnapshot,
+    messenger: Messenger,
+  ): Promise<void> {
     const messageTs = await messenger.post(where.channel, this.render(walkthrough), where.ts);
     this.deps.store.createWalkthrough<Walkthrough, ReportSnapshot>({
       id: walkthrough.id,
@@ -183,9 +198,8 @@ export class WalkthroughService {
       messageTs,
       status: walkthrough.status,
       state: walkthrough,
-      report: { run, userId: where.userId, parent: 'alert' },
+      report,
     });
-    return walkthrough;
   }
 
   render(walkthrough: Walkthrough): Message {
@@ -304,14 +318,7 @@ export class WalkthroughService {
       const leaked = row.state.leakedTokenHash;
       if (leaked && this.deps.connections.currentTokenHash(row.report.run.connection) === leaked) {
         // The token works, but it is the one that was posted: not fixed until it is replaced.
-        const problem = diagnosis('token_leaked');
-        problems.unshift({
-          kind: problem.kind,
-          title: problem.title,
-          affected: [],
-          requestIds: [],
-          context: { tokenFingerprint: run.fingerprint },
-        });
+        problems.unshift(leakProblem(run.fingerprint));
       }
       if (transient && problems.length === 0) {
         await messenger.post(

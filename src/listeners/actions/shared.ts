@@ -69,3 +69,20 @@ export function onButton(
     });
   };
 }
+
+/** A walkthrough button whose value is just the walkthrough id (Test connection, Escalate). */
+export function onWalkthroughButton(
+  services: Services,
+  press: (
+    id: string,
+    userId: string,
+    key: string,
+    messenger: SlackMessenger,
+  ) => Promise<ClickOutcome>,
+) {
+  return onButton(services, async (args, messenger) => {
+    const id = buttonValues.walkthrough.safeParse(args.action.value);
+    if (!id.success) return 'This button is not valid any more. Run `/notion-check` again.';
+    return describeOutcome(await press(id.data, args.body.user.id, actionKey(args), messenger));
+  });
+}

@@ -1,7 +1,7 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { Services } from '../../services';
 import { WALKTHROUGH_ACTIONS } from '../../slack/blocks/walkthrough';
-import { actionKey, buttonValues, describeOutcome, onButton } from './shared';
+import { actionKey, buttonValues, describeOutcome, onButton, onWalkthroughButton } from './shared';
 
 const INVALID = 'This button is not valid any more. Run `/notion-check` again.';
 
@@ -28,16 +28,8 @@ export function registerStepActions(app: App, services: Services): void {
 
   app.action<BlockAction<ButtonAction>>(
     WALKTHROUGH_ACTIONS.escalate,
-    onButton(services, async (args, messenger) => {
-      const id = buttonValues.walkthrough.safeParse(args.action.value);
-      if (!id.success) return INVALID;
-      const outcome = await services.walkthroughs.escalate(
-        id.data,
-        args.body.user.id,
-        actionKey(args),
-        messenger,
-      );
-      return describeOutcome(outcome);
-    }),
+    onWalkthroughButton(services, (id, userId, key, messenger) =>
+      services.walkthroughs.escalate(id, userId, key, messenger),
+    ),
   );
 }

@@ -3,6 +3,22 @@ import { context, section } from './text';
 
 export const LEAK_ACTIONS = { startFix: 'leak_start_fix' } as const;
 
+function startFixActions(leakId: string): KnownBlock {
+  return {
+    type: 'actions',
+    block_id: 'leak_actions',
+    elements: [
+      {
+        type: 'button',
+        text: { type: 'plain_text', text: 'Start fix', emoji: true },
+        style: 'primary',
+        action_id: LEAK_ACTIONS.startFix,
+        value: leakId,
+      },
+    ],
+  };
+}
+
 /** The thread warning under a message that holds a Notion token. Never repeats the token. */
 export function buildLeakWarningBlocks(
   leakId: string,
@@ -19,19 +35,7 @@ export function buildLeakWarningBlocks(
     section(
       '*Do this now:* delete the message, then regenerate the token at notion.so/my-integrations and give the new one to notion-check with `/notion-check token` (a private form).',
     ),
-    {
-      type: 'actions',
-      block_id: 'leak_actions',
-      elements: [
-        {
-          type: 'button',
-          text: { type: 'plain_text', text: 'Start fix', emoji: true },
-          style: 'primary',
-          action_id: LEAK_ACTIONS.startFix,
-          value: leakId,
-        },
-      ],
-    },
+    startFixActions(leakId),
     context('Deleting the message is not enough: the token may already have been seen or copied.'),
   ];
 }
@@ -46,18 +50,6 @@ export function buildCompromisedNoticeBlocks(
     section(
       `:rotating_light: *Connection \`${connection}\` is compromised*: its token (${fingerprint}) was posted in <#${channelId}>. Regenerate it now; until then anyone who saw it can read your Notion data.`,
     ),
-    {
-      type: 'actions',
-      block_id: 'leak_actions',
-      elements: [
-        {
-          type: 'button',
-          text: { type: 'plain_text', text: 'Start fix', emoji: true },
-          style: 'primary',
-          action_id: LEAK_ACTIONS.startFix,
-          value: leakId,
-        },
-      ],
-    },
+    startFixActions(leakId),
   ];
 }
