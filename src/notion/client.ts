@@ -80,8 +80,9 @@ export function createNotionClient(token: string, options: NotionClientOptions):
     auth: token,
     baseUrl: options.baseUrl,
     fetch: pacedFetch,
-    // The real bound is the per-request AbortSignal above; this only backs it up.
-    timeoutMs: requestTimeoutMs + 5_000,
+    // The SDK's timer also runs while a request waits for its pacing slot, so it must not fire
+    // before the run's deadline: the real bounds are the deadline and the AbortSignal above.
+    timeoutMs: Math.max(0, options.deadline - clock.now()) + requestTimeoutMs,
     retry: { maxRetries: 3, initialRetryDelayMs: 500, maxRetryDelayMs: 30_000 },
     logger: (level, message, extra) =>
       options.logger?.debug({ notion: { level, extra } }, `notion sdk: ${message}`),

@@ -1,0 +1,46 @@
+import { checkToken } from '../../src/notion/check';
+import { createNotionClient } from '../../src/notion/client';
+import { RateLimiter } from '../../src/notion/pacing';
+import { FakeNotion } from '../fakes/fakeNotion';
+import { fakeNotionToken } from '../support/harness';
+
+const token = fakeNotionToken('client');
+let notion: FakeNotion;
+
+beforeAll(async () => {
+  notion = new FakeNotion();
+  await notion.start();
+  notion.addIntegration({ token, name: 'Zapier Sync', workspaceName: 'Acme' });
+});
+
+afterAll(async () => {
+  await notion.stop();
+});
+
+test('a request that waits long for its pacing slot is not timed out by the SDK', async () => {
+  // A big sweep queues requests for minutes; the per-request timeout starts at the slot.
+  const limiter = new RateLimiter(1, 6_000);
+  const client = createNotionClient(token, {
+    baseUrl: notion.url,
+    limiter,
+    deadline: Date.now() + 30_000,
+    requestTimeoutMs: 200,
+  });
+  const first = await checkToken(client);
+  const second = await checkToken(client); // waits ~6 s for its slot
+  expect([first.diagnosis.kind, second.diagnosis.kind]).toEqual(['ok', 'ok']);
+}, 20_000);
+
+test('a Notion that holds the answer past the per-request timeout is a timeout', async () => {
+  notion.fault({ fault: { kind: 'hold' } });
+  const client = createNotionClient(token, {
+    baseUrl: notion.url,
+    limiter: new RateLimiter(3, 1_000),
+    deadline: Date.now() + 30_000,
+    requestTimeoutMs: 300,
+  });
+  const result = await checkToken(client);
+  notion.clearFaults();
+  notion.releaseHeld();
+  expect(result.diagnosis.kind).toBe('timeout');
+});
