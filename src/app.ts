@@ -16,6 +16,7 @@ import { WalkthroughService } from './services/walkthroughs';
 import { WatchService } from './services/watches';
 import { slackErrorCode } from './slack/errors';
 import { SlackNotifier } from './slack/notify';
+import { createHttpReceiver } from './slack/receiver';
 import type { Store } from './store/store';
 import { InFlight } from './tasks';
 
@@ -51,21 +52,31 @@ function createBoltApp(config: Config, logger: Logger, healthy: () => boolean): 
       res.end(JSON.stringify({ status: ready ? 'ok' : 'unavailable', database: ready }));
     },
   };
-  const socketMode = Boolean(config.slack.appToken);
+  const boltLogger = toBoltLogger(logger);
   return new App({
     token: config.slack.botToken,
-    logger: toBoltLogger(logger),
+    logger: boltLogger,
     // init() in start() runs auth.test where we can await it: a refused bot token then stops
     // start-up with a clear message instead of an unhandled rejection later.
     deferInitialization: true,
-    customRoutes: [healthz],
-    ...(socketMode
+    ...(config.slack.appToken
       ? {
           socketMode: true,
           appToken: config.slack.appToken,
+          customRoutes: [healthz],
           installerOptions: { port: config.port },
         }
-      : { signingSecret: config.slack.signingSecret }),
+      : {
+          // Our receiver: a body limit and a shorter unhandled timeout, which App doesn't pass on.
+          receiver: createHttpReceiver({
+            signingSecret: config.slack.signingSecret ?? '',
+            customRoutes: [healthz],
+            logger: boltLogger,
+            // A request no listener acks (Slack never sends those) is answered 404 before
+            // Slack's own 3 s limit, instead of just after it.
+            unhandledRequestTimeoutMillis: 2_900,
+          }),
+        }),
     clientOptions: {
       slackApiUrl: config.slack.apiUrl,
       // The Web API default retries for about 30 minutes; a chat bot answer is stale long before.

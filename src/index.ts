@@ -39,6 +39,11 @@ async function main(): Promise<void> {
       },
     );
   };
+  // Bolt's receiver can reject outside any listener (e.g. a signed body of JSON `null`): log
+  // it and keep serving everyone else rather than letting one request take the process down.
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ err: reason }, 'unhandled rejection (the request that caused it got no answer)');
+  });
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
 }

@@ -5,6 +5,7 @@ import { registerLeakAction } from './actions/leak';
 import { registerStepActions } from './actions/step';
 import { registerTestAction } from './actions/test';
 import { registerTokenAction } from './actions/token';
+import { registerUnknownActions } from './actions/unknown';
 import { registerNotionCheckCommand } from './commands/notion-check';
 import { registerEventDedupe } from './dedupe';
 import { registerMessageEvents } from './events/message';
@@ -19,5 +20,6 @@ export function registerListeners(app: App, services: Services): void {
   registerTokenView(app, services);
   registerAlertActions(app, services);
   registerLeakAction(app, services);
+  registerUnknownActions(app, services);
   registerMessageEvents(app, services);
 }

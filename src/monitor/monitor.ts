@@ -72,7 +72,12 @@ export class Monitor {
     this.stopped = false;
     const tickMs = Math.min(this.deps.intervalMs, 5_000);
     const loop = () => {
-      this.tick();
+      try {
+        this.tick();
+      } catch (error) {
+        // e.g. the database is unavailable: say so, and try again at the next tick.
+        this.deps.logger.error({ err: error }, 'monitor tick failed; retrying at the next tick');
+      }
       if (!this.stopped) this.timer = setTimeout(loop, tickMs);
     };
     this.timer = setTimeout(loop, Math.min(tickMs, 1_000));

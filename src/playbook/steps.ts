@@ -1,4 +1,4 @@
-import { escapeMrkdwn } from '../slack/blocks/text';
+import { escapeMrkdwn, mrkdwnLink } from '../slack/blocks/text';
 
 /**
  * The fix procedure from Notion's troubleshooting guide, as data. Text is Slack mrkdwn and is
@@ -46,8 +46,7 @@ function integration(context: StepContext): string {
 
 function resource(context: StepContext): string {
   const title = context.resourceTitle && escapeMrkdwn(context.resourceTitle);
-  if (title && context.resourceUrl) return `<${context.resourceUrl}|${title}>`;
-  return title ? `*${title}*` : 'the page or database';
+  return title ? mrkdwnLink(context.resourceUrl, title) : 'the page or database';
 }
 
 function workspace(context: StepContext): string {

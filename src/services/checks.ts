@@ -88,10 +88,18 @@ export class CheckService {
       resources,
       startedAt,
       durationMs: Date.now() - startedAt,
-      compromised: this.deps.store.isCompromised(connection.name),
+      compromised: this.compromised(connection.name),
     };
     this.record(run, request);
     return run;
+  }
+
+  private compromised(connection: string): boolean {
+    try {
+      return this.deps.store.isCompromised(connection);
+    } catch {
+      return false; // the database failure is logged where it matters (history, connections)
+    }
   }
 
   private record(run: CheckRun, request: CheckRequest): void {

@@ -97,6 +97,19 @@ export class Connections {
     return count;
   }
 
+  /** The stored row; when the database fails, NOTION_TOKEN still works (and the failure is logged). */
+  private readRow(name: string): ConnectionRow | undefined {
+    try {
+      return this.store.getConnection(name);
+    } catch (error) {
+      this.logger?.error(
+        { err: error, connection: name },
+        'database unavailable: using NOTION_TOKEN',
+      );
+      return undefined;
+    }
+  }
+
   /** The hash of the token the connection uses now (to tell a rotated token from a leaked one). */
   currentTokenHash(name: string): string | undefined {
     const token = this.resolve(name).token;
@@ -104,7 +117,7 @@ export class Connections {
   }
 
   resolve(name: string): ResolvedConnection {
-    const row = this.store.getConnection(name);
+    const row = this.readRow(name);
     const saved = this.decryptSaved(row)?.token;
     if (saved) return { name, token: saved, fingerprint: tokenFingerprint(saved), source: 'slack' };
     const envToken = name === DEFAULT_CONNECTION ? this.config.notion.defaultToken : undefined;

@@ -6,7 +6,7 @@ import { tokenFingerprint } from '../security/tokens';
 import type { Connections } from './connections';
 
 /** A view submission must be answered within 3 s, including our users.me round trip. */
-const VERIFY_DEADLINE_MS = 2_500;
+const VERIFY_DEADLINE_MS = 2_200;
 
 const SHAPES = [/^secret_[A-Za-z0-9]{43}$/, /^ntn_[0-9]{11}[A-Za-z0-9]{35}$/];
 

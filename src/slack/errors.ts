@@ -24,3 +24,9 @@ export function cannotPostHere(error: unknown): boolean {
   const code = slackErrorCode(error);
   return code !== undefined && CANNOT_POST_HERE.has(code);
 }
+
+/** Slack rejected the message itself: posting it again would fail the same way. */
+export function slackRefusedMessage(error: unknown): boolean {
+  const code = slackErrorCode(error);
+  return code === 'invalid_blocks' || code === 'msg_too_long' || code === 'invalid_arguments';
+}

@@ -103,7 +103,14 @@ function repeat(pattern: Seen[], total: number): Seen[] {
 describe('the outcome classes', () => {
   it('treats exactly the lost-access diagnoses as access failures', () => {
     expect(ACCESS_KINDS.sort()).toEqual(
-      ['in_trash', 'not_shared', 'restricted', 'token_invalid', 'token_leaked', 'token_missing'].sort(),
+      [
+        'in_trash',
+        'not_shared',
+        'restricted',
+        'token_invalid',
+        'token_leaked',
+        'token_missing',
+      ].sort(),
     );
   });
 

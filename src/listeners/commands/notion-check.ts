@@ -11,7 +11,7 @@ import { helpMessage, noticeMessage, usageMessage } from '../../slack/blocks/hel
 import { buildReportBlocks, reportText } from '../../slack/blocks/report';
 import { escapeMrkdwn, section } from '../../slack/blocks/text';
 import { watchListMessage, watchResultMessage } from '../../slack/blocks/watches';
-import { cannotPostHere, slackErrorCode } from '../../slack/errors';
+import { cannotPostHere, slackErrorCode, slackRefusedMessage } from '../../slack/errors';
 import { SlackMessenger } from '../../slack/messenger';
 import { lookupUser, openTokenModal } from '../views/token';
 import { type Command, parseCommand } from './parse';
@@ -62,6 +62,18 @@ async function postReport(
       messenger,
     );
   } catch (error) {
+    if (slackRefusedMessage(error)) {
+      services.logger.error(
+        { err: error, channel: where.channel },
+        'Slack refused the report message (a notion-check bug)',
+      );
+      await where.respond(
+        noticeMessage(
+          `:warning: I couldn't post the report: Slack refused it (${slackErrorCode(error)}). That is a bug on our side and it was logged. In short: ${report.text}.`,
+        ),
+      );
+      return;
+    }
     if (!cannotPostHere(error)) throw error;
     const fix = hasAccessProblem(run)
       ? { text: fixStepsText(run), blocks: buildFixStepsBlocks(run) }
@@ -82,7 +94,13 @@ const DOUBLE_SUBMIT_MS = 5_000;
 function isDoubleSubmit(args: CommandArgs, services: Services): boolean {
   const { user_id: user, channel_id: channel, text } = args.command;
   const digest = createHash('sha256').update(text.trim()).digest('hex');
-  return !services.store.claimOnceWithin(`cmd:${user}:${channel}:${digest}`, DOUBLE_SUBMIT_MS);
+  try {
+    return !services.store.claimOnceWithin(`cmd:${user}:${channel}:${digest}`, DOUBLE_SUBMIT_MS);
+  } catch (error) {
+    // Without the store we can't tell; answering twice beats not answering.
+    services.logger.warn({ err: error }, 'double-submit check unavailable');
+    return false;
+  }
 }
 
 async function handle(command: Command, args: CommandArgs, services: Services): Promise<void> {
@@ -178,7 +196,16 @@ async function handle(command: Command, args: CommandArgs, services: Services): 
 }
 
 export function registerNotionCheckCommand(app: App, services: Services): void {
-  app.command('/notion-check', async (args) => {
+  app.command('/notion-check', async (original) => {
+    // Whatever fails, Slack gets its ack within 3 s: track whether it was sent.
+    let acked = false;
+    const args: CommandArgs = {
+      ...original,
+      ack: async (response) => {
+        acked = true;
+        await original.ack(response);
+      },
+    };
     const payload = commandPayload.safeParse(args.command);
     if (!payload.success) {
       services.logger.warn({ issues: payload.error.issues.length }, 'malformed slash command');
@@ -190,15 +217,12 @@ export function registerNotionCheckCommand(app: App, services: Services): void {
         await handle(parseCommand(payload.data.text), args, services);
       } catch (error) {
         services.logger.error({ err: error, command: 'notion-check' }, 'slash command failed');
-        await args
-          .respond(
-            noticeMessage(
-              ':warning: Something went wrong on our side while checking. Nothing was changed; please try again in a minute.',
-            ),
-          )
-          .catch((respondError) =>
-            services.logger.error({ err: respondError }, 'could not tell the user about a failure'),
-          );
+        const sorry = noticeMessage(
+          ':warning: Something went wrong on our side while checking. Nothing was changed; please try again in a minute.',
+        );
+        await (acked ? args.respond(sorry) : args.ack(sorry)).catch((answerError) =>
+          services.logger.error({ err: answerError }, 'could not tell the user about a failure'),
+        );
       }
     });
   });

@@ -1,7 +1,7 @@
 import type { Button, KnownBlock } from '@slack/types';
 import type { Alert, Watch } from '../../store/monitorRepo';
 import { formatDuration } from '../../time';
-import { context, escapeMrkdwn, sections } from './text';
+import { context, escapeMrkdwn, mrkdwnLink, sections } from './text';
 
 export const ALERT_ACTIONS = {
   startFix: 'alert_start_fix',
@@ -31,7 +31,7 @@ function watchLines(alert: Alert, watches: Watch[]): string[] {
   const state = new Map(watches.map((watch) => [watch.id, watch.state]));
   const listed = alert.details.watches.slice(0, MAX_LISTED).map((watch) => {
     const name = escapeMrkdwn(watch.title);
-    const link = watch.url ? `<${watch.url}|${name}>` : `*${name}*`;
+    const link = mrkdwnLink(watch.url, name);
     const restored = alert.status === 'resolved' || state.get(watch.id) === 'ok';
     return `${restored ? ':white_check_mark:' : ':x:'} ${link}`;
   });

@@ -3,7 +3,7 @@ import type { ResourceCheck } from '../../notion/check';
 import type { Diagnosis, DiagnosisCategory } from '../../notion/diagnose';
 import type { CheckRun } from '../../services/checks';
 import { formatDuration } from '../../time';
-import { context, escapeMrkdwn, header, sections } from './text';
+import { context, escapeMrkdwn, header, mrkdwnLink, sections } from './text';
 
 /** Beyond this many resource lines the report lists problems and counts the rest. */
 export const MAX_RESOURCE_LINES = 40;
@@ -30,12 +30,10 @@ function diagnosisText(result: Diagnosis): string {
 
 export function resourceLabel(resource: ResourceCheck): string {
   if (!resource.id) return `\`${escapeMrkdwn(resource.input.slice(0, 100))}\``;
-  if (!resource.title && /^https:\/\/[^\s|<>]+$/.test(resource.input)) {
-    return `<${resource.input}|${resource.id}>`;
-  }
   const name = escapeMrkdwn(resource.title ?? resource.id);
+  // Without a title (Notion did not answer), link what the user typed, if it was a URL.
+  const linked = mrkdwnLink(resource.url ?? (resource.title ? undefined : resource.input), name);
   const type = resource.type === 'data_source' ? 'data source' : resource.type;
-  const linked = resource.url ? `<${resource.url}|${name}>` : `*${name}*`;
   return resource.type === 'unknown' ? linked : `${linked} (${type})`;
 }
 

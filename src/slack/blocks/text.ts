@@ -1,5 +1,6 @@
 import type { KnownBlock, SectionBlock } from '@slack/types';
 import { redactText } from '../../security/redact';
+import { containsSecret } from '../../security/tokens';
 
 export const LIMITS = {
   messageBlocks: 50,
@@ -12,6 +13,12 @@ export const LIMITS = {
 /** Escapes text from Notion or users for mrkdwn, and never lets a token through. */
 export function escapeMrkdwn(text: string): string {
   return redactText(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** A link, only for a plain https URL with nothing secret in it; otherwise bold text. */
+export function mrkdwnLink(url: string | null | undefined, label: string): string {
+  const safe = url && /^https:\/\/[^\s|<>]+$/.test(url) && !containsSecret(url);
+  return safe ? `<${url}|${label}>` : `*${label}*`;
 }
 
 export function truncate(text: string, max: number): string {

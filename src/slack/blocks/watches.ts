@@ -5,7 +5,7 @@ import type { Watch } from '../../store/monitorRepo';
 import { slackDate } from './alert';
 import type { EphemeralMessage } from './help';
 import { resourceLabel, statusEmoji } from './report';
-import { context, escapeMrkdwn, sections, sectionsWithin, truncate } from './text';
+import { context, escapeMrkdwn, mrkdwnLink, sections, sectionsWithin, truncate } from './text';
 
 const STATE_EMOJI: Record<Watch['state'], string> = {
   ok: ':white_check_mark:',
@@ -58,7 +58,7 @@ export function watchListMessage(watches: Watch[]): EphemeralMessage {
   }
   const lines = watches.map((watch) => {
     const name = escapeMrkdwn(truncate(watch.title ?? watch.resourceId, 80));
-    const link = watch.url ? `<${watch.url}|${name}>` : `*${name}*`;
+    const link = mrkdwnLink(watch.url, name);
     const checked = watch.lastCheckedAt
       ? `checked ${slackDate(watch.lastCheckedAt)}`
       : 'not checked yet';
