@@ -168,6 +168,8 @@ describe('leaked tokens', () => {
     });
     expect([first.status, retry.status]).toEqual([200, 200]);
     expect(await warnings()).toHaveLength(1);
+    // Dropped at the door, before any listener ran.
+    expect(h.logs.text()).toContain('duplicate event delivery ignored');
     // …and the key survives a restart.
     await h.stopApp();
     await h.startApp();
