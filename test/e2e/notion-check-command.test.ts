@@ -1,5 +1,6 @@
 import type { SlackCall } from '../fakes/fakeSlack';
 import { assertBlockKitLimits } from '../support/blockKitLimits';
+import { expectInOrder } from '../support/expectInOrder';
 import { fakeNotionToken, Harness } from '../support/harness';
 import { sendSlashCommand } from '../support/slackRequest';
 
@@ -94,15 +95,13 @@ test('revoked token → report says the token is invalid, thread has steps 1, 3,
   const parent = await report();
   expect(blocksText(parent)).toContain('token is invalid');
   const steps = blocksText(await thread(parent));
-  const order = [
+  expectInOrder(steps, [
     'Check integration status',
     'Regenerate the API token',
     'Test the API connection',
     'Clear application cache',
     'Check workspace permissions',
-  ].map((title) => steps.indexOf(title));
-  expect(order.every((index) => index >= 0)).toBe(true);
-  expect([...order].sort((a, b) => a - b)).toEqual(order);
+  ]);
   expect(steps).not.toContain('Verify page sharing');
   expect(steps).toMatch(/request IDs?: `[0-9a-f-]{36}`/);
 });
@@ -113,14 +112,12 @@ test('unshared page → "not shared with the integration (or deleted)", steps 2,
   const parent = await report();
   expect(blocksText(parent)).toContain('Not shared with the integration (or deleted)');
   const steps = blocksText(await thread(parent));
-  const order = [
+  expectInOrder(steps, [
     'Verify page sharing settings',
     'Re-add the integration to the page',
     'Test the API connection',
     'Check workspace permissions',
-  ].map((title) => steps.indexOf(title));
-  expect(order.every((index) => index >= 0)).toBe(true);
-  expect([...order].sort((a, b) => a - b)).toEqual(order);
+  ]);
   expect(steps).not.toContain('Regenerate');
   expect(steps).toContain('another workspace');
 });
@@ -131,13 +128,11 @@ test('restricted capability → 403 diagnosis names capabilities, steps 1, 7, 5'
   const parent = await report();
   expect(blocksText(parent)).toContain('lacks a capability');
   const steps = blocksText(await thread(parent));
-  const order = [
+  expectInOrder(steps, [
     'Check integration status',
     'Check workspace permissions',
     'Test the API connection',
-  ].map((title) => steps.indexOf(title));
-  expect(order.every((index) => index >= 0)).toBe(true);
-  expect([...order].sort((a, b) => a - b)).toEqual(order);
+  ]);
 });
 
 test('edge 403 (Cloudflare HTML, no Notion request id) → network block, not capabilities', async () => {

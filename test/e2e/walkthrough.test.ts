@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import type { SlackCall } from '../fakes/fakeSlack';
 import { SLACK_IDS } from '../fakes/fakeSlack';
 import { assertBlockKitLimits } from '../support/blockKitLimits';
+import { expectInOrder } from '../support/expectInOrder';
 import { fakeNotionToken, Harness } from '../support/harness';
 import { sendBlockAction, sendSlashCommand, sendViewSubmission } from '../support/slackRequest';
 
@@ -147,16 +148,13 @@ test('401 → steps 1, 3, 5, 6, 7; Done, Skip, Update token (bad refused, good s
   h.notion.revoke(h.notionToken);
   await command(ROADMAP);
   const { ts, reportTs, call } = await walkthroughPost();
-  const first = text(call.body);
-  const order = [
+  expectInOrder(text(call.body), [
     '1. Check integration status',
     '2. Regenerate the API token',
     '3. Test the API connection',
     '4. Clear application cache',
     '5. Check workspace permissions',
-  ].map((line) => first.indexOf(line));
-  expect(order.every((i) => i >= 0)).toBe(true);
-  expect([...order].sort((a, b) => a - b)).toEqual(order);
+  ]);
 
   await click(ts, 'Done');
   await waitForUpdates(ts, 1);
@@ -226,14 +224,12 @@ test('404 → steps 2, 4, 5, 7; page shared in Notion → Test → resolved, par
   h.notion.unshare(ROADMAP, h.notionToken);
   await command(`${ROADMAP} ${SPECS}`);
   const { ts, reportTs, call } = await walkthroughPost();
-  const order = [
+  expectInOrder(text(call.body), [
     '1. Verify page sharing settings',
     '2. Re-add the integration to the page',
     '3. Test the API connection',
     '4. Check workspace permissions',
-  ].map((line) => text(call.body).indexOf(line));
-  expect(order.every((i) => i >= 0)).toBe(true);
-  expect([...order].sort((a, b) => a - b)).toEqual(order);
+  ]);
 
   await click(ts, 'Test connection');
   await waitForReply(reportTs, 'still failing');
