@@ -31,6 +31,8 @@ export interface NotionClientOptions {
   requestTimeoutMs?: number;
   /** Background sweeps yield to people waiting in Slack. */
   priority?: Priority;
+  /** When the check started: its requests go before those of later checks. */
+  order?: number;
   logger?: Logger;
   clock?: Clock;
 }
@@ -54,7 +56,7 @@ export function createNotionClient(token: string, options: NotionClientOptions):
   const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
 
   const pacedFetch: SupportedFetch = async (url, init) => {
-    await options.limiter.acquire(key, options.deadline, options.priority);
+    await options.limiter.acquire(key, options.deadline, options.priority, options.order);
     const remaining = options.deadline - clock.now();
     if (remaining <= 0) throw new DeadlineExceededError();
     const response = await fetch(url, {

@@ -20,6 +20,8 @@ export type Priority = 'interactive' | 'background';
 
 interface Waiter {
   priority: Priority;
+  /** Requests of an earlier check go first, so checks finish one after another. */
+  order: number;
   deadline: number;
   resolve: () => void;
   reject: (error: Error) => void;
@@ -34,8 +36,9 @@ interface KeyState {
 
 /**
  * Sliding-window pacing per key (one key per Notion token): at most `limit` request starts in
- * any `windowMs` window. Waiters are served one slot at a time, interactive before background,
- * first come first served within a priority, and a start is recorded when it really happens,
+ * any `windowMs` window. Waiters are served one slot at a time: interactive before background,
+ * then the earliest check's requests (so ten people checking at once get their reports one after
+ * another, not all at the deadline), then first come. A start is recorded when it really happens,
  * so late timers can never bunch requests together.
  */
 export class RateLimiter {
@@ -52,11 +55,12 @@ export class RateLimiter {
     key: string,
     deadline = Number.POSITIVE_INFINITY,
     priority: Priority = 'interactive',
+    order = this.clock.now(),
   ): Promise<void> {
     const state = this.keys.get(key) ?? { starts: [], waiters: [], pumping: false };
     this.keys.set(key, state);
     const granted = new Promise<void>((resolve, reject) => {
-      state.waiters.push({ priority, deadline, resolve, reject });
+      state.waiters.push({ priority, order, deadline, resolve, reject });
     });
     void this.pump(key, state);
     return granted;
@@ -68,6 +72,23 @@ export class RateLimiter {
     return state.starts.length >= this.limit && blocking !== undefined
       ? blocking + this.windowMs
       : now;
+  }
+
+  /** Interactive before background; within those, the earliest check; then first come. */
+  private nextWaiter(waiters: Waiter[]): number {
+    let best = 0;
+    waiters.forEach((waiter, index) => {
+      const current = waiters[best];
+      if (!current) return;
+      const rank = (w: Waiter) => (w.priority === 'interactive' ? 0 : 1);
+      if (
+        rank(waiter) < rank(current) ||
+        (rank(waiter) === rank(current) && waiter.order < current.order)
+      ) {
+        best = index;
+      }
+    });
+    return best;
   }
 
   private async pump(key: string, state: KeyState): Promise<void> {
@@ -86,8 +107,7 @@ export class RateLimiter {
           await this.clock.sleep(slot - now);
           continue;
         }
-        const index = state.waiters.findIndex((waiter) => waiter.priority === 'interactive');
-        const [next] = state.waiters.splice(index === -1 ? 0 : index, 1);
+        const [next] = state.waiters.splice(this.nextWaiter(state.waiters), 1);
         state.starts.push(now);
         next?.resolve();
       }

@@ -71,6 +71,7 @@ export class CheckService {
         deadline: startedAt + (request.deadlineMs ?? this.deps.deadlineMs ?? CHECK_DEADLINE_MS),
         logger: this.deps.logger,
         priority: request.priority,
+        order: startedAt,
       });
       token = await checkToken(client);
       // A bad token or an outage fails every resource the same way: don't spend requests on it.

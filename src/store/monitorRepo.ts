@@ -89,60 +89,61 @@ function toAlert(row: Omit<Alert, 'details'> & { detailsJson: string }): Alert {
 
 /** Watches, alerts and per-connection health: the monitor's durable state. */
 export class MonitorRepo {
-  constructor(private readonly db: Database.Database) {}
+  constructor(
+    private readonly db: Database.Database,
+    private readonly prepare: (sql: string) => Database.Statement,
+  ) {}
 
   // ---- watches ---------------------------------------------------------------------------
 
   /** Adds a watch; returns false (and changes nothing) when the channel already watches it. */
   addWatch(watch: NewWatch): boolean {
-    const result = this.db
-      .prepare(
-        `INSERT INTO watches (channel_id, connection, resource_id, resource_type, title, url, added_by,
+    const result = this.prepare(
+      `INSERT INTO watches (channel_id, connection, resource_id, resource_type, title, url, added_by,
            added_at, state, state_since, kind, request_id, last_checked_at)
          VALUES (@channelId, @connection, @resourceId, @resourceType, @title, @url, @addedBy, @addedAt,
            @state, @since, @kind, @requestId, @addedAt)
          ON CONFLICT (channel_id, resource_id) DO NOTHING`,
-      )
-      .run({
-        ...watch,
-        state: watch.status.state,
-        since: watch.status.since,
-        kind: watch.status.kind ?? null,
-        requestId: watch.status.requestId ?? null,
-      });
+    ).run({
+      ...watch,
+      state: watch.status.state,
+      since: watch.status.since,
+      kind: watch.status.kind ?? null,
+      requestId: watch.status.requestId ?? null,
+    });
     return result.changes === 1;
   }
 
   removeWatch(channelId: string, resourceId: string): Watch | undefined {
-    const watch = this.db
-      .prepare(`SELECT ${WATCH_COLUMNS} FROM watches WHERE channel_id = ? AND resource_id = ?`)
-      .get(channelId, resourceId) as Watch | undefined;
-    if (watch) this.db.prepare('DELETE FROM watches WHERE id = ?').run(watch.id);
+    const watch = this.prepare(
+      `SELECT ${WATCH_COLUMNS} FROM watches WHERE channel_id = ? AND resource_id = ?`,
+    ).get(channelId, resourceId) as Watch | undefined;
+    if (watch) this.prepare('DELETE FROM watches WHERE id = ?').run(watch.id);
     return watch;
   }
 
   watchesInChannel(channelId: string): Watch[] {
-    return this.db
-      .prepare(`SELECT ${WATCH_COLUMNS} FROM watches WHERE channel_id = ? ORDER BY added_at, id`)
-      .all(channelId) as Watch[];
+    return this.prepare(
+      `SELECT ${WATCH_COLUMNS} FROM watches WHERE channel_id = ? ORDER BY added_at, id`,
+    ).all(channelId) as Watch[];
   }
 
   countWatches(channelId: string): number {
-    const row = this.db
-      .prepare('SELECT COUNT(*) AS n FROM watches WHERE channel_id = ?')
-      .get(channelId) as { n: number };
+    const row = this.prepare('SELECT COUNT(*) AS n FROM watches WHERE channel_id = ?').get(
+      channelId,
+    ) as { n: number };
     return row.n;
   }
 
   watchesForConnection(connection: string): Watch[] {
-    return this.db
-      .prepare(`SELECT ${WATCH_COLUMNS} FROM watches WHERE connection = ? ORDER BY id`)
-      .all(connection) as Watch[];
+    return this.prepare(
+      `SELECT ${WATCH_COLUMNS} FROM watches WHERE connection = ? ORDER BY id`,
+    ).all(connection) as Watch[];
   }
 
   watchedConnections(): string[] {
     return (
-      this.db.prepare('SELECT DISTINCT connection FROM watches ORDER BY connection').all() as {
+      this.prepare('SELECT DISTINCT connection FROM watches ORDER BY connection').all() as {
         connection: string;
       }[]
     ).map((row) => row.connection);
@@ -152,7 +153,7 @@ export class MonitorRepo {
   saveWatchStatuses(
     updates: { id: number; status: WatchStatus; checkedAt: number; lastKind: string }[],
   ): void {
-    const update = this.db.prepare(
+    const update = this.prepare(
       `UPDATE watches SET state = @state, state_since = @since, kind = @kind, request_id = @requestId,
          last_checked_at = @checkedAt, last_kind = @lastKind WHERE id = @id`,
     );
@@ -180,18 +181,16 @@ export class MonitorRepo {
   // ---- alerts ----------------------------------------------------------------------------
 
   createAlert(alert: Alert): void {
-    this.db
-      .prepare(
-        `INSERT INTO alerts (id, channel_id, posted_channel, ts, connection, scope, kind, status,
+    this.prepare(
+      `INSERT INTO alerts (id, channel_id, posted_channel, ts, connection, scope, kind, status,
            opened_at, failing_since, details_json)
          VALUES (@id, @channelId, @postedChannel, @ts, @connection, @scope, @kind, @status,
            @openedAt, @failingSince, @detailsJson)`,
-      )
-      .run({ ...alert, detailsJson: JSON.stringify(alert.details) });
+    ).run({ ...alert, detailsJson: JSON.stringify(alert.details) });
   }
 
   getAlert(id: string): Alert | undefined {
-    const row = this.db.prepare(`SELECT ${ALERT_COLUMNS} FROM alerts WHERE id = ?`).get(id) as
+    const row = this.prepare(`SELECT ${ALERT_COLUMNS} FROM alerts WHERE id = ?`).get(id) as
       | (Omit<Alert, 'details'> & { detailsJson: string })
       | undefined;
     return row ? toAlert(row) : undefined;
@@ -199,11 +198,9 @@ export class MonitorRepo {
 
   openAlerts(connection: string): Alert[] {
     return (
-      this.db
-        .prepare(
-          `SELECT ${ALERT_COLUMNS} FROM alerts WHERE connection = ? AND status = 'open' ORDER BY opened_at`,
-        )
-        .all(connection) as (Omit<Alert, 'details'> & { detailsJson: string })[]
+      this.prepare(
+        `SELECT ${ALERT_COLUMNS} FROM alerts WHERE connection = ? AND status = 'open' ORDER BY opened_at`,
+      ).all(connection) as (Omit<Alert, 'details'> & { detailsJson: string })[]
     ).map(toAlert);
   }
 
@@ -244,32 +241,28 @@ export class MonitorRepo {
     const values = Object.fromEntries(
       entries.map(([key, value]) => [key, key === 'details' ? JSON.stringify(value) : value]),
     );
-    this.db.prepare(`UPDATE alerts SET ${sets} WHERE id = @id`).run({ ...values, id });
+    this.prepare(`UPDATE alerts SET ${sets} WHERE id = @id`).run({ ...values, id });
   }
 
   /** Records an acknowledgement once: the first person to take it keeps it. */
   acknowledgeAlert(id: string, userId: string, at: number): boolean {
     return (
-      this.db
-        .prepare(
-          `UPDATE alerts SET acknowledged_by = ?, acknowledged_at = ?
+      this.prepare(
+        `UPDATE alerts SET acknowledged_by = ?, acknowledged_at = ?
            WHERE id = ? AND status = 'open' AND acknowledged_at IS NULL`,
-        )
-        .run(userId, at, id).changes === 1
+      ).run(userId, at, id).changes === 1
     );
   }
 
   // ---- connection health -----------------------------------------------------------------
 
   getHealth(connection: string): ConnectionHealth | undefined {
-    const row = this.db
-      .prepare(
-        `SELECT connection, state, since, kind, request_id AS requestId,
+    const row = this.prepare(
+      `SELECT connection, state, since, kind, request_id AS requestId,
                 unreachable_since AS unreachableSince, notice_posted AS noticePosted,
                 last_sweep_at AS lastSweepAt
          FROM connection_health WHERE connection = ?`,
-      )
-      .get(connection) as
+    ).get(connection) as
       | {
           connection: string;
           state: WatchState;
@@ -297,25 +290,23 @@ export class MonitorRepo {
   }
 
   saveHealth(health: ConnectionHealth, sweptAt: number): void {
-    this.db
-      .prepare(
-        `INSERT INTO connection_health (connection, state, since, kind, request_id, unreachable_since,
+    this.prepare(
+      `INSERT INTO connection_health (connection, state, since, kind, request_id, unreachable_since,
            notice_posted, last_sweep_at)
          VALUES (@connection, @state, @since, @kind, @requestId, @unreachableSince, @noticePosted, @sweptAt)
          ON CONFLICT (connection) DO UPDATE SET state = excluded.state, since = excluded.since,
            kind = excluded.kind, request_id = excluded.request_id,
            unreachable_since = excluded.unreachable_since, notice_posted = excluded.notice_posted,
            last_sweep_at = excluded.last_sweep_at`,
-      )
-      .run({
-        connection: health.connection,
-        state: health.status.state,
-        since: health.status.since,
-        kind: health.status.kind ?? null,
-        requestId: health.status.requestId ?? null,
-        unreachableSince: health.unreachableSince,
-        noticePosted: health.noticePosted ? 1 : 0,
-        sweptAt,
-      });
+    ).run({
+      connection: health.connection,
+      state: health.status.state,
+      since: health.status.since,
+      kind: health.status.kind ?? null,
+      requestId: health.status.requestId ?? null,
+      unreachableSince: health.unreachableSince,
+      noticePosted: health.noticePosted ? 1 : 0,
+      sweptAt,
+    });
   }
 }

@@ -54,6 +54,18 @@ export interface CheckHistoryEntry {
   userId?: string;
 }
 
+export function statementCache(db: Database.Database): (sql: string) => Database.Statement {
+  const statements = new Map<string, Database.Statement>();
+  return (sql) => {
+    let statement = statements.get(sql);
+    if (!statement) {
+      statement = db.prepare(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
+  };
+}
+
 const CONNECTION_COLUMNS = `name, source, token_ciphertext AS tokenCiphertext,
   token_fingerprint AS tokenFingerprint, token_hash AS tokenHash, updated_by AS updatedBy,
   updated_at AS updatedAt, env_token_hash AS envTokenHash`;
@@ -63,6 +75,8 @@ export class Store {
   private readonly db: Database.Database;
   /** Watches, alerts and connection health. */
   readonly monitor: MonitorRepo;
+  /** Prepared once per SQL text: preparing is a measurable share of each click's cost. */
+  private readonly prepare: (sql: string) => Database.Statement;
 
   constructor(file: string) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -73,8 +87,9 @@ export class Store {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
+    this.prepare = statementCache(this.db);
     this.migrate();
-    this.monitor = new MonitorRepo(this.db);
+    this.monitor = new MonitorRepo(this.db, this.prepare);
   }
 
   private migrate(): void {
@@ -90,7 +105,7 @@ export class Store {
   /** For /healthz: the file is open and answers a query. */
   isHealthy(): boolean {
     try {
-      return this.db.open && this.db.prepare('SELECT 1 AS ok').get() !== undefined;
+      return this.db.open && this.prepare('SELECT 1 AS ok').get() !== undefined;
     } catch {
       return false;
     }
@@ -101,22 +116,21 @@ export class Store {
   }
 
   getConnection(name: string): ConnectionRow | undefined {
-    const row = this.db
-      .prepare(`SELECT ${CONNECTION_COLUMNS} FROM connections WHERE name = ?`)
-      .get(name);
+    const row = this.prepare(`SELECT ${CONNECTION_COLUMNS} FROM connections WHERE name = ?`).get(
+      name,
+    );
     return row as ConnectionRow | undefined;
   }
 
   listConnections(): ConnectionRow[] {
-    return this.db
-      .prepare(`SELECT ${CONNECTION_COLUMNS} FROM connections ORDER BY name`)
-      .all() as ConnectionRow[];
+    return this.prepare(
+      `SELECT ${CONNECTION_COLUMNS} FROM connections ORDER BY name`,
+    ).all() as ConnectionRow[];
   }
 
   saveConnection(row: ConnectionRow): void {
-    this.db
-      .prepare(
-        `INSERT INTO connections (name, source, token_ciphertext, token_fingerprint, token_hash, updated_by,
+    this.prepare(
+      `INSERT INTO connections (name, source, token_ciphertext, token_fingerprint, token_hash, updated_by,
            updated_at, env_token_hash)
          VALUES (@name, @source, @tokenCiphertext, @tokenFingerprint, @tokenHash, @updatedBy, @updatedAt,
            @envTokenHash)
@@ -124,94 +138,83 @@ export class Store {
            token_fingerprint = excluded.token_fingerprint, token_hash = excluded.token_hash,
            updated_by = excluded.updated_by, updated_at = excluded.updated_at,
            env_token_hash = excluded.env_token_hash`,
-      )
-      .run(row);
+    ).run(row);
   }
 
   /** Connections whose current token is one of these hashes (a leaked token we hold). */
   connectionsByTokenHash(hashes: string[]): { name: string; tokenFingerprint: string }[] {
     if (hashes.length === 0) return [];
-    return this.db
-      .prepare(
-        `SELECT name, token_fingerprint AS tokenFingerprint FROM connections
+    return this.prepare(
+      `SELECT name, token_fingerprint AS tokenFingerprint FROM connections
          WHERE token_hash IN (${hashes.map(() => '?').join(', ')})`,
-      )
-      .all(...hashes) as { name: string; tokenFingerprint: string }[];
+    ).all(...hashes) as { name: string; tokenFingerprint: string }[];
   }
 
   /** `at` null clears the mark (a new token was saved). */
   markCompromised(name: string, at: number | null): void {
-    this.db.prepare('UPDATE connections SET compromised_at = ? WHERE name = ?').run(at, name);
+    this.prepare('UPDATE connections SET compromised_at = ? WHERE name = ?').run(at, name);
   }
 
   isCompromised(name: string): boolean {
-    const row = this.db
-      .prepare('SELECT compromised_at AS at FROM connections WHERE name = ?')
-      .get(name) as { at: number | null } | undefined;
+    const row = this.prepare('SELECT compromised_at AS at FROM connections WHERE name = ?').get(
+      name,
+    ) as { at: number | null } | undefined;
     return row?.at != null;
   }
 
   /** Records a pasted token once per message; false when this message was seen already. */
   recordLeak(leak: LeakRecord): boolean {
     return (
-      this.db
-        .prepare(
-          `INSERT OR IGNORE INTO leaks (id, channel_id, message_ts, token_hash, fingerprint, connection,
+      this.prepare(
+        `INSERT OR IGNORE INTO leaks (id, channel_id, message_ts, token_hash, fingerprint, connection,
              reported_by, created_at)
            VALUES (@id, @channelId, @messageTs, @tokenHash, @fingerprint, @connection, @reportedBy, @createdAt)`,
-        )
-        .run(leak).changes === 1
+      ).run(leak).changes === 1
     );
   }
 
   getLeak(id: string): LeakRecord | undefined {
-    return this.db
-      .prepare(
-        `SELECT id, channel_id AS channelId, message_ts AS messageTs, token_hash AS tokenHash,
+    return this.prepare(
+      `SELECT id, channel_id AS channelId, message_ts AS messageTs, token_hash AS tokenHash,
                 fingerprint, connection, reported_by AS reportedBy, created_at AS createdAt
          FROM leaks WHERE id = ?`,
-      )
-      .get(id) as LeakRecord | undefined;
+    ).get(id) as LeakRecord | undefined;
   }
 
   createWalkthrough<State, Report>(
     record: WalkthroughRecord<State, Report> & { status: string },
     now = Date.now(),
   ): void {
-    this.db
-      .prepare(
-        `INSERT INTO walkthroughs (id, channel_id, report_ts, message_ts, status, state_json, report_json,
+    this.prepare(
+      `INSERT INTO walkthroughs (id, channel_id, report_ts, message_ts, status, state_json, report_json,
            created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        record.id,
-        record.channelId,
-        record.reportTs,
-        record.messageTs,
-        record.status,
-        JSON.stringify(record.state),
-        JSON.stringify(record.report),
-        now,
-        now,
-      );
+    ).run(
+      record.id,
+      record.channelId,
+      record.reportTs,
+      record.messageTs,
+      record.status,
+      JSON.stringify(record.state),
+      JSON.stringify(record.report),
+      now,
+      now,
+    );
   }
 
   walkthroughIdByReport(channelId: string, reportTs: string): string | undefined {
-    const row = this.db
-      .prepare('SELECT id FROM walkthroughs WHERE channel_id = ? AND report_ts = ? LIMIT 1')
-      .get(channelId, reportTs) as { id: string } | undefined;
+    const row = this.prepare(
+      'SELECT id FROM walkthroughs WHERE channel_id = ? AND report_ts = ? LIMIT 1',
+    ).get(channelId, reportTs) as { id: string } | undefined;
     return row?.id;
   }
 
   getWalkthrough<State, Report>(id: string): WalkthroughRecord<State, Report> | undefined {
-    const row = this.db
-      .prepare(
-        `SELECT id, channel_id AS channelId, report_ts AS reportTs, message_ts AS messageTs,
+    const row = this.prepare(
+      `SELECT id, channel_id AS channelId, report_ts AS reportTs, message_ts AS messageTs,
                 state_json AS stateJson, report_json AS reportJson
          FROM walkthroughs WHERE id = ?`,
-      )
-      .get(id) as
+    ).get(id) as
       | {
           id: string;
           channelId: string;
@@ -247,17 +250,15 @@ export class Store {
   ): UpdateResult<T> | undefined {
     const run = this.db.transaction((): UpdateResult<T> | undefined => {
       if (actionKey && !this.markActionProcessed(actionKey, now)) return { duplicate: true };
-      const row = this.db
-        .prepare('SELECT state_json AS stateJson FROM walkthroughs WHERE id = ?')
-        .get(id) as { stateJson: string } | undefined;
+      const row = this.prepare('SELECT state_json AS stateJson FROM walkthroughs WHERE id = ?').get(
+        id,
+      ) as { stateJson: string } | undefined;
       if (!row) return undefined;
       const result = transform(JSON.parse(row.stateJson) as State);
       if (result.changed) {
-        this.db
-          .prepare(
-            'UPDATE walkthroughs SET state_json = ?, status = ?, updated_at = ? WHERE id = ?',
-          )
-          .run(JSON.stringify(result.walkthrough), result.walkthrough.status, now, id);
+        this.prepare(
+          'UPDATE walkthroughs SET state_json = ?, status = ?, updated_at = ? WHERE id = ?',
+        ).run(JSON.stringify(result.walkthrough), result.walkthrough.status, now, id);
       }
       return { duplicate: false, ...result };
     });
@@ -267,9 +268,10 @@ export class Store {
   /** Records one delivery of a click; false when it was seen before (a Slack retry). */
   markActionProcessed(key: string, now = Date.now()): boolean {
     return (
-      this.db
-        .prepare('INSERT OR IGNORE INTO processed_actions (key, processed_at) VALUES (?, ?)')
-        .run(key, now).changes === 1
+      this.prepare('INSERT OR IGNORE INTO processed_actions (key, processed_at) VALUES (?, ?)').run(
+        key,
+        now,
+      ).changes === 1
     );
   }
 
@@ -279,22 +281,20 @@ export class Store {
    */
   claimOnceWithin(key: string, windowMs: number, now = Date.now()): boolean {
     return (
-      this.db
-        .prepare(
-          `INSERT INTO processed_actions (key, processed_at) VALUES (@key, @now)
+      this.prepare(
+        `INSERT INTO processed_actions (key, processed_at) VALUES (@key, @now)
            ON CONFLICT (key) DO UPDATE SET processed_at = @now WHERE processed_at <= @now - @windowMs`,
-        )
-        .run({ key, now, windowMs }).changes === 1
+      ).run({ key, now, windowMs }).changes === 1
     );
   }
 
   /** Forget de-duplication keys older than `maxAgeMs` (Slack retries within minutes). */
   pruneProcessedActions(maxAgeMs: number, now = Date.now()): void {
-    this.db.prepare('DELETE FROM processed_actions WHERE processed_at < ?').run(now - maxAgeMs);
+    this.prepare('DELETE FROM processed_actions WHERE processed_at < ?').run(now - maxAgeMs);
   }
 
   recordChecks(entries: CheckHistoryEntry[]): void {
-    const insert = this.db.prepare(
+    const insert = this.prepare(
       `INSERT INTO check_history (checked_at, connection, target, target_type, category, diagnosis_kind,
          http_status, request_id, duration_ms, channel_id, user_id)
        VALUES (@checkedAt, @connection, @target, @targetType, @category, @diagnosisKind,
@@ -314,13 +314,11 @@ export class Store {
   }
 
   recentChecks(limit = 50): CheckHistoryEntry[] {
-    return this.db
-      .prepare(
-        `SELECT checked_at AS checkedAt, connection, target, target_type AS targetType, category,
+    return this.prepare(
+      `SELECT checked_at AS checkedAt, connection, target, target_type AS targetType, category,
                 diagnosis_kind AS diagnosisKind, http_status AS httpStatus, request_id AS requestId,
                 duration_ms AS durationMs, channel_id AS channelId, user_id AS userId
          FROM check_history ORDER BY id DESC LIMIT ?`,
-      )
-      .all(limit) as CheckHistoryEntry[];
+    ).all(limit) as CheckHistoryEntry[];
   }
 }

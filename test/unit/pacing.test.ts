@@ -135,3 +135,20 @@ describe('RateLimiter priorities', () => {
     expect(starts).toEqual([1500, 1500, 2500]);
   });
 });
+
+describe('RateLimiter order between checks', () => {
+  it("serves an earlier check's requests before a later check's, so checks finish in turn", async () => {
+    const clock = new FakeClock();
+    const limiter = new RateLimiter(1, 1000, clock);
+    const done: string[] = [];
+    const later = [0, 1].map((i) =>
+      limiter.acquire('k', undefined, 'interactive', 20).then(() => done.push(`later${i}`)),
+    );
+    const earlier = [0, 1].map((i) =>
+      limiter.acquire('k', undefined, 'interactive', 10).then(() => done.push(`earlier${i}`)),
+    );
+    await Promise.all([...later, ...earlier]);
+    // The first slot was already taken by the first caller; then the earlier check goes first.
+    expect(done).toEqual(['later0', 'earlier0', 'earlier1', 'later1']);
+  });
+});
