@@ -39,8 +39,8 @@ async function main(): Promise<void> {
       },
     );
   };
-  // Bolt's receiver can reject outside any listener (e.g. a signed body of JSON `null`): log
-  // it and keep serving everyone else rather than letting one request take the process down.
+  // Last line of defence for a rejection outside any listener (Bolt's receiver had one for a
+  // signed `null` body, now refused earlier): log it and keep serving everyone else.
   process.on('unhandledRejection', (reason) => {
     logger.error({ err: reason }, 'unhandled rejection (the request that caused it got no answer)');
   });
