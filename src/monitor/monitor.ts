@@ -53,6 +53,16 @@ function outcomeOf(result: CheckRun['token'], at: number): CheckOutcome {
   };
 }
 
+/** How an alert lists a watch (kept with the alert, so it can be redrawn after a restart). */
+function listed(watch: Watch): AlertDetails['watches'][number] {
+  return {
+    id: watch.id,
+    title: watch.title ?? watch.resourceId,
+    url: watch.url,
+    resourceId: watch.resourceId,
+  };
+}
+
 /**
  * The scheduler and the tick loop. Each connection (token) is swept every CHECK_INTERVAL,
  * never twice at once; pacing per token comes from the shared RateLimiter in the Notion
@@ -225,12 +235,7 @@ export class Monitor {
         failingSince: Math.min(...group.map((item) => item.status.since)),
         details: {
           title,
-          watches: group.map(({ watch }) => ({
-            id: watch.id,
-            title: watch.title ?? watch.resourceId,
-            url: watch.url,
-            resourceId: watch.resourceId,
-          })),
+          watches: group.map(({ watch }) => listed(watch)),
           requestIds: group.flatMap(({ status }) => (status.requestId ? [status.requestId] : [])),
           integrationName: run.integration?.name,
           fingerprint: run.fingerprint,
@@ -268,12 +273,7 @@ export class Monitor {
         failingSince: status.since,
         details: {
           title: run.token.diagnosis.title,
-          watches: affected.map((watch) => ({
-            id: watch.id,
-            title: watch.title ?? watch.resourceId,
-            url: watch.url,
-            resourceId: watch.resourceId,
-          })),
+          watches: affected.map(listed),
           requestIds: status.requestId ? [status.requestId] : [],
           fingerprint: run.fingerprint,
         },

@@ -174,8 +174,11 @@ export class MonitorRepo {
 
   /** The watches an alert lists that are still watched. */
   alertMembers(alert: Alert): Watch[] {
-    const ids = new Set(alert.details.watches.map((watch) => watch.id));
-    return this.watchesForConnection(alert.connection).filter((watch) => ids.has(watch.id));
+    const ids = JSON.stringify(alert.details.watches.map((watch) => watch.id));
+    return this.prepare(
+      `SELECT ${WATCH_COLUMNS} FROM watches
+       WHERE connection = ? AND id IN (SELECT value FROM json_each(?)) ORDER BY id`,
+    ).all(alert.connection, ids) as Watch[];
   }
 
   // ---- alerts ----------------------------------------------------------------------------

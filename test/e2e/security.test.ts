@@ -58,6 +58,23 @@ function button(call: SlackCall, label: string) {
   return found;
 }
 
+/** Clicks the button labelled `label` on a message the app posted in CHANNEL. */
+async function press(
+  call: SlackCall,
+  label: string,
+  options: { userId?: string; threadTs?: string } = {},
+) {
+  const target = button(call, label);
+  await sendBlockAction(h.appUrl, h.signingSecret, {
+    actionId: target.action_id,
+    value: target.value,
+    channelId: CHANNEL,
+    messageTs: String(call.response?.ts),
+    responseUrl: h.slack.responseUrl(`press-${randomBytes(4).toString('hex')}`),
+    ...options,
+  });
+}
+
 afterEach(async () => {
   await h.stop();
 });
@@ -110,43 +127,20 @@ describe('leaked tokens', () => {
     expect(text(report)).toContain('*compromised*');
 
     // Start fix → the rotation walkthrough; a test with the same token does not resolve it.
-    const start = button(warning, 'Start fix');
-    await sendBlockAction(h.appUrl, h.signingSecret, {
-      actionId: start.action_id,
-      value: start.value,
-      channelId: CHANNEL,
-      messageTs: String(warning.response?.ts),
-      threadTs: '1700000100.000100',
-      responseUrl: h.slack.responseUrl('start'),
-    });
+    await press(warning, 'Start fix', { threadTs: '1700000100.000100' });
     const walkthrough = await h.slack.waitFor(
       'chat.postMessage',
       (c) =>
         c.body.thread_ts === '1700000100.000100' && text(c).includes('Regenerate the API token'),
     );
     expect(text(walkthrough)).toContain('posted in Slack');
-    const testButton = button(walkthrough, 'Test connection');
-    await sendBlockAction(h.appUrl, h.signingSecret, {
-      actionId: testButton.action_id,
-      value: testButton.value,
-      channelId: CHANNEL,
-      messageTs: String(walkthrough.response?.ts),
-      responseUrl: h.slack.responseUrl('test1'),
-    });
+    await press(walkthrough, 'Test connection');
     await h.slack.waitFor('chat.postMessage', (c) => text(c).includes('still failing'));
 
     // An admin rotates the token through the modal → re-test passes → resolved, mark cleared.
     const fresh = fakeNotionToken('rotated');
     h.notion.addIntegration({ token: fresh, name: 'Zapier Sync', workspaceName: 'Acme' });
-    const update = button(walkthrough, 'Update token');
-    await sendBlockAction(h.appUrl, h.signingSecret, {
-      actionId: update.action_id,
-      value: update.value,
-      userId: SLACK_IDS.adminUserId,
-      channelId: CHANNEL,
-      messageTs: String(walkthrough.response?.ts),
-      responseUrl: h.slack.responseUrl('update'),
-    });
+    await press(walkthrough, 'Update token', { userId: SLACK_IDS.adminUserId });
     const modal = await h.slack.waitFor('views.open');
     const view = modal.body.view as { private_metadata: string; callback_id: string };
     const saved = await sendViewSubmission(h.appUrl, h.signingSecret, {
