@@ -3,13 +3,15 @@ import { App } from '@slack/bolt';
 import type { Config } from './config';
 import { registerListeners } from './listeners';
 import { type Logger, toBoltLogger } from './logger';
-import { Monitor } from './monitor/monitor';
+import { Scheduler } from './monitor/scheduler';
+import { Sweep } from './monitor/sweep';
 import { RateLimiter } from './notion/pacing';
 import type { Services } from './services';
 import { AdminPolicy } from './services/admins';
 import { AlertService } from './services/alerts';
 import { CheckService } from './services/checks';
 import { Connections } from './services/connections';
+import { InFlight } from './services/inflight';
 import { LeakService } from './services/leaks';
 import { TokenService } from './services/tokens';
 import { WalkthroughService } from './services/walkthroughs';
@@ -18,7 +20,6 @@ import { slackErrorCode } from './slack/errors';
 import { SlackNotifier } from './slack/notify';
 import { createHttpReceiver } from './slack/receiver';
 import type { Store } from './store/store';
-import { InFlight } from './tasks';
 
 /** Notion allows about 3 requests per second per integration; the small margin absorbs jitter. */
 export const NOTION_REQUESTS_PER_WINDOW = 3;
@@ -36,7 +37,8 @@ export interface AppDeps {
 export interface NotionCheckApp {
   app: App;
   services: Services;
-  monitor: Monitor;
+  /** The monitor: who is due, and each connection's sweep. */
+  monitor: Scheduler;
   start(): Promise<Server | undefined>;
   /** Stops taking requests, waits for in-flight work (at most `graceMs`), closes the store. */
   stop(graceMs?: number): Promise<void>;
@@ -111,7 +113,7 @@ export function createApp(deps: AppDeps): NotionCheckApp {
   });
   // Background work (the monitor) speaks through app.client: one workspace, one bot token.
   const notifier = new SlackNotifier(app.client, config.alertChannel, logger);
-  const walkthroughs = new WalkthroughService({ store, connections, checks, logger });
+  const walkthroughs = new WalkthroughService({ store, connections, checks });
   const services: Services = {
     config,
     logger,
@@ -119,8 +121,8 @@ export function createApp(deps: AppDeps): NotionCheckApp {
     connections,
     checks,
     walkthroughs,
-    watches: new WatchService({ store, checks, logger }),
-    alerts: new AlertService({ store, checks, walkthroughs, notifier, logger }),
+    watches: new WatchService({ store, checks }),
+    alerts: new AlertService({ store, checks, walkthroughs, notifier }),
     leaks: new LeakService({ store, walkthroughs, logger, alertChannel: config.alertChannel }),
     tokens: new TokenService({
       connections,
@@ -131,14 +133,8 @@ export function createApp(deps: AppDeps): NotionCheckApp {
     admins: new AdminPolicy(config.adminUserIds),
     inflight: new InFlight(),
   };
-  const monitor = new Monitor({
-    store,
-    checks,
-    notifier,
-    logger,
-    intervalMs: config.checkIntervalMs,
-    alertChannel: config.alertChannel,
-  });
+  const sweep = new Sweep({ store, checks, notifier, alertChannel: config.alertChannel });
+  const monitor = new Scheduler({ store, sweep, logger, intervalMs: config.checkIntervalMs });
 
   app.error(async (error) => {
     logger.error({ err: error }, 'unhandled error in a Slack listener');
@@ -147,7 +143,7 @@ export function createApp(deps: AppDeps): NotionCheckApp {
 
   // Slack retries a delivery within minutes; a day of de-duplication keys is plenty.
   let maintenance: NodeJS.Timeout | undefined;
-  const pruneDedupKeys = () => store.pruneProcessedActions(24 * 60 * 60_000);
+  const pruneDedupKeys = () => store.dedupe.prune(24 * 60 * 60_000, Date.now());
 
   return {
     app,

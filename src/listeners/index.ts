@@ -1,25 +1,16 @@
 import type { App } from '@slack/bolt';
 import type { Services } from '../services';
-import { registerAlertActions } from './actions/alert';
-import { registerLeakAction } from './actions/leak';
-import { registerStepActions } from './actions/step';
-import { registerTestAction } from './actions/test';
-import { registerTokenAction } from './actions/token';
-import { registerUnknownActions } from './actions/unknown';
-import { registerNotionCheckCommand } from './commands/notion-check';
-import { registerEventDedupe } from './dedupe';
-import { registerMessageEvents } from './events/message';
-import { registerTokenView } from './views/token';
+import { registerActions } from './actions';
+import { registerCommands } from './commands';
+import { registerEvents } from './events';
+import { dropRetriedEvents } from './events/dedupe';
+import { registerViews } from './views';
 
+/** Slack surfaces, one folder each; retried event deliveries are dropped before any of them. */
 export function registerListeners(app: App, services: Services): void {
-  registerEventDedupe(app, services);
-  registerNotionCheckCommand(app, services);
-  registerStepActions(app, services);
-  registerTestAction(app, services);
-  registerTokenAction(app, services);
-  registerTokenView(app, services);
-  registerAlertActions(app, services);
-  registerLeakAction(app, services);
-  registerUnknownActions(app, services);
-  registerMessageEvents(app, services);
+  app.use(dropRetriedEvents(services));
+  registerCommands(app, services);
+  registerActions(app, services);
+  registerViews(app, services);
+  registerEvents(app, services);
 }

@@ -1,31 +1,8 @@
 import { APIErrorCode, APIResponseError, type Client, extractNotionId } from '@notionhq/client';
 import { z } from 'zod';
-import { type Diagnosis, diagnoseError, diagnosis } from './diagnose';
-
-export type ResourceType = 'page' | 'database' | 'data_source' | 'unknown';
-
-export interface IntegrationInfo {
-  id: string;
-  name: string;
-  workspaceName?: string;
-  ownerType: 'workspace' | 'user' | 'unknown';
-}
-
-export interface TokenCheck {
-  integration?: IntegrationInfo;
-  diagnosis: Diagnosis;
-}
-
-export interface ResourceCheck {
-  /** What the user typed, kept so an invalid entry can be shown back to them. */
-  input: string;
-  id?: string;
-  type: ResourceType;
-  title?: string;
-  url?: string;
-  inTrash: boolean;
-  diagnosis: Diagnosis;
-}
+import type { ResourceCheck, ResourceType, TokenCheck } from '../domain/check';
+import { type Diagnosis, diagnosisOf } from '../domain/diagnosis';
+import { diagnoseError } from './diagnose';
 
 const richText = z.array(z.object({ plain_text: z.string() }).loose()).catch([]);
 const plain = (items: { plain_text: string }[]) => items.map((item) => item.plain_text).join('');
@@ -78,7 +55,9 @@ export async function checkToken(client: Client): Promise<TokenCheck> {
   try {
     const parsed = botUser.safeParse(await client.users.me({}));
     if (!parsed.success) {
-      return { diagnosis: diagnosis('bad_response', { message: 'users.me returned no bot user' }) };
+      return {
+        diagnosis: diagnosisOf('bad_response', { message: 'users.me returned no bot user' }),
+      };
     }
     const bot = parsed.data;
     return {
@@ -88,7 +67,7 @@ export async function checkToken(client: Client): Promise<TokenCheck> {
         workspaceName: bot.bot?.workspace_name ?? undefined,
         ownerType: bot.bot?.owner?.type ?? 'unknown',
       },
-      diagnosis: diagnosis('ok'),
+      diagnosis: diagnosisOf('ok'),
     };
   } catch (error) {
     return { diagnosis: diagnoseError(error) };
@@ -128,7 +107,7 @@ async function retrieve(
       input,
       id,
       type,
-      diagnosis('bad_response', { message: `unexpected ${type} object` }),
+      diagnosisOf('bad_response', { message: `unexpected ${type} object` }),
     );
   }
   const data = parsed.data;
@@ -141,11 +120,16 @@ async function retrieve(
     title: title || 'Untitled',
     url: data.url,
     inTrash,
-    diagnosis: diagnosis(inTrash ? 'in_trash' : 'ok'),
+    diagnosis: diagnosisOf(inTrash ? 'in_trash' : 'ok'),
   };
 }
 
-function failed(input: string, id: string | undefined, type: ResourceType, result: Diagnosis) {
+function failed(
+  input: string,
+  id: string | undefined,
+  type: ResourceType,
+  result: Diagnosis,
+): ResourceCheck {
   return { input, id, type, inTrash: false, diagnosis: result };
 }
 
@@ -158,7 +142,7 @@ export async function checkResource(client: Client, input: string): Promise<Reso
   const id = extractNotionId(input);
   if (!id) {
     const message = `"${input}" has no Notion ID in it`;
-    return failed(input, undefined, 'unknown', diagnosis('invalid_input', { message }));
+    return failed(input, undefined, 'unknown', diagnosisOf('invalid_input', { message }));
   }
   try {
     return await retrieve(client, id, 'page', input);

@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto';
 
 /** Exact shapes of Notion internal integration tokens (legacy `secret_`, current `ntn_`). */
-export const NOTION_TOKEN_PATTERN = /\b(?:secret_[A-Za-z0-9]{43}|ntn_[0-9]{11}[A-Za-z0-9]{35})\b/g;
+const NOTION_TOKEN_SHAPE = '(?:secret_[A-Za-z0-9]{43}|ntn_[0-9]{11}[A-Za-z0-9]{35})';
+
+/** Every Notion token in a text (global: use with `match` or `matchAll`). */
+export const NOTION_TOKEN_PATTERN = new RegExp(`\\b${NOTION_TOKEN_SHAPE}\\b`, 'g');
+
+/** True when the whole text is one Notion token (a paste into the token form). */
+export function isNotionToken(text: string): boolean {
+  return new RegExp(`^${NOTION_TOKEN_SHAPE}$`).test(text);
+}
 
 /**
  * Everything that must never reach a log line or a Slack message: Notion tokens of any

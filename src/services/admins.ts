@@ -22,15 +22,10 @@ export class AdminPolicy {
   private readonly cache = new Map<string, { admin: boolean; at: number }>();
 
   constructor(
-    private readonly adminUserIds: string[] | undefined,
+    /** Set: exactly these people. Unset: workspace admins and owners. */
+    readonly adminUserIds: string[] | undefined,
     private readonly now: () => number = Date.now,
   ) {}
-
-  describe(): string {
-    return this.adminUserIds
-      ? `the people listed in ADMIN_USER_IDS (${this.adminUserIds.map((id) => `<@${id}>`).join(', ')})`
-      : 'workspace admins and owners';
-  }
 
   async isAdmin(userId: string, lookup: UserLookup): Promise<boolean> {
     if (this.adminUserIds) return this.adminUserIds.includes(userId);

@@ -1,15 +1,11 @@
-import type { Logger } from '../logger';
-import type { Notifier } from '../monitor/monitor';
-import { SNOOZE_MS } from '../monitor/state';
-import type { Messenger } from '../slack/messenger';
-import type { Alert, Watch } from '../store/monitorRepo';
+import { type Alert, isSnoozed, SNOOZE_MS } from '../domain/alert';
+import { firstTransient } from '../domain/check';
+import { type Outcome, refuse } from '../domain/outcome';
+import type { Watch } from '../domain/watch';
 import type { Store } from '../store/store';
 import type { CheckService } from './checks';
+import type { Messenger, Notifier } from './ports';
 import type { WalkthroughService } from './walkthroughs';
-import { deadlineFor } from './watches';
-
-/** What a button press on an alert came to, in words for the person who pressed it. */
-export type AlertOutcome = { ok: true; message?: string } | { ok: false; message: string };
 
 /** The alert buttons: Acknowledge, Snooze, Start fix. */
 export class AlertService {
@@ -21,7 +17,6 @@ export class AlertService {
       checks: CheckService;
       walkthroughs: WalkthroughService;
       notifier: Notifier;
-      logger: Logger;
       now?: () => number;
     },
   ) {}
@@ -31,81 +26,67 @@ export class AlertService {
   }
 
   private members(alert: Alert): Watch[] {
-    return this.deps.store.monitor.alertMembers(alert);
+    return this.deps.store.watches.byIds(
+      alert.connection,
+      alert.details.watches.map((watch) => watch.id),
+    );
   }
 
-  private openAlert(id: string): Alert | AlertOutcome {
-    const alert = this.deps.store.monitor.getAlert(id);
-    if (!alert) return { ok: false, message: 'I no longer know this alert.' };
-    if (alert.status === 'resolved') {
-      return { ok: false, message: 'Access is already restored: this alert is closed.' };
-    }
-    return alert;
+  private findOpen(id: string): Outcome<{ alert: Alert }> {
+    const alert = this.deps.store.alerts.get(id);
+    if (!alert) return refuse({ reason: 'not_found', what: 'alert' });
+    if (alert.status === 'resolved') return refuse({ reason: 'already_resolved', what: 'alert' });
+    return { ok: true, alert };
   }
 
-  async acknowledge(id: string, userId: string): Promise<AlertOutcome> {
-    const found = this.openAlert(id);
-    if (!('id' in found)) return found;
-    if (!this.deps.store.monitor.acknowledgeAlert(id, userId, this.now())) {
-      return { ok: false, message: `<@${found.acknowledgedBy}> already acknowledged this alert.` };
+  async acknowledge(id: string, userId: string): Promise<Outcome> {
+    const found = this.findOpen(id);
+    if (!found.ok) return found;
+    if (!this.deps.store.alerts.acknowledge(id, userId, this.now())) {
+      return refuse({ reason: 'already_acknowledged', by: found.alert.acknowledgedBy });
     }
-    const alert = this.deps.store.monitor.getAlert(id) ?? found;
+    const alert = this.deps.store.alerts.get(id) ?? found.alert;
     await this.deps.notifier.updateAlert(alert, this.members(alert));
-    await this.deps.notifier.replyToAlert(alert, `:eyes: <@${userId}> is on it.`);
+    await this.deps.notifier.replyToAlert(alert, { type: 'alert_acknowledged', by: userId });
     return { ok: true };
   }
 
-  async snooze(id: string, userId: string): Promise<AlertOutcome> {
-    const found = this.openAlert(id);
-    if (!('id' in found)) return found;
+  async snooze(id: string, userId: string): Promise<Outcome> {
+    const found = this.findOpen(id);
+    if (!found.ok) return found;
     const now = this.now();
-    if (found.snoozedUntil !== null && found.snoozedUntil > now) {
-      return { ok: false, message: `Already snoozed by <@${found.snoozedBy}>.` };
+    if (isSnoozed(found.alert, now)) {
+      return refuse({ reason: 'already_snoozed', by: found.alert.snoozedBy });
     }
-    this.deps.store.monitor.updateAlert(id, { snoozedBy: userId, snoozedUntil: now + SNOOZE_MS });
-    const alert = this.deps.store.monitor.getAlert(id) ?? found;
+    const changes = { snoozedBy: userId, snoozedUntil: now + SNOOZE_MS };
+    const alert = this.deps.store.alerts.update(id, changes) ?? found.alert;
     await this.deps.notifier.updateAlert(alert, this.members(alert));
-    return { ok: true, message: 'Snoozed: no reminders for 24 hours. The alert stays open.' };
+    return { ok: true };
   }
 
   /** Checks the alert's pages again and, if access is still lost, walks the fix in its thread. */
-  async startFix(id: string, userId: string, messenger: Messenger): Promise<AlertOutcome> {
-    const found = this.openAlert(id);
-    if (!('id' in found)) return found;
-    if (!found.ts || !found.postedChannel) {
-      return { ok: false, message: 'This alert was not posted yet; try again in a moment.' };
-    }
-    if (
-      this.starting.has(id) ||
-      this.deps.walkthroughs.findByParent(found.postedChannel, found.ts)
-    ) {
-      return { ok: false, message: 'A fix walkthrough is already running in this alert’s thread.' };
+  async startFix(id: string, userId: string, messenger: Messenger): Promise<Outcome> {
+    const found = this.findOpen(id);
+    if (!found.ok) return found;
+    const { ts, postedChannel, connection, details } = found.alert;
+    if (!ts || !postedChannel) return refuse({ reason: 'not_posted_yet' });
+    if (this.starting.has(id) || this.deps.walkthroughs.findByParent(postedChannel, ts)) {
+      return refuse({ reason: 'busy', what: 'alert_walkthrough' });
     }
     this.starting.add(id);
     try {
-      const targets = found.details.watches.map((watch) => watch.resourceId);
       const run = await this.deps.checks.run({
-        connection: found.connection,
-        targets,
-        channelId: found.postedChannel,
+        connection,
+        targets: details.watches.map((watch) => watch.resourceId),
+        channelId: postedChannel,
         userId,
-        deadlineMs: deadlineFor(targets.length),
       });
-      const started = await this.deps.walkthroughs.start(
-        run,
-        { channel: found.postedChannel, ts: found.ts, userId, parent: 'alert' },
-        messenger,
-      );
-      if (started) return { ok: true };
-      const transient = [run.token, ...run.resources].find(
-        (item) => item.diagnosis.category === 'transient',
-      );
-      return {
-        ok: false,
-        message: transient
-          ? `Could not check right now: ${transient.diagnosis.title}.`
-          : 'Those pages are accessible again: the alert turns green at the next scheduled check.',
-      };
+      const anchor = { channel: postedChannel, ts, userId, parent: 'alert' as const };
+      if (await this.deps.walkthroughs.start(run, anchor, messenger)) return { ok: true };
+      const transient = firstTransient(run);
+      return transient
+        ? refuse({ reason: 'inconclusive', diagnosis: transient, during: 'fix' })
+        : refuse({ reason: 'accessible_again' });
     } finally {
       this.starting.delete(id);
     }

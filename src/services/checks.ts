@@ -1,30 +1,23 @@
-import type { Logger } from '../logger';
 import {
-  checkResource,
-  checkToken,
-  type IntegrationInfo,
+  type CheckRun,
   type ResourceCheck,
   type TokenCheck,
-} from '../notion/check';
+  uncheckedResources,
+} from '../domain/check';
+import { diagnosisOf } from '../domain/diagnosis';
+import type { Logger } from '../logger';
+import { checkResource, checkToken } from '../notion/check';
 import { createNotionClient } from '../notion/client';
-import { type Diagnosis, diagnosis } from '../notion/diagnose';
 import type { Priority, RateLimiter } from '../notion/pacing';
 import type { Store } from '../store/store';
 import type { Connections } from './connections';
 
-/** A check gives up on Notion after this long, so the report always comes. */
-export const CHECK_DEADLINE_MS = 25_000;
-
-export interface CheckRun {
-  connection: string;
-  fingerprint?: string;
-  integration?: IntegrationInfo;
-  token: TokenCheck;
-  resources: ResourceCheck[];
-  startedAt: number;
-  durationMs: number;
-  /** The token was seen pasted in Slack and has not been replaced since. */
-  compromised?: boolean;
+/**
+ * How long a check may take before the report goes out anyway: 25 s, plus a second per target
+ * (Notion answers about three requests a second per token).
+ */
+export function checkDeadlineMs(targets: number): number {
+  return 25_000 + targets * 1_000;
 }
 
 export interface CheckRequest {
@@ -32,8 +25,6 @@ export interface CheckRequest {
   targets: string[];
   channelId?: string;
   userId?: string;
-  /** Overrides the 25 s deadline (a monitor sweep of many watches needs longer). */
-  deadlineMs?: number;
   /** 'background' for monitor sweeps: they yield to people waiting in Slack. */
   priority?: Priority;
 }
@@ -44,31 +35,34 @@ export interface CheckServiceDeps {
   limiter: RateLimiter;
   notionApiUrl: string;
   logger: Logger;
+  /** Overrides the deadline rule (tests and benchmarks). */
   deadlineMs?: number;
-}
-
-function unchecked(targets: string[], cause: Diagnosis): ResourceCheck[] {
-  return targets.map((input) => ({ input, type: 'unknown', inTrash: false, diagnosis: cause }));
+  now?: () => number;
 }
 
 /** Runs one check (token first, then every target) and records it in the history. */
 export class CheckService {
-  constructor(private readonly deps: CheckServiceDeps) {}
+  private readonly now: () => number;
+
+  constructor(private readonly deps: CheckServiceDeps) {
+    this.now = deps.now ?? Date.now;
+  }
 
   async run(request: CheckRequest): Promise<CheckRun> {
-    const startedAt = Date.now();
+    const startedAt = this.now();
     const connection = this.deps.connections.resolve(request.connection);
     let token: TokenCheck;
     let resources: ResourceCheck[];
 
     if (!connection.token) {
-      token = { diagnosis: diagnosis('token_missing') };
-      resources = unchecked(request.targets, token.diagnosis);
+      token = { diagnosis: diagnosisOf('token_missing') };
+      resources = uncheckedResources(request.targets, token.diagnosis);
     } else {
+      const deadlineMs = this.deps.deadlineMs ?? checkDeadlineMs(request.targets.length);
       const client = createNotionClient(connection.token, {
         baseUrl: this.deps.notionApiUrl,
         limiter: this.deps.limiter,
-        deadline: startedAt + (request.deadlineMs ?? this.deps.deadlineMs ?? CHECK_DEADLINE_MS),
+        deadline: startedAt + deadlineMs,
         logger: this.deps.logger,
         priority: request.priority,
         order: startedAt,
@@ -78,7 +72,7 @@ export class CheckService {
       resources =
         token.diagnosis.kind === 'ok'
           ? await Promise.all(request.targets.map((input) => checkResource(client, input)))
-          : unchecked(request.targets, token.diagnosis);
+          : uncheckedResources(request.targets, token.diagnosis);
     }
 
     const run: CheckRun = {
@@ -88,7 +82,7 @@ export class CheckService {
       token,
       resources,
       startedAt,
-      durationMs: Date.now() - startedAt,
+      durationMs: this.now() - startedAt,
       compromised: this.compromised(connection.name),
     };
     this.record(run, request);
@@ -97,7 +91,7 @@ export class CheckService {
 
   private compromised(connection: string): boolean {
     try {
-      return this.deps.store.isCompromised(connection);
+      return this.deps.store.connections.isCompromised(connection);
     } catch {
       return false; // the database failure is logged where it matters (history, connections)
     }
@@ -118,17 +112,17 @@ export class CheckService {
         targetType: resource.type,
         diagnosis: resource.diagnosis,
       })),
-    ].map(({ target, targetType, diagnosis: result }) => ({
+    ].map(({ target, targetType, diagnosis }) => ({
       ...base,
       target,
       targetType,
-      category: result.category,
-      diagnosisKind: result.kind,
-      httpStatus: result.detail.status,
-      requestId: result.detail.requestId,
+      category: diagnosis.category,
+      diagnosisKind: diagnosis.kind,
+      httpStatus: diagnosis.detail.status,
+      requestId: diagnosis.detail.requestId,
     }));
     try {
-      this.deps.store.recordChecks(entries);
+      this.deps.store.history.record(entries);
     } catch (error) {
       // History is diagnostic only: a full disk must not cost the user their report.
       this.deps.logger.error({ err: error }, 'could not record check history');

@@ -1,10 +1,9 @@
 import type { Config } from '../config';
+import { type Connection, DEFAULT_CONNECTION } from '../domain/connection';
 import type { Logger } from '../logger';
 import { decryptSecret, encryptSecret } from '../security/crypto';
 import { tokenFingerprint, tokenHash } from '../security/tokens';
-import type { ConnectionRow, Store } from '../store/store';
-
-export const DEFAULT_CONNECTION = 'default';
+import type { Store } from '../store/store';
 
 export interface ResolvedConnection {
   name: string;
@@ -24,29 +23,26 @@ export class Connections {
   /** Records the NOTION_TOKEN fingerprint (never the token) so history and reports can name it. */
   syncEnvToken(now = Date.now()): void {
     const token = this.config.notion.defaultToken;
-    const existing = this.store.getConnection(DEFAULT_CONNECTION);
+    const existing = this.store.connections.get(DEFAULT_CONNECTION);
     if (!token) return;
     // A token saved from Slack wins, until NOTION_TOKEN itself changes: then .env is newer.
     if (existing?.source === 'slack' && existing.envTokenHash === tokenHash(token)) return;
     if (existing?.source === 'env' && existing.tokenHash === tokenHash(token)) return;
-    this.store.saveConnection({
+    this.store.connections.save({
       name: DEFAULT_CONNECTION,
       source: 'env',
-      tokenCiphertext: null,
       tokenFingerprint: tokenFingerprint(token),
       tokenHash: tokenHash(token),
-      updatedBy: null,
       updatedAt: now,
-      envTokenHash: null,
     });
-    this.store.markCompromised(DEFAULT_CONNECTION, null);
+    this.store.connections.markCompromised(DEFAULT_CONNECTION, undefined);
   }
 
   /** Encrypts and stores a token given in Slack; throws when no ENCRYPTION_KEY is set. */
   saveFromSlack(name: string, token: string, userId: string, now = Date.now()): void {
     if (!this.config.encryptionKey) throw new Error('ENCRYPTION_KEY is not set');
     const envToken = name === DEFAULT_CONNECTION ? this.config.notion.defaultToken : undefined;
-    this.store.saveConnection({
+    this.store.connections.save({
       name,
       source: 'slack',
       tokenCiphertext: encryptSecret(token, this.config.encryptionKey),
@@ -54,14 +50,14 @@ export class Connections {
       tokenHash: tokenHash(token),
       updatedBy: userId,
       updatedAt: now,
-      envTokenHash: envToken ? tokenHash(envToken) : null,
+      envTokenHash: envToken ? tokenHash(envToken) : undefined,
     });
-    this.store.markCompromised(name, null);
+    this.store.connections.markCompromised(name, undefined);
   }
 
   /** The token saved from Slack and the key that opened it; undefined when no key can. */
   private decryptSaved(
-    row: ConnectionRow | undefined,
+    row: Connection | undefined,
   ): { token: string; withPrevious: boolean } | undefined {
     if (row?.source !== 'slack' || !row.tokenCiphertext) return undefined;
     const keys = [this.config.encryptionKey, this.config.previousEncryptionKey];
@@ -88,19 +84,19 @@ export class Connections {
     const key = this.config.encryptionKey;
     if (!key || !this.config.previousEncryptionKey) return 0;
     let count = 0;
-    for (const row of this.store.listConnections()) {
+    for (const row of this.store.connections.list()) {
       const saved = this.decryptSaved(row);
       if (!saved?.withPrevious) continue;
-      this.store.saveConnection({ ...row, tokenCiphertext: encryptSecret(saved.token, key) });
+      this.store.connections.save({ ...row, tokenCiphertext: encryptSecret(saved.token, key) });
       count++;
     }
     return count;
   }
 
   /** The stored row; when the database fails, NOTION_TOKEN still works (and the failure is logged). */
-  private readRow(name: string): ConnectionRow | undefined {
+  private readRow(name: string): Connection | undefined {
     try {
-      return this.store.getConnection(name);
+      return this.store.connections.get(name);
     } catch (error) {
       this.logger?.error(
         { err: error, connection: name },

@@ -1,11 +1,11 @@
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { Store } from '../store/store';
-import type { InFlight } from '../tasks';
 import type { AdminPolicy } from './admins';
 import type { AlertService } from './alerts';
 import type { CheckService } from './checks';
 import type { Connections } from './connections';
+import type { InFlight } from './inflight';
 import type { LeakService } from './leaks';
 import type { TokenService } from './tokens';
 import type { WalkthroughService } from './walkthroughs';

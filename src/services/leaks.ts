@@ -1,10 +1,11 @@
-import { randomBytes } from 'node:crypto';
+import { DEFAULT_CONNECTION } from '../domain/connection';
+import { newId } from '../domain/ids';
+import { type Outcome, refuse } from '../domain/outcome';
 import type { Logger } from '../logger';
 import { NOTION_TOKEN_PATTERN, tokenFingerprint, tokenHash } from '../security/tokens';
-import { buildCompromisedNoticeBlocks, buildLeakWarningBlocks } from '../slack/blocks/leak';
-import type { Messenger } from '../slack/messenger';
 import type { Store } from '../store/store';
-import type { WalkthroughService } from './walkthroughs';
+import type { Messenger } from './ports';
+import type { ThreadAnchor, WalkthroughService } from './walkthroughs';
 
 export interface PostedMessage {
   channel: string;
@@ -34,39 +35,40 @@ export class LeakService {
     },
   ) {}
 
+  private now(): number {
+    return this.deps.now?.() ?? Date.now();
+  }
+
+  /** Warns under the message for each token in it; returns how many warnings were posted. */
   async handleMessage(message: PostedMessage, messenger: Messenger): Promise<number> {
-    const tokens = findNotionTokens(message.text);
     let warned = 0;
-    for (const token of tokens) {
+    for (const token of findNotionTokens(message.text)) {
       const hash = tokenHash(token);
       const fingerprint = tokenFingerprint(token);
-      const ours = this.deps.store.connectionsByTokenHash([hash])[0];
-      const id = `l${randomBytes(8).toString('hex')}`;
-      const fresh = this.deps.store.recordLeak({
-        id,
+      const ours = this.deps.store.connections.byTokenHash(hash)?.name;
+      const leakId = newId('leak');
+      const fresh = this.deps.store.leaks.record({
+        id: leakId,
         channelId: message.channel,
         messageTs: message.ts,
         tokenHash: hash,
         fingerprint,
-        connection: ours?.name ?? null,
-        reportedBy: message.user ?? null,
-        createdAt: this.deps.now?.() ?? Date.now(),
+        connection: ours,
+        reportedBy: message.user,
+        createdAt: this.now(),
       });
       if (!fresh) continue; // the same message delivered again
       this.deps.logger.warn(
-        { channel: message.channel, fingerprint, connection: ours?.name },
+        { channel: message.channel, fingerprint, connection: ours },
         'a Notion token was posted in Slack',
       );
       await messenger.post(
         message.channel,
-        {
-          text: 'This message contains a Notion token: regenerate it now.',
-          blocks: buildLeakWarningBlocks(id, fingerprint, ours?.name ?? null),
-        },
+        { type: 'leak_warning', leakId, fingerprint, connection: ours },
         message.threadTs ?? message.ts,
       );
       warned++;
-      if (ours) await this.compromised(id, ours.name, fingerprint, message.channel, messenger);
+      if (ours) await this.compromised(leakId, ours, fingerprint, message.channel, messenger);
     }
     return warned;
   }
@@ -78,18 +80,15 @@ export class LeakService {
     channelId: string,
     messenger: Messenger,
   ): Promise<void> {
-    this.deps.store.markCompromised(connection, this.deps.now?.() ?? Date.now());
-    const watching = this.deps.store.monitor
-      .watchesForConnection(connection)
+    this.deps.store.connections.markCompromised(connection, this.now());
+    const watching = this.deps.store.watches
+      .forConnection(connection)
       .map((watch) => watch.channelId);
     const channels = new Set(this.deps.alertChannel ? [this.deps.alertChannel] : watching);
     channels.delete(channelId); // that channel already has the warning in the thread
     for (const channel of channels) {
       await messenger
-        .post(channel, {
-          text: `Connection ${connection} is compromised: regenerate its token now.`,
-          blocks: buildCompromisedNoticeBlocks(leakId, connection, fingerprint, channelId),
-        })
+        .post(channel, { type: 'compromised', leakId, connection, fingerprint, channelId })
         .catch((error) =>
           this.deps.logger.error({ err: error, channel }, 'could not post the compromise alert'),
         );
@@ -97,25 +96,18 @@ export class LeakService {
   }
 
   /** Start fix: a token-rotation walkthrough in the thread of the button's message. */
-  async startFix(
-    leakId: string,
-    where: { channel: string; ts: string; userId: string },
-    messenger: Messenger,
-  ): Promise<string | undefined> {
-    const leak = this.deps.store.getLeak(leakId);
-    if (!leak) return 'I no longer know this warning.';
-    if (this.deps.walkthroughs.findByParent(where.channel, where.ts)) {
-      return 'A fix walkthrough is already running in this thread.';
+  async startFix(leakId: string, anchor: ThreadAnchor, messenger: Messenger): Promise<Outcome> {
+    const leak = this.deps.store.leaks.get(leakId);
+    if (!leak) return refuse({ reason: 'not_found', what: 'leak' });
+    if (this.deps.walkthroughs.findByParent(anchor.channel, anchor.ts)) {
+      return refuse({ reason: 'busy', what: 'thread_walkthrough' });
     }
+    const { connection = DEFAULT_CONNECTION, fingerprint, tokenHash: hash } = leak;
     await this.deps.walkthroughs.startForLeak(
-      {
-        connection: leak.connection ?? 'default',
-        fingerprint: leak.fingerprint,
-        tokenHash: leak.tokenHash,
-      },
-      where,
+      { connection, fingerprint, tokenHash: hash },
+      anchor,
       messenger,
     );
-    return undefined;
+    return { ok: true };
   }
 }

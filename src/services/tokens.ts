@@ -1,18 +1,13 @@
-import type { IntegrationInfo } from '../notion/check';
+import type { IntegrationInfo } from '../domain/check';
+import { type Outcome, refuse } from '../domain/outcome';
 import { checkToken } from '../notion/check';
 import { createNotionClient } from '../notion/client';
 import type { RateLimiter } from '../notion/pacing';
-import { tokenFingerprint } from '../security/tokens';
+import { isNotionToken, tokenFingerprint } from '../security/tokens';
 import type { Connections } from './connections';
 
 /** A view submission must be answered within 3 s, including our users.me round trip. */
 const VERIFY_DEADLINE_MS = 2_200;
-
-const SHAPES = [/^secret_[A-Za-z0-9]{43}$/, /^ntn_[0-9]{11}[A-Za-z0-9]{35}$/];
-
-export type TokenVerdict =
-  | { ok: true; integration: IntegrationInfo; fingerprint: string }
-  | { ok: false; message: string };
 
 export interface TokenServiceDeps {
   connections: Connections;
@@ -29,13 +24,11 @@ export class TokenService {
     return this.deps.savingEnabled;
   }
 
-  /** A typo or a truncated paste is caught here, before asking Notion. */
-  shapeProblem(token: string): string | undefined {
-    if (SHAPES.some((shape) => shape.test(token))) return undefined;
-    return 'That is not a Notion token: it starts with ntn_ followed by 46 letters and digits (older ones: secret_ and 43). Copy it again with the Copy button at notion.so/my-integrations.';
-  }
-
-  async verify(token: string): Promise<TokenVerdict> {
+  /** A typo or a truncated paste is refused before asking Notion; then users.me decides. */
+  async verify(
+    token: string,
+  ): Promise<Outcome<{ integration: IntegrationInfo; fingerprint: string }>> {
+    if (!isNotionToken(token)) return refuse({ reason: 'token_shape' });
     const client = createNotionClient(token, {
       baseUrl: this.deps.notionApiUrl,
       limiter: this.deps.limiter,
@@ -46,17 +39,8 @@ export class TokenService {
     if (result.diagnosis.kind === 'ok' && result.integration) {
       return { ok: true, integration: result.integration, fingerprint: tokenFingerprint(token) };
     }
-    if (result.diagnosis.kind === 'token_invalid') {
-      return {
-        ok: false,
-        message:
-          'Notion refused this token (401 unauthorized): it was revoked, regenerated again, or its integration deleted. Copy the current one from notion.so/my-integrations.',
-      };
-    }
-    return {
-      ok: false,
-      message: `Could not verify the token with Notion: ${result.diagnosis.title}. Nothing was saved; try again in a minute.`,
-    };
+    if (result.diagnosis.kind === 'token_invalid') return refuse({ reason: 'token_refused' });
+    return refuse({ reason: 'inconclusive', diagnosis: result.diagnosis, during: 'token' });
   }
 
   save(connection: string, token: string, userId: string): void {

@@ -1,104 +1,37 @@
-import { randomBytes } from 'node:crypto';
-import type { Logger } from '../logger';
-import { diagnosis } from '../notion/diagnose';
-import type { StepContext, StepId } from '../playbook/steps';
+import { type CheckRun, firstTransient, mergeRetest } from '../domain/check';
+import { diagnosisOf } from '../domain/diagnosis';
+import { newId } from '../domain/ids';
+import { type Outcome, refuse } from '../domain/outcome';
+import type { StepContext, StepId } from '../domain/playbook';
 import {
   applyEvent,
-  type ProblemSnapshot,
+  connectionContext,
+  leakProblem,
+  problemsOf,
   startWalkthrough,
-  type Transition,
+  type ThreadParent,
   type Walkthrough,
   type WalkthroughEvent,
-} from '../playbook/walkthrough';
-import { accessProblems } from '../slack/blocks/fixSteps';
-import { buildReportBlocks, reportText } from '../slack/blocks/report';
-import { section } from '../slack/blocks/text';
-import {
-  buildEscalationBlocks,
-  buildWalkthroughBlocks,
-  walkthroughText,
-} from '../slack/blocks/walkthrough';
-import type { Message, Messenger } from '../slack/messenger';
-import type { Store, WalkthroughRecord } from '../store/store';
-import { formatDuration } from '../time';
-import type { CheckRun, CheckService } from './checks';
+  type WalkthroughRecord,
+} from '../domain/walkthrough';
+import type { Store } from '../store/store';
+import type { CheckService } from './checks';
 import type { Connections } from './connections';
+import type { Messenger } from './ports';
 
-/** What the parent report was built from, so it can be redrawn as resolved. */
-export interface ReportSnapshot {
-  run: CheckRun;
+export type WalkthroughOutcome = Outcome<{ walkthrough: Walkthrough }>;
+
+/** Where a walkthrough is started: the thread of this message. */
+export interface ThreadAnchor {
+  channel: string;
+  ts: string;
   userId: string;
-  /** The thread's parent: a check report (redrawn on resolution) or a monitor alert. */
-  parent?: 'report' | 'alert';
-}
-
-export type WalkthroughRow = WalkthroughRecord<Walkthrough, ReportSnapshot>;
-
-export type ClickOutcome =
-  | { kind: 'changed'; walkthrough: Walkthrough }
-  | { kind: 'duplicate' }
-  | { kind: 'refused'; message: string }
-  | { kind: 'missing' };
-
-export function newWalkthroughId(): string {
-  return `w${randomBytes(8).toString('hex')}`;
-}
-
-function connectionContext(run: CheckRun): StepContext {
-  return {
-    integrationName: run.integration?.name,
-    workspaceName: run.integration?.workspaceName,
-    tokenFingerprint: run.fingerprint,
-  };
-}
-
-/** The access problems of a check, as the walkthrough keeps them, and what to re-test. */
-export function problemsOf(run: CheckRun): { problems: ProblemSnapshot[]; targets: string[] } {
-  const problems = accessProblems(run).map((problem) => ({
-    kind: problem.diagnosis.kind,
-    title: problem.diagnosis.title,
-    affected: problem.affected,
-    requestIds: problem.context.requestIds ?? [],
-    context: problem.context,
-  }));
-  const targets = run.resources
-    .filter((resource) => resource.diagnosis.category === 'access')
-    .map((resource) => resource.input);
-  return { problems, targets };
-}
-
-/** The original report with the re-tested lines replaced by their new results. */
-function mergeRetest(original: CheckRun, latest: CheckRun): CheckRun {
-  const byInput = new Map(latest.resources.map((resource) => [resource.input, resource]));
-  return {
-    ...original,
-    token: latest.token,
-    integration: latest.integration ?? original.integration,
-    fingerprint: latest.fingerprint,
-    resources: original.resources.map((resource) => byInput.get(resource.input) ?? resource),
-  };
-}
-
-function leakProblem(fingerprint: string | undefined): ProblemSnapshot {
-  const problem = diagnosis('token_leaked');
-  return {
-    kind: problem.kind,
-    title: problem.title,
-    affected: [],
-    requestIds: [],
-    context: { tokenFingerprint: fingerprint },
-  };
-}
-
-function text(message: string): Message {
-  return { text: message, blocks: [section(message)] };
 }
 
 export interface WalkthroughServiceDeps {
   store: Store;
   connections: Connections;
   checks: CheckService;
-  logger: Logger;
   now?: () => number;
 }
 
@@ -114,54 +47,48 @@ export class WalkthroughService {
     this.now = deps.now ?? Date.now;
   }
 
-  findByParent(channel: string, ts: string): WalkthroughRow | undefined {
-    const id = this.deps.store.walkthroughIdByReport(channel, ts);
-    return id ? this.get(id) : undefined;
+  get(id: string): WalkthroughRecord | undefined {
+    return this.deps.store.walkthroughs.get(id);
   }
 
-  get(id: string): WalkthroughRow | undefined {
-    return this.deps.store.getWalkthrough<Walkthrough, ReportSnapshot>(id);
+  findByParent(channel: string, ts: string): WalkthroughRecord | undefined {
+    return this.deps.store.walkthroughs.byParent(channel, ts);
   }
 
-  /** Posts the walkthrough in the report's thread; undefined when the run has no access problem. */
+  /** Posts the walkthrough in the parent's thread; undefined when the run has no access problem. */
   async start(
     run: CheckRun,
-    report: { channel: string; ts: string; userId: string; parent?: 'report' | 'alert' },
+    anchor: ThreadAnchor & { parent?: ThreadParent['parent'] },
     messenger: Messenger,
   ): Promise<Walkthrough | undefined> {
     const { problems, targets } = problemsOf(run);
     if (problems.length === 0) return undefined;
     const walkthrough = startWalkthrough({
-      id: newWalkthroughId(),
+      id: newId('walkthrough'),
       problems,
       targets,
       context: connectionContext(run),
-      by: report.userId,
+      by: anchor.userId,
       at: this.now(),
     });
-    await this.persist(
-      walkthrough,
-      report,
-      { run, userId: report.userId, parent: report.parent ?? 'report' },
-      messenger,
-    );
+    const parent = { run, userId: anchor.userId, parent: anchor.parent ?? 'report' };
+    await this.persist(walkthrough, anchor, parent, messenger);
     return walkthrough;
   }
 
   /** A walkthrough for a token pasted in Slack: rotate it; the re-test insists on a new one. */
   async startForLeak(
     leak: { connection: string; fingerprint: string; tokenHash: string },
-    where: { channel: string; ts: string; userId: string },
+    anchor: ThreadAnchor,
     messenger: Messenger,
   ): Promise<Walkthrough> {
-    const problem = diagnosis('token_leaked');
-    const walkthrough = {
+    const walkthrough: Walkthrough = {
       ...startWalkthrough({
-        id: newWalkthroughId(),
+        id: newId('walkthrough'),
         problems: [leakProblem(leak.fingerprint)],
         targets: [],
         context: { tokenFingerprint: leak.fingerprint },
-        by: where.userId,
+        by: anchor.userId,
         at: this.now(),
       }),
       leakedTokenHash: leak.tokenHash,
@@ -169,15 +96,15 @@ export class WalkthroughService {
     const run: CheckRun = {
       connection: leak.connection,
       fingerprint: leak.fingerprint,
-      token: { diagnosis: problem },
+      token: { diagnosis: diagnosisOf('token_leaked') },
       resources: [],
       startedAt: this.now(),
       durationMs: 0,
     };
     await this.persist(
       walkthrough,
-      where,
-      { run, userId: where.userId, parent: 'alert' },
+      anchor,
+      { run, userId: anchor.userId, parent: 'alert' },
       messenger,
     );
     return walkthrough;
@@ -186,52 +113,57 @@ export class WalkthroughService {
   /** Posts the walkthrough in the thread, then stores it with the message's ts. */
   private async persist(
     walkthrough: Walkthrough,
-    where: { channel: string; ts: string },
-    report: ReportSnapshot,
+    anchor: ThreadAnchor,
+    report: ThreadParent,
     messenger: Messenger,
   ): Promise<void> {
-    const messageTs = await messenger.post(where.channel, this.render(walkthrough), where.ts);
-    this.deps.store.createWalkthrough<Walkthrough, ReportSnapshot>({
-      id: walkthrough.id,
-      channelId: where.channel,
-      reportTs: where.ts,
-      messageTs,
-      status: walkthrough.status,
-      state: walkthrough,
-      report,
+    const messageTs = await messenger.post(
+      anchor.channel,
+      { type: 'walkthrough', walkthrough },
+      anchor.ts,
+    );
+    this.deps.store.walkthroughs.create(
+      {
+        id: walkthrough.id,
+        channelId: anchor.channel,
+        reportTs: anchor.ts,
+        messageTs,
+        state: walkthrough,
+        report,
+      },
+      this.now(),
+    );
+  }
+
+  /**
+   * Applies one event atomically: the click's key is claimed and the state changed in one
+   * write transaction, so a re-delivered click, a double click or two people at once change
+   * it exactly once.
+   */
+  private apply(id: string, event: WalkthroughEvent, actionKey?: string): WalkthroughOutcome {
+    const { store } = this.deps;
+    const now = this.now();
+    return store.immediate((): WalkthroughOutcome => {
+      if (actionKey && !store.dedupe.claim(actionKey, now)) return refuse({ reason: 'duplicate' });
+      const state = store.walkthroughs.state(id);
+      if (!state) return refuse({ reason: 'not_found', what: 'walkthrough' });
+      const transition = applyEvent(state, event);
+      if (!transition.changed)
+        return { ok: false, ...(transition.refusal ?? { reason: 'duplicate' }) };
+      store.walkthroughs.saveState(transition.walkthrough, now);
+      return { ok: true, walkthrough: transition.walkthrough };
     });
   }
 
-  render(walkthrough: Walkthrough): Message {
-    return {
-      text: walkthroughText(walkthrough),
-      blocks: buildWalkthroughBlocks(walkthrough, this.now()),
-    };
-  }
-
-  /** Applies one event atomically; `actionKey` makes a re-delivered click a no-op. */
-  private apply(
-    id: string,
-    event: WalkthroughEvent,
-    actionKey?: string,
-  ): ClickOutcome & { row?: WalkthroughRow } {
-    const result = this.deps.store.updateWalkthrough<Walkthrough, Transition>(
-      id,
-      (state) => applyEvent(state, event),
-      actionKey,
-      this.now(),
-    );
-    if (!result) return { kind: 'missing' };
-    if (result.duplicate) return { kind: 'duplicate' };
-    if (!result.changed) {
-      return { kind: 'refused', message: result.refusal ?? 'Nothing to change.' };
+  private async redraw(id: string, messenger: Messenger): Promise<WalkthroughRecord | undefined> {
+    const row = this.get(id);
+    if (row?.messageTs) {
+      await messenger.update(row.channelId, row.messageTs, {
+        type: 'walkthrough',
+        walkthrough: row.state,
+      });
     }
-    return { kind: 'changed', walkthrough: result.walkthrough, row: this.get(id) };
-  }
-
-  private async redraw(row: WalkthroughRow | undefined, messenger: Messenger): Promise<void> {
-    if (!row?.messageTs) return;
-    await messenger.update(row.channelId, row.messageTs, this.render(row.state));
+    return row;
   }
 
   async step(
@@ -241,9 +173,9 @@ export class WalkthroughService {
     by: string,
     actionKey: string,
     messenger: Messenger,
-  ): Promise<ClickOutcome> {
+  ): Promise<WalkthroughOutcome> {
     const outcome = this.apply(id, { type, step, by, at: this.now() }, actionKey);
-    if (outcome.kind === 'changed') await this.redraw(outcome.row, messenger);
+    if (outcome.ok) await this.redraw(id, messenger);
     return outcome;
   }
 
@@ -252,20 +184,17 @@ export class WalkthroughService {
     by: string,
     actionKey: string,
     messenger: Messenger,
-  ): Promise<ClickOutcome> {
+  ): Promise<WalkthroughOutcome> {
     const outcome = this.apply(id, { type: 'escalate', by, at: this.now() }, actionKey);
-    if (outcome.kind !== 'changed' || !outcome.row) return outcome;
-    const row = outcome.row;
+    const row = outcome.ok ? this.get(id) : undefined;
+    if (!row) return outcome;
     const checked = ['token', ...row.report.run.resources.map((resource) => resource.input)];
     await messenger.post(
       row.channelId,
-      {
-        text: 'Escalation summary for Notion support',
-        blocks: buildEscalationBlocks(row.state, by, checked),
-      },
+      { type: 'escalation', walkthrough: row.state, by, checked },
       row.reportTs,
     );
-    await this.redraw(row, messenger);
+    await this.redraw(id, messenger);
     return outcome;
   }
 
@@ -277,7 +206,7 @@ export class WalkthroughService {
     messenger: Messenger,
   ): Promise<void> {
     const outcome = this.apply(id, { type: 'token_updated', by, at: this.now(), context });
-    if (outcome.kind === 'changed') await this.redraw(outcome.row, messenger);
+    if (outcome.ok) await this.redraw(id, messenger);
     await this.retest(id, by, undefined, messenger);
   }
 
@@ -291,55 +220,49 @@ export class WalkthroughService {
     by: string,
     actionKey: string | undefined,
     messenger: Messenger,
-  ): Promise<ClickOutcome> {
+  ): Promise<WalkthroughOutcome> {
     const row = this.get(id);
-    if (!row) return { kind: 'missing' };
-    if (row.state.status === 'resolved') {
-      return { kind: 'refused', message: 'This walkthrough is already resolved.' };
-    }
-    if (this.retesting.has(id)) {
-      return { kind: 'refused', message: 'A test is already running for this walkthrough.' };
-    }
-    if (actionKey && !this.deps.store.markActionProcessed(actionKey, this.now())) {
-      return { kind: 'duplicate' };
+    if (!row) return refuse({ reason: 'not_found', what: 'walkthrough' });
+    if (row.state.status === 'resolved')
+      return refuse({ reason: 'already_resolved', what: 'walkthrough' });
+    if (this.retesting.has(id)) return refuse({ reason: 'busy', what: 'test' });
+    if (actionKey && !this.deps.store.dedupe.claim(actionKey, this.now())) {
+      return refuse({ reason: 'duplicate' });
     }
     this.retesting.add(id);
     try {
+      const connection = row.report.run.connection;
       const run = await this.deps.checks.run({
-        connection: row.report.run.connection,
+        connection,
         targets: row.state.targets,
         channelId: row.channelId,
         userId: by,
       });
-      const transient = [run.token, ...run.resources].find(
-        (item) => item.diagnosis.category === 'transient',
-      );
       const { problems, targets } = problemsOf(run);
       const leaked = row.state.leakedTokenHash;
-      if (leaked && this.deps.connections.currentTokenHash(row.report.run.connection) === leaked) {
+      if (leaked && this.deps.connections.currentTokenHash(connection) === leaked) {
         // The token works, but it is the one that was posted: not fixed until it is replaced.
         problems.unshift(leakProblem(run.fingerprint));
       }
+      const transient = firstTransient(run);
       if (transient && problems.length === 0) {
         await messenger.post(
           row.channelId,
-          text(
-            `:warning: Test by <@${by}> could not reach a verdict: ${transient.diagnosis.title}. Nothing changed; press *Test connection* again in a minute.`,
-          ),
+          { type: 'retest_inconclusive', by, diagnosis: transient },
           row.reportTs,
         );
-        return { kind: 'refused', message: transient.diagnosis.title };
+        return refuse({ reason: 'inconclusive', diagnosis: transient, during: 'test' });
       }
-      const outcome = this.apply(id, {
-        type: 'retest',
+      const event = {
+        type: 'retest' as const,
         by,
         at: this.now(),
         problems,
         targets,
         context: connectionContext(run),
-      });
-      if (outcome.kind !== 'changed' || !outcome.row) return outcome;
-      await this.announceRetest(outcome.row, run, by, messenger);
+      };
+      const outcome = this.apply(id, event);
+      if (outcome.ok) await this.announceRetest(row, outcome.walkthrough, run, by, messenger);
       return outcome;
     } finally {
       this.retesting.delete(id);
@@ -347,33 +270,30 @@ export class WalkthroughService {
   }
 
   private async announceRetest(
-    row: WalkthroughRow,
+    row: WalkthroughRecord,
+    walkthrough: Walkthrough,
     latest: CheckRun,
     by: string,
     messenger: Messenger,
   ): Promise<void> {
-    const walkthrough = row.state;
     if (walkthrough.status === 'resolved') {
-      const took = formatDuration((walkthrough.resolvedAt ?? this.now()) - walkthrough.startedAt);
-      const note = `:white_check_mark: Resolved by <@${by}> in ${took} — Notion answers again for every check that failed.`;
-      await messenger.post(row.channelId, text(note), row.reportTs);
-      await this.redraw(row, messenger);
+      const tookMs = (walkthrough.resolvedAt ?? this.now()) - walkthrough.startedAt;
+      await messenger.post(row.channelId, { type: 'retest_resolved', by, tookMs }, row.reportTs);
+      await this.redraw(row.id, messenger);
       // An alert turns green by itself at the monitor's next check; a report is redrawn now.
       if (row.report.parent === 'alert') return;
-      const run = mergeRetest(row.report.run, latest);
       await messenger.update(row.channelId, row.reportTs, {
-        text: `${reportText(run)} — resolved`,
-        blocks: buildReportBlocks(run, { userId: row.report.userId, resolvedNote: note }),
+        type: 'report',
+        run: mergeRetest(row.report.run, latest),
+        userId: row.report.userId,
+        resolution: { by, tookMs },
       });
       return;
     }
-    const current = walkthrough.problems[0];
-    await this.redraw(row, messenger);
+    await this.redraw(row.id, messenger);
     await messenger.post(
       row.channelId,
-      text(
-        `:x: Test by <@${by}>: still failing — ${current?.title ?? 'access problem'}${current?.affected.length ? ` (${current.affected.join(', ')})` : ''}. The checklist now shows its steps.`,
-      ),
+      { type: 'retest_still_failing', by, problem: walkthrough.problems[0] },
       row.reportTs,
     );
   }

@@ -1,26 +1,25 @@
-import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
-
-export interface Message {
-  text: string;
-  blocks: KnownBlock[];
-}
+import type { Notice } from '../domain/notice';
+import type { Messenger } from '../services/ports';
+import { renderNotice } from './blocks/notice';
+import type { Message } from './blocks/types';
 
 /**
- * How services speak in Slack without knowing the Web API: post, update, whisper. Listeners
- * build one around their per-request `client`; background work around `app.client`.
+ * Speaks in Slack through one Web API client: renders each Notice, then posts, updates or
+ * whispers it. Listeners build one around their per-request `client`; background work around
+ * `app.client`.
  */
-export interface Messenger {
-  /** Returns the new message's ts. */
-  post(channel: string, message: Message, threadTs?: string): Promise<string>;
-  update(channel: string, ts: string, message: Message): Promise<void>;
-  ephemeral(channel: string, user: string, message: Message, threadTs?: string): Promise<void>;
-}
-
 export class SlackMessenger implements Messenger {
-  constructor(private readonly client: WebClient) {}
+  constructor(
+    private readonly client: WebClient,
+    private readonly now: () => number = Date.now,
+  ) {}
 
-  async post(channel: string, message: Message, threadTs?: string): Promise<string> {
+  post(channel: string, notice: Notice, threadTs?: string): Promise<string> {
+    return this.postMessage(channel, renderNotice(notice, this.now()), threadTs);
+  }
+
+  async postMessage(channel: string, message: Message, threadTs?: string): Promise<string> {
     const result = await this.client.chat.postMessage({
       channel,
       text: message.text,
@@ -32,16 +31,13 @@ export class SlackMessenger implements Messenger {
     return result.ts;
   }
 
-  async update(channel: string, ts: string, message: Message): Promise<void> {
+  async update(channel: string, ts: string, notice: Notice): Promise<void> {
+    const message = renderNotice(notice, this.now());
     await this.client.chat.update({ channel, ts, text: message.text, blocks: message.blocks });
   }
 
-  async ephemeral(
-    channel: string,
-    user: string,
-    message: Message,
-    threadTs?: string,
-  ): Promise<void> {
+  async ephemeral(channel: string, user: string, notice: Notice, threadTs?: string) {
+    const message = renderNotice(notice, this.now());
     await this.client.chat.postEphemeral({
       channel,
       user,

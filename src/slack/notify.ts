@@ -1,9 +1,9 @@
 import type { WebClient } from '@slack/web-api';
+import type { Alert } from '../domain/alert';
+import type { Notice } from '../domain/notice';
+import type { Watch } from '../domain/watch';
 import type { Logger } from '../logger';
-import type { Notifier } from '../monitor/monitor';
-import type { Alert, Watch } from '../store/monitorRepo';
-import { alertText, buildAlertBlocks } from './blocks/alert';
-import { section } from './blocks/text';
+import type { Notifier } from '../services/ports';
 import { cannotPostHere, slackErrorCode } from './errors';
 import { SlackMessenger } from './messenger';
 
@@ -19,22 +19,14 @@ export class SlackNotifier implements Notifier {
     client: WebClient,
     private readonly alertChannel: string | undefined,
     private readonly logger: Logger,
-    private readonly now: () => number = Date.now,
+    now: () => number = Date.now,
   ) {
-    this.messenger = new SlackMessenger(client);
-  }
-
-  private message(alert: Alert, watches: Watch[], prefix?: string) {
-    const blocks = buildAlertBlocks(alert, watches, this.now());
-    return {
-      text: alertText(alert),
-      blocks: prefix ? [section(prefix), ...blocks].slice(0, 50) : blocks,
-    };
+    this.messenger = new SlackMessenger(client, now);
   }
 
   async postAlert(alert: Alert, watches: Watch[]) {
     try {
-      const ts = await this.messenger.post(alert.channelId, this.message(alert, watches));
+      const ts = await this.messenger.post(alert.channelId, { type: 'alert', alert, watches });
       return { channel: alert.channelId, ts };
     } catch (error) {
       if (!cannotPostHere(error) || !this.alertChannel || this.alertChannel === alert.channelId) {
@@ -44,13 +36,19 @@ export class SlackNotifier implements Notifier {
         );
         return undefined;
       }
+      const code = slackErrorCode(error);
       this.logger.warn(
-        { alert: alert.id, channel: alert.channelId, error: slackErrorCode(error) },
+        { alert: alert.id, channel: alert.channelId, error: code },
         'alert channel unavailable, posting to ALERT_CHANNEL instead',
       );
-      const note = `:warning: I could not post this in <#${alert.channelId}> (${slackErrorCode(error)}): invite me there with \`/invite @notion-check\`.`;
+      const rerouted = { from: alert.channelId, error: code };
       try {
-        const ts = await this.messenger.post(this.alertChannel, this.message(alert, watches, note));
+        const ts = await this.messenger.post(this.alertChannel, {
+          type: 'alert',
+          alert,
+          watches,
+          rerouted,
+        });
         return { channel: this.alertChannel, ts };
       } catch (fallbackError) {
         this.logger.error(
@@ -64,18 +62,18 @@ export class SlackNotifier implements Notifier {
 
   async updateAlert(alert: Alert, watches: Watch[]): Promise<void> {
     if (!alert.ts || !alert.postedChannel) return;
-    await this.messenger.update(alert.postedChannel, alert.ts, this.message(alert, watches));
+    await this.messenger.update(alert.postedChannel, alert.ts, { type: 'alert', alert, watches });
   }
 
-  async replyToAlert(alert: Alert, text: string): Promise<void> {
+  async replyToAlert(alert: Alert, notice: Notice): Promise<void> {
     if (!alert.ts || !alert.postedChannel) return;
-    await this.messenger.post(alert.postedChannel, { text, blocks: [section(text)] }, alert.ts);
+    await this.messenger.post(alert.postedChannel, notice, alert.ts);
   }
 
-  async postNotice(channels: string[], text: string): Promise<void> {
+  async postNotice(channels: string[], notice: Notice): Promise<void> {
     for (const channel of channels) {
       await this.messenger
-        .post(channel, { text, blocks: [section(text)] })
+        .post(channel, notice)
         .catch((error) => this.logger.warn({ err: error, channel }, 'could not post a notice'));
     }
   }

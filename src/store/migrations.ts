@@ -1,8 +1,15 @@
+import type Database from 'better-sqlite3';
+import { upgradeWalkthroughState } from './legacy';
+
+/** The shape of walkthroughs.state_json written now (version 1 had no `version` field). */
+export const STATE_VERSION = 2;
+
 /**
  * Versioned schema. Each entry runs once, in order, inside a transaction; PRAGMA user_version
- * records how many have run. Never edit a shipped migration: append a new one.
+ * records how many have run. Never edit a shipped migration: append a new one. A function
+ * entry migrates data that SQL alone cannot.
  */
-export const MIGRATIONS: string[] = [
+export const MIGRATIONS: (string | ((db: Database.Database) => void))[] = [
   `
   CREATE TABLE connections (
     name              TEXT PRIMARY KEY,
@@ -114,4 +121,17 @@ export const MIGRATIONS: string[] = [
     UNIQUE (channel_id, message_ts, token_hash)
   );
   `,
+  // 0.2: walkthrough problems name their pages as data ({ input, id, title, url, type }),
+  // no longer as Slack mrkdwn; rows written by 0.1 are rewritten once.
+  (db) => {
+    const rows = db.prepare('SELECT id, state_json AS json FROM walkthroughs').all() as {
+      id: string;
+      json: string;
+    }[];
+    const update = db.prepare('UPDATE walkthroughs SET state_json = ? WHERE id = ?');
+    for (const row of rows) {
+      const state = upgradeWalkthroughState(JSON.parse(row.json));
+      update.run(JSON.stringify({ version: STATE_VERSION, ...state }), row.id);
+    }
+  },
 ];

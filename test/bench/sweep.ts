@@ -22,19 +22,19 @@ async function main(): Promise<void> {
   const h = await new Harness({ env: { CHECK_INTERVAL: '1h', LOG_LEVEL: 'warn' } }).start();
   try {
     h.notion.setRateLimit({ limit: 30, windowMs: 10_000 });
-    const repo = h.bot?.services.store.monitor;
+    const repo = h.bot?.services.store.watches;
     if (!repo) throw new Error('app not started');
     for (let i = 0; i < WATCHES; i++) {
       const hex = `${i.toString(16).padStart(8, '0')}aaaa4bbb8ccc${'d'.repeat(12)}`;
       h.notion.addPage({ id: hex, title: `Page ${i}`, sharedWith: [h.notionToken] });
       const id = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-      repo.addWatch({
+      repo.add({
         channelId: SLACK_IDS.channelId,
         connection: 'default',
         resourceId: id,
         resourceType: 'page',
         title: `Page ${i}`,
-        url: null,
+        url: undefined,
         addedBy: SLACK_IDS.userId,
         addedAt: Date.now(),
         status: { state: 'ok', since: Date.now() },
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     await h.bot?.monitor.sweep('default');
     const seconds = (Date.now() - started) / 1000;
     const times = h.notion.requests.map((r) => r.at).sort((a, b) => a - b);
-    const checked = repo.watchesForConnection('default').filter((w) => w.lastKind === 'ok').length;
+    const checked = repo.forConnection('default').filter((w) => w.lastKind === 'ok').length;
     console.log(`watches            ${WATCHES} (checked ok: ${checked})`);
     console.log(`requests           ${times.length} (429s: ${h.notion.rateLimited})`);
     console.log(`sweep duration     ${seconds.toFixed(1)} s`);

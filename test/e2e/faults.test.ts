@@ -5,7 +5,7 @@
  */
 
 import { SECRET_PATTERN } from '../../src/security/tokens';
-import { deadlineFor } from '../../src/services/watches';
+import { checkDeadlineMs } from '../../src/services/checks';
 import type { NotionFault } from '../fakes/fakeNotion';
 import type { SlackCall } from '../fakes/fakeSlack';
 import { assertBlockKitLimits } from '../support/blockKitLimits';
@@ -210,7 +210,7 @@ describe('Notion faults', () => {
   test('Notion holding every request → "did not answer in time" within the check deadline', async () => {
     h.notion.fault({ fault: { kind: 'hold' } });
     await runCommand(PAGE);
-    const posted = text((await report(deadlineFor(1) + 2_000)).body);
+    const posted = text((await report(checkDeadlineMs(1) + 2_000)).body);
     expect(posted).toContain('did not answer in time');
     expect(posted).toContain('not an access problem');
     await settled();

@@ -5,9 +5,7 @@
  */
 import http from 'node:http';
 import fc from 'fast-check';
-import { ALERT_ACTIONS } from '../../src/slack/blocks/alert';
-import { TOKEN_MODAL } from '../../src/slack/blocks/tokenModal';
-import { WALKTHROUGH_ACTIONS } from '../../src/slack/blocks/walkthrough';
+import { ACTIONS, TOKEN_MODAL } from '../../src/slack/actions';
 import { SLACK_IDS } from '../fakes/fakeSlack';
 import { Harness } from '../support/harness';
 import {
@@ -251,7 +249,7 @@ describe('oversized and mistyped bodies', () => {
 });
 
 describe('garbage interactivity payloads', () => {
-  const ourActions = [...Object.values(WALKTHROUGH_ACTIONS), ...Object.values(ALERT_ACTIONS)];
+  const ourActions = Object.values(ACTIONS).filter((id) => !id.startsWith('leak_'));
 
   // Protects the button value schemas (buttonValues, alertId) and onButton's ack-first design:
   // a tampered or stale value is answered, within Slack's limit, with a whisper, never a crash.
@@ -341,7 +339,7 @@ describe('garbage interactivity payloads', () => {
       expect(result.json).toMatchObject({ response_action: 'errors' });
       expect(JSON.stringify(result.json)).toContain('out of date');
       expect(h.notion.requests).toHaveLength(0);
-      expect(h.bot?.services.store.getConnection('default')?.source).not.toBe('slack');
+      expect(h.bot?.services.store.connections.get('default')?.source).not.toBe('slack');
     },
   );
 });

@@ -281,18 +281,18 @@ describe('pacing', () => {
       limiter: new RateLimiter(LIMIT, (WINDOW_MS * 1_050) / 1_000),
     }).start();
     h.notion.setRateLimit({ limit: 10 * LIMIT, windowMs: 10 * WINDOW_MS });
-    const repo = h.bot?.services.store.monitor;
+    const repo = h.bot?.services.store.watches;
     const now = Date.now();
     for (let i = 0; i < 300; i++) {
       const id = `${i.toString(16).padStart(8, '0')}aaaa4bbb8ccc${'d'.repeat(12)}`;
       h.notion.addPage({ id, title: `Page ${i}`, sharedWith: [h.notionToken] });
-      repo?.addWatch({
+      repo?.add({
         channelId: CHANNEL,
         connection: 'default',
         resourceId: `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20)}`,
         resourceType: 'page',
         title: `Page ${i}`,
-        url: null,
+        url: undefined,
         addedBy: SLACK_IDS.userId,
         addedAt: now,
         status: { state: 'ok', since: now },
@@ -314,6 +314,6 @@ describe('pacing', () => {
     }
     expect(worst).toBeLessThanOrEqual(10 * LIMIT);
     // Every watch was checked and saved as accessible.
-    expect(repo?.watchesForConnection('default').every((w) => w.lastKind === 'ok')).toBe(true);
+    expect(repo?.forConnection('default').every((w) => w.lastKind === 'ok')).toBe(true);
   });
 });

@@ -77,13 +77,13 @@ beforeEach(async () => {
   const store = new Store(dbFile);
   for (let i = 0; i < WATCHES; i++) {
     notion.addPage({ id: pageId(i), title: `Page ${i}`, sharedWith: [token] });
-    store.monitor.addWatch({
+    store.watches.add({
       channelId: SLACK_IDS.channelId,
       connection: 'default',
       resourceId: pageId(i),
       resourceType: 'page',
       title: `Page ${i}`,
-      url: null,
+      url: undefined,
       addedBy: SLACK_IDS.userId,
       addedAt: 1,
       status: { state: 'ok', since: 1 },

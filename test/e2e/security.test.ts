@@ -150,7 +150,7 @@ describe('leaked tokens', () => {
     });
     expect(saved.json).toMatchObject({ response_action: 'clear' });
     await h.slack.waitFor('chat.postMessage', (c) => text(c).includes('Resolved by <@U0ADMIN>'));
-    expect(h.bot?.services.store.isCompromised('default')).toBe(false);
+    expect(h.bot?.services.store.connections.isCompromised('default')).toBe(false);
   });
 
   test('a retried event delivery (same event_id) is handled once', async () => {
@@ -180,7 +180,7 @@ describe('leaked tokens', () => {
     const [warning] = await warnings();
     expect(warning && text(warning)).toContain('…QQQQ');
     expect(warning && text(warning)).not.toContain('compromised');
-    expect(h.bot?.services.store.isCompromised('default')).toBe(false);
+    expect(h.bot?.services.store.connections.isCompromised('default')).toBe(false);
     expect(everythingSentToSlack()).not.toContain(stranger);
   });
 
@@ -224,13 +224,13 @@ test('ENCRYPTION_KEY rotation: the previous key still decrypts, tokens are re-en
   const saved = fakeNotionToken('saved');
   h.notion.addIntegration({ token: saved, name: 'Saved Sync', workspaceName: 'Acme' });
   h.bot?.services.connections.saveFromSlack('default', saved, SLACK_IDS.adminUserId);
-  const before = h.bot?.services.store.getConnection('default')?.tokenCiphertext;
+  const before = h.bot?.services.store.connections.get('default')?.tokenCiphertext;
   await h.stopApp();
 
   // Restart with the new key, the old one as previous: re-encrypted at start-up.
   Object.assign(h.options, { env: { ENCRYPTION_KEY: newKey, ENCRYPTION_KEY_PREVIOUS: oldKey } });
   await h.startApp();
-  const after = h.bot?.services.store.getConnection('default')?.tokenCiphertext;
+  const after = h.bot?.services.store.connections.get('default')?.tokenCiphertext;
   expect(after).toBeDefined();
   expect(after).not.toBe(before);
   expect(h.logs.text()).toContain('re-encrypted saved tokens');

@@ -1,26 +1,15 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+/** The button under a leaked-token warning: Start fix (a token-rotation walkthrough there). */
 import { z } from 'zod';
-import type { Services } from '../../services';
-import { LEAK_ACTIONS } from '../../slack/blocks/leak';
-import { onButton } from './shared';
+import { buttonValue } from '../../slack/actions';
+import { REPLIES } from '../../slack/blocks/replies';
+import { type ButtonHandler, reply } from './button';
 
-const leakId = z.string().regex(/^l[0-9a-f]{16}$/);
-
-/** Start fix under a leaked-token warning: the token-rotation walkthrough in that thread. */
-export function registerLeakAction(app: App, services: Services): void {
-  app.action<BlockAction<ButtonAction>>(
-    LEAK_ACTIONS.startFix,
-    onButton(services, async (args, messenger) => {
-      const id = leakId.safeParse(args.action.value);
-      const channel = args.body.channel?.id ?? args.body.container?.channel_id;
-      const message = args.body.message;
-      if (!id.success || !channel || !message) return 'This button is not valid any more.';
-      const threadTs = z.string().catch(message.ts).parse(message.thread_ts);
-      return services.leaks.startFix(
-        id.data,
-        { channel, ts: threadTs, userId: args.body.user.id },
-        messenger,
-      );
-    }),
-  );
-}
+export const startFix: ButtonHandler = async (args, { services, messenger }) => {
+  const id = buttonValue.leak.safeParse(args.action.value);
+  const channel = args.body.channel?.id ?? args.body.container?.channel_id;
+  const message = args.body.message;
+  if (!id.success || !channel || !message) return REPLIES.buttonInvalid(false);
+  const threadTs = z.string().catch(message.ts).parse(message.thread_ts);
+  const anchor = { channel, ts: threadTs, userId: args.body.user.id };
+  return reply(await services.leaks.startFix(id.data, anchor, messenger));
+};

@@ -1,28 +1,20 @@
-import type { App, BlockAction } from '@slack/bolt';
+import type { BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { Services } from '../../services';
-import { ALERT_ACTIONS } from '../../slack/blocks/alert';
-import { LEAK_ACTIONS } from '../../slack/blocks/leak';
-import { WALKTHROUGH_ACTIONS } from '../../slack/blocks/walkthrough';
+import { KNOWN_ACTION_IDS } from '../../slack/actions';
+import { REPLIES } from '../../slack/blocks/replies';
 
-const KNOWN = [
-  ...Object.values(WALKTHROUGH_ACTIONS),
-  ...Object.values(ALERT_ACTIONS),
-  ...Object.values(LEAK_ACTIONS),
-];
+/** Every action_id we do not handle (an old message from an earlier version). */
+export const UNKNOWN_ACTION = new RegExp(`^(?!(?:${KNOWN_ACTION_IDS.join('|')})$)`);
 
-/**
- * A button we no longer know (an old message from an earlier version): acked, and the
- * clicker told, instead of Slack showing an error after 3 s.
- */
-export function registerUnknownActions(app: App, services: Services): void {
-  const unknown = new RegExp(`^(?!(?:${KNOWN.join('|')})$)`);
-  app.action<BlockAction>(unknown, async ({ ack, respond, action }) => {
+/** Acked, and the clicker told, instead of Slack showing an error after 3 s. */
+export function unknownButton(services: Services) {
+  return async ({ ack, respond, action }: SlackActionMiddlewareArgs<BlockAction>) => {
     await ack();
     services.logger.info({ action: action.action_id }, 'click on an unknown button');
     await respond({
       response_type: 'ephemeral',
       replace_original: false,
-      text: 'This button is not valid any more. Run `/notion-check` again.',
+      text: REPLIES.buttonInvalid(true),
     }).catch(() => undefined);
-  });
+  };
 }

@@ -1,4 +1,4 @@
-import type { App } from '@slack/bolt';
+import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
 import type { Services } from '../../services';
 import type { PostedMessage } from '../../services/leaks';
@@ -43,8 +43,8 @@ export function toPostedMessage(event: unknown): PostedMessage | undefined {
 }
 
 /** Leaked-token detection on every message the bot can see. */
-export function registerMessageEvents(app: App, services: Services): void {
-  app.event('message', async ({ event, client }) => {
+export function messageEvent(services: Services) {
+  return async ({ event, client }: SlackEventMiddlewareArgs<'message'> & AllMiddlewareArgs) => {
     const message = toPostedMessage(event);
     if (!message) return;
     await services.inflight.run(async () => {
@@ -54,5 +54,5 @@ export function registerMessageEvents(app: App, services: Services): void {
         services.logger.error({ err: error, channel: message.channel }, 'leak check failed');
       }
     });
-  });
+  };
 }

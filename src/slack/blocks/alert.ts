@@ -1,37 +1,19 @@
-import type { Button, KnownBlock } from '@slack/types';
-import type { Alert, Watch } from '../../store/monitorRepo';
-import { formatDuration } from '../../time';
-import { context, escapeMrkdwn, mrkdwnLink, sections } from './text';
-
-export const ALERT_ACTIONS = {
-  startFix: 'alert_start_fix',
-  acknowledge: 'alert_acknowledge',
-  snooze: 'alert_snooze',
-} as const;
-
-/** Slack renders this in each reader's time zone. */
-export function slackDate(ms: number): string {
-  const seconds = Math.floor(ms / 1000);
-  return `<!date^${seconds}^{date_short_pretty} at {time}|${new Date(ms).toISOString()}>`;
-}
-
-function button(text: string, actionId: string, value: string, primary = false): Button {
-  return {
-    type: 'button',
-    text: { type: 'plain_text', text, emoji: true },
-    action_id: actionId,
-    value,
-    ...(primary ? { style: 'primary' as const } : {}),
-  };
-}
+import type { KnownBlock } from '@slack/types';
+import { type Alert, isSnoozed } from '../../domain/alert';
+import type { Watch } from '../../domain/watch';
+import { ACTIONS } from '../actions';
+import { actions, button } from './buttons';
+import { COPY } from './copy';
+import { codeList, formatDuration, mention, noun, plural, slackDate } from './format';
+import { context, escapeMrkdwn, mrkdwnLink, section, sections } from './mrkdwn';
+import { diagnosisTitle } from './resource';
 
 const MAX_LISTED = 30;
 
 function watchLines(alert: Alert, watches: Watch[]): string[] {
-  const state = new Map(watches.map((watch) => [watch.id, watch.state]));
+  const state = new Map(watches.map((watch) => [watch.id, watch.status.state]));
   const listed = alert.details.watches.slice(0, MAX_LISTED).map((watch) => {
-    const name = escapeMrkdwn(watch.title);
-    const link = mrkdwnLink(watch.url, name);
+    const link = mrkdwnLink(watch.url, escapeMrkdwn(watch.title));
     const restored = alert.status === 'resolved' || state.get(watch.id) === 'ok';
     return `${restored ? ':white_check_mark:' : ':x:'} ${link}`;
   });
@@ -40,7 +22,7 @@ function watchLines(alert: Alert, watches: Watch[]): string[] {
 }
 
 export function alertText(alert: Alert): string {
-  const title = escapeMrkdwn(alert.details.title);
+  const title = escapeMrkdwn(diagnosisTitle(alert));
   if (alert.status === 'resolved' && alert.details.closedBecause === 'unwatched') {
     return `Alert closed, pages no longer watched: ${title}`;
   }
@@ -52,15 +34,18 @@ export function alertText(alert: Alert): string {
 /** The alert message: what was lost, since when, why; who is on it; the buttons. */
 export function buildAlertBlocks(alert: Alert, watches: Watch[], now: number): KnownBlock[] {
   const count = alert.details.watches.length;
+  const title = escapeMrkdwn(diagnosisTitle(alert));
+  const fingerprint = alert.details.fingerprint ? ` (${alert.details.fingerprint})` : '';
   const what =
     alert.scope === 'connection'
-      ? `the token of connection \`${escapeMrkdwn(alert.connection)}\`${alert.details.fingerprint ? ` (${alert.details.fingerprint})` : ''} — ${count} watched page${count === 1 ? '' : 's'} affected`
-      : `${count} watched page${count === 1 ? '' : 's'}`;
+      ? `the token of connection \`${escapeMrkdwn(alert.connection)}\`${fingerprint} — ${count} watched ${noun(count, 'page')} affected`
+      : plural(count, 'watched page');
+  const was = context(`Was: ${title} · since ${slackDate(alert.failingSince)}`);
 
   if (alert.status === 'resolved' && alert.details.closedBecause === 'unwatched') {
     return [
       ...sections([`:white_circle: *Alert closed*: ${what} no longer watched in this channel.`]),
-      context(`Was: ${escapeMrkdwn(alert.details.title)} · since ${slackDate(alert.failingSince)}`),
+      was,
     ];
   }
   if (alert.status === 'resolved') {
@@ -70,7 +55,7 @@ export function buildAlertBlocks(alert: Alert, watches: Watch[], now: number): K
         `:large_green_circle: *Notion access restored* after ${took}: ${what}.`,
         ...watchLines(alert, watches),
       ]),
-      context(`Was: ${escapeMrkdwn(alert.details.title)} · since ${slackDate(alert.failingSince)}`),
+      was,
     ];
   }
 
@@ -78,37 +63,46 @@ export function buildAlertBlocks(alert: Alert, watches: Watch[], now: number): K
     `Failing since ${slackDate(alert.failingSince)} (${formatDuration(now - alert.failingSince)})`,
   ];
   if (alert.details.requestIds.length) {
-    notes.push(
-      `Notion request IDs: ${alert.details.requestIds
-        .slice(0, 5)
-        .map((id) => `\`${id}\``)
-        .join(', ')}`,
-    );
+    notes.push(`Notion request IDs: ${codeList(alert.details.requestIds, 5)}`);
   }
   const status: string[] = [];
   if (alert.acknowledgedBy) {
     status.push(
-      `:eyes: <@${alert.acknowledgedBy}> is on it (since ${slackDate(alert.acknowledgedAt ?? now)})`,
+      `:eyes: ${mention(alert.acknowledgedBy)} is on it (since ${slackDate(alert.acknowledgedAt ?? now)})`,
     );
   }
-  const snoozed = alert.snoozedUntil !== null && alert.snoozedUntil > now;
-  if (snoozed && alert.snoozedUntil !== null) {
+  const snoozed = isSnoozed(alert, now);
+  if (snoozed && alert.snoozedUntil !== undefined) {
     status.push(
-      `:zzz: Reminders snoozed by <@${alert.snoozedBy}> until ${slackDate(alert.snoozedUntil)}`,
+      `:zzz: Reminders snoozed by ${mention(alert.snoozedBy)} until ${slackDate(alert.snoozedUntil)}`,
     );
   }
-  const buttons = [button('Start fix', ALERT_ACTIONS.startFix, alert.id, true)];
-  if (!alert.acknowledgedBy)
-    buttons.push(button('Acknowledge', ALERT_ACTIONS.acknowledge, alert.id));
-  if (!snoozed) buttons.push(button('Snooze 24 h', ALERT_ACTIONS.snooze, alert.id));
+  const buttons = [button('Start fix', ACTIONS.alertStartFix, alert.id, 'primary')];
+  if (!alert.acknowledgedBy) {
+    buttons.push(button('Acknowledge', ACTIONS.alertAcknowledge, alert.id));
+  }
+  if (!snoozed) buttons.push(button('Snooze 24 h', ACTIONS.alertSnooze, alert.id));
   return [
     ...sections([
       `:rotating_light: *Notion access lost*: ${what}.`,
-      `*Why:* ${escapeMrkdwn(alert.details.title)}`,
+      `*Why:* ${title}`,
       ...watchLines(alert, watches),
       ...status,
     ]),
-    { type: 'actions', block_id: 'alert_actions', elements: buttons },
+    actions('alert_actions', buttons),
     context(...notes),
   ];
+}
+
+/** The alert as posted; `rerouted` when it went to ALERT_CHANNEL instead of its own channel. */
+export function buildAlert(
+  alert: Alert,
+  watches: Watch[],
+  now: number,
+  rerouted?: { from: string; error?: string },
+) {
+  const blocks = buildAlertBlocks(alert, watches, now);
+  if (!rerouted) return { text: alertText(alert), blocks };
+  const note = `:warning: I could not post this in <#${rerouted.from}> (${rerouted.error}): ${COPY.invite}.`;
+  return { text: alertText(alert), blocks: [section(note), ...blocks].slice(0, 50) };
 }

@@ -1,32 +1,20 @@
 import type { KnownBlock } from '@slack/types';
-import { context, section } from './text';
-
-export const LEAK_ACTIONS = { startFix: 'leak_start_fix' } as const;
+import { ACTIONS } from '../actions';
+import { actions, button } from './buttons';
+import { context, escapeMrkdwn, section } from './mrkdwn';
 
 function startFixActions(leakId: string): KnownBlock {
-  return {
-    type: 'actions',
-    block_id: 'leak_actions',
-    elements: [
-      {
-        type: 'button',
-        text: { type: 'plain_text', text: 'Start fix', emoji: true },
-        style: 'primary',
-        action_id: LEAK_ACTIONS.startFix,
-        value: leakId,
-      },
-    ],
-  };
+  return actions('leak_actions', [button('Start fix', ACTIONS.leakStartFix, leakId, 'primary')]);
 }
 
 /** The thread warning under a message that holds a Notion token. Never repeats the token. */
 export function buildLeakWarningBlocks(
   leakId: string,
   fingerprint: string,
-  connection: string | null,
+  connection: string | undefined,
 ): KnownBlock[] {
   const ours = connection
-    ? ` It is the token notion-check uses for the \`${connection}\` connection, which is now marked compromised.`
+    ? ` It is the token notion-check uses for the \`${escapeMrkdwn(connection)}\` connection, which is now marked compromised.`
     : '';
   return [
     section(
@@ -48,7 +36,7 @@ export function buildCompromisedNoticeBlocks(
 ): KnownBlock[] {
   return [
     section(
-      `:rotating_light: *Connection \`${connection}\` is compromised*: its token (${fingerprint}) was posted in <#${channelId}>. Regenerate it now; until then anyone who saw it can read your Notion data.`,
+      `:rotating_light: *Connection \`${escapeMrkdwn(connection)}\` is compromised*: its token (${fingerprint}) was posted in <#${channelId}>. Regenerate it now; until then anyone who saw it can read your Notion data.`,
     ),
     startFixActions(leakId),
   ];

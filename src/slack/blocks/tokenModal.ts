@@ -1,11 +1,6 @@
 import type { ModalView } from '@slack/types';
-import { context, escapeMrkdwn, section } from './text';
-
-export const TOKEN_MODAL = {
-  callbackId: 'token_modal',
-  blockId: 'token_input',
-  actionId: 'token_value',
-} as const;
+import { TOKEN_MODAL } from '../actions';
+import { context, escapeMrkdwn, section } from './mrkdwn';
 
 /** Where the submission reports back: the connection, and the walkthrough or channel if any. */
 export interface TokenModalTarget {

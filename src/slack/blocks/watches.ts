@@ -1,32 +1,31 @@
 import type { KnownBlock } from '@slack/types';
-import type { ResourceCheck } from '../../notion/check';
-import type { WatchResult } from '../../services/watches';
-import type { Watch } from '../../store/monitorRepo';
-import { slackDate } from './alert';
+import type { CheckRun, ResourceCheck } from '../../domain/check';
+import type { Watch, WatchState } from '../../domain/watch';
+import { mention, noun, plural, slackDate } from './format';
 import type { EphemeralMessage } from './help';
-import { resourceLabel, statusEmoji } from './report';
-import { context, escapeMrkdwn, mrkdwnLink, sections, sectionsWithin, truncate } from './text';
+import { context, escapeMrkdwn, mrkdwnLink, sections, sectionsWithin, truncate } from './mrkdwn';
+import { diagnosisTitle, resourceLabel, statusEmoji } from './resource';
 
-const STATE_EMOJI: Record<Watch['state'], string> = {
+const STATE_EMOJI: Record<WatchState, string> = {
   ok: ':white_check_mark:',
   suspect: ':hourglass_flowing_sand:',
   failing: ':x:',
 };
 
 function checkedLine(resource: ResourceCheck): string {
-  return `${statusEmoji(resource.diagnosis)} ${resourceLabel(resource)} — ${resource.diagnosis.title}`;
+  return `${statusEmoji(resource.diagnosis)} ${resourceLabel(resource)} — ${diagnosisTitle(resource.diagnosis)}`;
 }
 
 /** The answer to `watch`: what is now watched, in which state, and what could not be. */
 export function watchResultMessage(
-  result: Extract<WatchResult, { kind: 'checked' }>,
+  result: { run: CheckRun; added: ResourceCheck[]; existing: ResourceCheck[] },
   userId: string,
 ): { response_type: 'in_channel'; text: string; blocks: KnownBlock[] } {
   const { run, added, existing } = result;
   const skipped = run.resources.filter((r) => !added.includes(r) && !existing.includes(r));
   const lines = [
     added.length
-      ? `:eyes: <@${userId}> added ${added.length} page${added.length === 1 ? '' : 's'} to this channel's watch list:`
+      ? `:eyes: ${mention(userId)} added ${plural(added.length, 'page')} to this channel's watch list:`
       : 'Nothing new to watch.',
     ...added.map(checkedLine),
     ...(existing.length ? ['Already watched:', ...existing.map(checkedLine)] : []),
@@ -37,12 +36,19 @@ export function watchResultMessage(
   const notes = [
     'I re-check watched pages on a schedule and tell this channel once if access is lost.',
   ];
-  if (run.token.diagnosis.kind !== 'ok') notes.push(`Token: ${run.token.diagnosis.title}`);
+  if (run.token.diagnosis.kind !== 'ok') {
+    notes.push(`Token: ${diagnosisTitle(run.token.diagnosis)}`);
+  }
   return {
     response_type: 'in_channel',
-    text: `Watching ${added.length} new page${added.length === 1 ? '' : 's'}`,
+    text: `Watching ${added.length} new ${noun(added.length, 'page')}`,
     blocks: [...sectionsWithin(lines, 45), context(...notes)],
   };
+}
+
+/** How a watch is named in any message: its title, or its id until Notion told us one. */
+export function watchName(watch: Watch, max = 80): string {
+  return escapeMrkdwn(truncate(watch.title ?? watch.resourceId, max));
 }
 
 /** `list`: every watch of the channel with its state, last check and failing-since. */
@@ -57,18 +63,17 @@ export function watchListMessage(watches: Watch[]): EphemeralMessage {
     };
   }
   const lines = watches.map((watch) => {
-    const name = escapeMrkdwn(truncate(watch.title ?? watch.resourceId, 80));
-    const link = mrkdwnLink(watch.url, name);
+    const link = mrkdwnLink(watch.url, watchName(watch));
     const checked = watch.lastCheckedAt
       ? `checked ${slackDate(watch.lastCheckedAt)}`
       : 'not checked yet';
-    const failing =
-      watch.state === 'failing' ? ` · failing since ${slackDate(watch.stateSince)}` : '';
-    return `${STATE_EMOJI[watch.state]} ${link} · ${checked}${failing} · added by <@${watch.addedBy}>`;
+    const { state, since } = watch.status;
+    const failing = state === 'failing' ? ` · failing since ${slackDate(since)}` : '';
+    return `${STATE_EMOJI[state]} ${link} · ${checked}${failing} · added by ${mention(watch.addedBy)}`;
   });
   return {
     response_type: 'ephemeral',
-    text: `This channel watches ${watches.length} page${watches.length === 1 ? '' : 's'}`,
+    text: `This channel watches ${plural(watches.length, 'page')}`,
     blocks: [
       ...sectionsWithin([`*Watched in this channel (${watches.length}):*`, ...lines], 48),
       context('Remove one with `/notion-check unwatch <link or ID>`.'),

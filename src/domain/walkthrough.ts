@@ -2,10 +2,23 @@
  * A fix walkthrough as a pure state machine: no I/O, no clock, no Slack. Every transition takes
  * the current state and an event and returns the next state plus whether anything changed, so
  * a repeated click (a double click, a retried delivery) is a no-op rather than a second step.
+ *
+ *   state              | event                               | next
+ *   -------------------+-------------------------------------+-----------------------------------
+ *   open/escalated, S  | Done S / Skip S                     | S done/skipped; next pending is current
+ *   open/escalated     | Done/Skip of a step not current     | unchanged (stale_button)
+ *   open/escalated     | token updated                       | regenerate_token done; context merged
+ *   open               | Escalate                            | escalated (steps go on)
+ *   escalated          | Escalate                            | unchanged (already_escalated)
+ *   open/escalated     | re-test: no access problem          | resolved
+ *   open/escalated     | re-test: same diagnosis             | progress kept
+ *   open/escalated     | re-test: another diagnosis          | its steps; earlier ones kept
+ *   resolved           | anything                            | unchanged (already_resolved)
  */
-import type { DiagnosisKind } from '../notion/diagnose';
-import { KINDS } from '../notion/diagnose';
-import type { StepContext, StepId } from './steps';
+import { accessProblems, type CheckRun, type ResourceRef } from './check';
+import type { DiagnosisKind } from './diagnosis';
+import type { Refusal } from './outcome';
+import { STEPS_FOR, type StepContext, type StepId } from './playbook';
 
 export type StepStatus = 'pending' | 'done' | 'skipped';
 export type WalkthroughStatus = 'open' | 'escalated' | 'resolved';
@@ -20,10 +33,9 @@ export interface WalkthroughStep {
 /** One diagnosis as the walkthrough remembers it (for the checklist and the escalation). */
 export interface ProblemSnapshot {
   kind: DiagnosisKind;
-  title: string;
-  affected: string[];
+  affected: ResourceRef[];
   requestIds: string[];
-  /** What the check learned about this problem (page title and URL when there is one page). */
+  /** What the check learned about this problem (the page, when there is exactly one). */
   context: StepContext;
 }
 
@@ -69,8 +81,42 @@ export type WalkthroughEvent =
 export interface Transition {
   walkthrough: Walkthrough;
   changed: boolean;
-  /** Why nothing changed, in words for an ephemeral reply. */
-  refusal?: string;
+  /** Why nothing changed. */
+  refusal?: Refusal;
+}
+
+/** The connection facts of a run: what every step's {integration}/{workspace} slots show. */
+export function connectionContext(run: CheckRun): StepContext {
+  return {
+    integrationName: run.integration?.name,
+    workspaceName: run.integration?.workspaceName,
+    tokenFingerprint: run.fingerprint,
+  };
+}
+
+/** The access problems of a check, as the walkthrough keeps them, and what to re-test. */
+export function problemsOf(run: CheckRun): { problems: ProblemSnapshot[]; targets: string[] } {
+  const base = connectionContext(run);
+  const problems = accessProblems(run).map((problem) => ({
+    kind: problem.kind,
+    affected: problem.affected,
+    requestIds: problem.requestIds,
+    context: { ...base, resource: problem.resource, requestIds: problem.requestIds },
+  }));
+  const targets = run.resources
+    .filter((resource) => resource.diagnosis.category === 'access')
+    .map((resource) => resource.input);
+  return { problems, targets };
+}
+
+/** The problem of a token pasted in Slack: rotate it. */
+export function leakProblem(fingerprint: string | undefined): ProblemSnapshot {
+  return {
+    kind: 'token_leaked',
+    affected: [],
+    requestIds: [],
+    context: { tokenFingerprint: fingerprint },
+  };
 }
 
 /** When several access problems show at once, fix the one that hides the others first. */
@@ -92,7 +138,7 @@ export function orderProblems(problems: ProblemSnapshot[]): ProblemSnapshot[] {
 }
 
 function stepsFor(kind: DiagnosisKind): WalkthroughStep[] {
-  return KINDS[kind].steps.map((id) => ({ id, status: 'pending' }));
+  return STEPS_FOR[kind].map((id) => ({ id, status: 'pending' }));
 }
 
 export function startWalkthrough(input: {
@@ -125,7 +171,7 @@ function defined(context: StepContext): StepContext {
   return Object.fromEntries(Object.entries(context).filter(([, value]) => value !== undefined));
 }
 
-/** What the current step's instructions are filled in with. */
+/** What the current step's slots are filled with. */
 export function stepContext(walkthrough: Walkthrough): StepContext {
   return { ...walkthrough.problems[0]?.context, ...defined(walkthrough.context) };
 }
@@ -135,7 +181,25 @@ export function currentStep(walkthrough: Walkthrough): WalkthroughStep | undefin
   return walkthrough.steps.find((step) => step.status === 'pending');
 }
 
-const unchanged = (walkthrough: Walkthrough, refusal?: string): Transition => ({
+/** Every request id Notion support may ask for: the current context's and every problem's. */
+export function allRequestIds(walkthrough: Walkthrough): string[] {
+  const problems = [...walkthrough.problems, ...walkthrough.fixed];
+  return [
+    ...new Set([
+      ...(stepContext(walkthrough).requestIds ?? []),
+      ...problems.flatMap((problem) => problem.requestIds),
+    ]),
+  ];
+}
+
+/** Steps done or skipped so far, for every diagnosis this walkthrough went through. */
+export function stepsTried(walkthrough: Walkthrough): WalkthroughStep[] {
+  return [...(walkthrough.earlierSteps ?? []), ...walkthrough.steps].filter(
+    (step) => step.status !== 'pending',
+  );
+}
+
+const unchanged = (walkthrough: Walkthrough, refusal?: Refusal): Transition => ({
   walkthrough,
   changed: false,
   refusal,
@@ -143,7 +207,7 @@ const unchanged = (walkthrough: Walkthrough, refusal?: string): Transition => ({
 
 export function applyEvent(walkthrough: Walkthrough, event: WalkthroughEvent): Transition {
   if (walkthrough.status === 'resolved') {
-    return unchanged(walkthrough, 'This walkthrough is already resolved.');
+    return unchanged(walkthrough, { reason: 'already_resolved', what: 'walkthrough' });
   }
   switch (event.type) {
     case 'done':
@@ -151,10 +215,7 @@ export function applyEvent(walkthrough: Walkthrough, event: WalkthroughEvent): T
       const current = currentStep(walkthrough);
       // Only the current step has buttons; a click on an older message's step is stale.
       if (!current || current.id !== event.step) {
-        return unchanged(
-          walkthrough,
-          'That is not the current step any more: it was already done or skipped, or the steps changed after a test. Use the buttons on the latest checklist.',
-        );
+        return unchanged(walkthrough, { reason: 'stale_button' });
       }
       const status: StepStatus = event.type === 'done' ? 'done' : 'skipped';
       return {
@@ -184,7 +245,7 @@ export function applyEvent(walkthrough: Walkthrough, event: WalkthroughEvent): T
     }
     case 'escalate':
       if (walkthrough.status === 'escalated') {
-        return unchanged(walkthrough, `Already escalated by <@${walkthrough.escalatedBy}>.`);
+        return unchanged(walkthrough, { reason: 'already_escalated', by: walkthrough.escalatedBy });
       }
       return {
         changed: true,
@@ -245,4 +306,24 @@ function applyRetest(
       context,
     },
   };
+}
+
+/** What the thread's parent message was built from, so it can be redrawn as resolved. */
+export interface ThreadParent {
+  run: CheckRun;
+  userId: string;
+  /** A check report (redrawn on resolution) or a monitor alert / leak warning. */
+  parent?: 'report' | 'alert';
+}
+
+/** A walkthrough and where it lives in Slack. */
+export interface WalkthroughRecord {
+  id: string;
+  channelId: string;
+  /** The parent message; the walkthrough is in its thread. */
+  reportTs: string;
+  /** The walkthrough message itself. */
+  messageTs?: string;
+  state: Walkthrough;
+  report: ThreadParent;
 }

@@ -1,7 +1,8 @@
 /**
- * What one scheduled check means for a watched resource (or a connection's token), as a pure
- * function of the previous state. An access failure is confirmed by the next check before it
- * alerts; transient outcomes (429, 5xx, timeouts, network, edge blocks) never move the state.
+ * A watched page or database, and what one scheduled check means for it (or for a
+ * connection's token), as pure functions of the previous state. An access failure is
+ * confirmed by the next check before it alerts; transient outcomes (429, 5xx, timeouts,
+ * network, edge blocks) never move the state.
  *
  *   state    | outcome  | next     | decision
  *   ---------+----------+----------+---------------------------------------------
@@ -13,7 +14,7 @@
  *   failing  | ok       | ok       | recovered
  *   any      | transient| same     | — (Notion's trouble, not lost access)
  */
-import type { DiagnosisCategory, DiagnosisKind } from '../notion/diagnose';
+import type { Diagnosis, DiagnosisCategory, DiagnosisKind } from './diagnosis';
 
 export type WatchState = 'ok' | 'suspect' | 'failing';
 
@@ -26,11 +27,40 @@ export interface WatchStatus {
   requestId?: string;
 }
 
+export interface Watch {
+  id: number;
+  channelId: string;
+  connection: string;
+  resourceId: string;
+  resourceType: string;
+  title?: string;
+  url?: string;
+  addedBy: string;
+  addedAt: number;
+  status: WatchStatus;
+  lastCheckedAt?: number;
+  lastKind?: DiagnosisKind;
+}
+
+export type NewWatch = Omit<Watch, 'id' | 'lastCheckedAt' | 'lastKind'>;
+
+/** A channel may watch at most this many pages. */
+export const MAX_WATCHES_PER_CHANNEL = 200;
+
 export interface CheckOutcome {
   category: DiagnosisCategory;
   kind: DiagnosisKind;
   requestId?: string;
   at: number;
+}
+
+export function outcomeOf(diagnosis: Diagnosis, at: number): CheckOutcome {
+  return {
+    category: diagnosis.category,
+    kind: diagnosis.kind,
+    requestId: diagnosis.detail.requestId,
+    at,
+  };
 }
 
 export type Decision = 'none' | 'alert' | 'recovered';
@@ -74,27 +104,9 @@ export function initialWatchStatus(outcome: CheckOutcome): WatchStatus {
   return nextWatchStatus(start, outcome).status;
 }
 
-export const REMINDER_EVERY_MS = 24 * 60 * 60_000;
-export const SNOOZE_MS = 24 * 60 * 60_000;
 export const UNREACHABLE_NOTICE_AFTER_MS = 60 * 60_000;
 
-export interface AlertTiming {
-  openedAt: number;
-  lastReminderAt?: number;
-  acknowledgedAt?: number;
-  snoozedUntil?: number;
-}
-
-/**
- * A reminder every 24 h while failing, unless someone acknowledged it or it is snoozed. When a
- * snooze ends, an overdue reminder comes at once: "snooze 24 h" means 24 h, not 48.
- */
-export function reminderDue(alert: AlertTiming, now: number): boolean {
-  if (alert.acknowledgedAt !== undefined) return false;
-  if (alert.snoozedUntil !== undefined && now < alert.snoozedUntil) return false;
-  return now - (alert.lastReminderAt ?? alert.openedAt) >= REMINDER_EVERY_MS;
-}
-
+/** Whether Notion answers a connection's sweeps at all (outages are told, once each way). */
 export interface Reachability {
   /** First transient sweep of an unbroken run of them. */
   unreachableSince?: number;
@@ -122,4 +134,12 @@ export function nextReachability(
     reachability: { unreachableSince: since, noticePosted: current.noticePosted || due },
     decision: due ? 'post_unreachable' : 'none',
   };
+}
+
+/** A connection's token status and reachability, kept between sweeps. */
+export interface ConnectionHealth {
+  connection: string;
+  status: WatchStatus;
+  reachability: Reachability;
+  lastSweepAt?: number;
 }

@@ -1,6 +1,6 @@
-import type { AnyMiddlewareArgs, App } from '@slack/bolt';
+import type { AnyMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
-import type { Services } from '../services';
+import type { Services } from '../../services';
 
 const eventEnvelope = z.object({ type: z.literal('event_callback'), event_id: z.string() });
 
@@ -8,12 +8,12 @@ const eventEnvelope = z.object({ type: z.literal('event_callback'), event_id: z.
  * Slack re-sends an event (same event_id, X-Slack-Retry-Num) when our ack was slow or lost;
  * Bolt passes every copy on. The first one wins; the key is stored, so a restart keeps it.
  */
-export function registerEventDedupe(app: App, services: Services): void {
-  app.use(async ({ body, next }: AnyMiddlewareArgs & { next: () => Promise<void> }) => {
+export function dropRetriedEvents(services: Services) {
+  return async ({ body, next }: AnyMiddlewareArgs & { next: () => Promise<void> }) => {
     const envelope = eventEnvelope.safeParse(body);
     if (
       envelope.success &&
-      !services.store.markActionProcessed(`event:${envelope.data.event_id}`)
+      !services.store.dedupe.claim(`event:${envelope.data.event_id}`, Date.now())
     ) {
       services.logger.debug(
         { eventId: envelope.data.event_id },
@@ -22,5 +22,5 @@ export function registerEventDedupe(app: App, services: Services): void {
       return;
     }
     await next();
-  });
+  };
 }

@@ -1,39 +1,31 @@
-import type {
-  AllMiddlewareArgs,
-  App,
-  SlackViewMiddlewareArgs,
-  ViewSubmitAction,
-} from '@slack/bolt';
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
+import { CONNECTION_NAME } from '../../domain/connection';
+import { ID_PATTERN } from '../../domain/ids';
 import type { Services } from '../../services';
-import { escapeMrkdwn, section } from '../../slack/blocks/text';
+import { TOKEN_MODAL } from '../../slack/actions';
+import { refusalText } from '../../slack/blocks/refusals';
+import { notAdmin, TOKEN_FORM_ERRORS } from '../../slack/blocks/replies';
 import {
   buildTokenDisabledModal,
   buildTokenModal,
-  TOKEN_MODAL,
   type TokenModalTarget,
 } from '../../slack/blocks/tokenModal';
 import { SlackMessenger } from '../../slack/messenger';
 
 const modalTarget = z.object({
-  connection: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/),
-  walkthroughId: z
-    .string()
-    .regex(/^w[0-9a-f]{16}$/)
-    .optional(),
+  connection: z.string().regex(CONNECTION_NAME),
+  walkthroughId: z.string().regex(ID_PATTERN.walkthrough).optional(),
   channelId: z
     .string()
     .regex(/^[CGD][A-Z0-9]+$/)
     .optional(),
 });
 
+/** `users.info` through the listener's client, for the admin check. */
 export function lookupUser(client: WebClient) {
   return async (userId: string) => (await client.users.info({ user: userId })).user;
-}
-
-export function notAdminMessage(services: Services): string {
-  return `:lock: Only ${services.admins.describe()} can change Notion tokens. Ask one of them to run \`/notion-check token\` or press *Update token*.`;
 }
 
 /**
@@ -46,7 +38,7 @@ export async function openTokenModal(
   input: { userId: string; triggerId: string; target: TokenModalTarget },
 ): Promise<string | undefined> {
   if (!(await services.admins.isAdmin(input.userId, lookupUser(client)))) {
-    return notAdminMessage(services);
+    return notAdmin(services.admins.adminUserIds);
   }
   const view = services.tokens.savingEnabled
     ? buildTokenModal(input.target)
@@ -61,22 +53,30 @@ function inputError(message: string) {
   return { response_action: 'errors' as const, errors: { [TOKEN_MODAL.blockId]: message } };
 }
 
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 async function handleSubmit(args: SubmitArgs, services: Services): Promise<void> {
   const { ack, body, view, client } = args;
   const userId = body.user.id;
   const target = modalTarget.safeParse(safeJson(view.private_metadata));
   if (!target.success) {
-    await ack(inputError('This form is out of date. Close it and open it again.'));
+    await ack(inputError(TOKEN_FORM_ERRORS.outOfDate));
     return;
   }
   // Re-checked on submit: a view submission can be crafted without ever opening the modal.
   if (!(await services.admins.isAdmin(userId, lookupUser(client)))) {
     services.logger.warn({ user: userId }, 'token submission refused: not an admin');
-    await ack(inputError(notAdminMessage(services)));
+    await ack(inputError(notAdmin(services.admins.adminUserIds)));
     return;
   }
   if (!services.tokens.savingEnabled) {
-    await ack(inputError('Saving tokens is disabled: ENCRYPTION_KEY is not set.'));
+    await ack(inputError(TOKEN_FORM_ERRORS.savingDisabled));
     return;
   }
   const token = z
@@ -84,37 +84,29 @@ async function handleSubmit(args: SubmitArgs, services: Services): Promise<void>
     .trim()
     .catch('')
     .parse(view.state.values[TOKEN_MODAL.blockId]?.[TOKEN_MODAL.actionId]?.value);
-  const problem = services.tokens.shapeProblem(token);
-  if (problem) {
-    await ack(inputError(problem));
-    return;
-  }
   const verdict = await services.tokens.verify(token);
   if (!verdict.ok) {
-    await ack(inputError(verdict.message));
+    await ack(inputError(refusalText(verdict) ?? TOKEN_FORM_ERRORS.failed));
     return;
   }
-  services.tokens.save(target.data.connection, token, userId);
+  const { connection, walkthroughId, channelId } = target.data;
+  services.tokens.save(connection, token, userId);
   await ack({ response_action: 'clear' });
   services.logger.info(
-    { connection: target.data.connection, user: userId, fingerprint: verdict.fingerprint },
+    { connection, user: userId, fingerprint: verdict.fingerprint },
     'token updated from Slack',
   );
 
-  const workspace = verdict.integration.workspaceName
-    ? ` in workspace *${escapeMrkdwn(verdict.integration.workspaceName)}*`
-    : '';
-  const note = `:key: Token updated by <@${userId}> (${verdict.fingerprint}): integration *${escapeMrkdwn(verdict.integration.name)}*${workspace}.`;
+  const note = {
+    type: 'token_updated' as const,
+    by: userId,
+    fingerprint: verdict.fingerprint,
+    integration: verdict.integration,
+  };
   const messenger = new SlackMessenger(client);
-  const walkthrough = target.data.walkthroughId
-    ? services.walkthroughs.get(target.data.walkthroughId)
-    : undefined;
+  const walkthrough = walkthroughId ? services.walkthroughs.get(walkthroughId) : undefined;
   if (walkthrough) {
-    await messenger.post(
-      walkthrough.channelId,
-      { text: note, blocks: [section(note)] },
-      walkthrough.reportTs,
-    );
+    await messenger.post(walkthrough.channelId, note, walkthrough.reportTs);
     await services.walkthroughs.tokenUpdated(
       walkthrough.id,
       userId,
@@ -125,32 +117,23 @@ async function handleSubmit(args: SubmitArgs, services: Services): Promise<void>
       },
       messenger,
     );
-  } else if (target.data.channelId) {
+  } else if (channelId) {
     await messenger
-      .ephemeral(target.data.channelId, userId, { text: note, blocks: [section(note)] })
+      .ephemeral(channelId, userId, note)
       .catch((error) => services.logger.warn({ err: error }, 'could not confirm the token update'));
   }
 }
 
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-export function registerTokenView(app: App, services: Services): void {
-  app.view<ViewSubmitAction>(TOKEN_MODAL.callbackId, async (args) => {
+/** The token form's submission: admin (again), shape, users.me, then saved encrypted. */
+export function tokenModalSubmission(services: Services) {
+  return async (args: SubmitArgs): Promise<void> => {
     await services.inflight.run(async () => {
       try {
         await handleSubmit(args, services);
       } catch (error) {
         services.logger.error({ err: error }, 'token submission failed');
-        await args
-          .ack(inputError('Something went wrong on our side; nothing was saved. Try again.'))
-          .catch(() => undefined);
+        await args.ack(inputError(TOKEN_FORM_ERRORS.failed)).catch(() => undefined);
       }
     });
-  });
+  };
 }

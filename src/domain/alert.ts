@@ -1,0 +1,161 @@
+/**
+ * An alert tells a channel once that access was lost, and again when it is back. The rules
+ * here decide how losses group into alerts and what an open alert needs at each sweep; the
+ * monitor does the I/O.
+ */
+import type { DiagnosisKind } from './diagnosis';
+import type { Watch, WatchStatus } from './watch';
+
+/** How an alert lists a watch: kept with the alert, so it can be redrawn after a restart. */
+export interface AlertedWatch {
+  id: number;
+  title: string;
+  url?: string;
+  resourceId: string;
+}
+
+export interface AlertDetails {
+  watches: AlertedWatch[];
+  requestIds: string[];
+  integrationName?: string;
+  fingerprint?: string;
+  /** Set when the alert closed because its pages were removed from the watch list. */
+  closedBecause?: 'unwatched';
+}
+
+export interface Alert {
+  id: string;
+  /** The channel whose watches lost access. */
+  channelId: string;
+  /** Where the alert was posted (ALERT_CHANNEL when the bot could not post in channelId). */
+  postedChannel?: string;
+  ts?: string;
+  connection: string;
+  /** 'connection': the token failed, every watch with it; 'resources': some pages. */
+  scope: 'connection' | 'resources';
+  kind: DiagnosisKind;
+  status: 'open' | 'resolved';
+  openedAt: number;
+  failingSince: number;
+  acknowledgedBy?: string;
+  acknowledgedAt?: number;
+  snoozedBy?: string;
+  snoozedUntil?: number;
+  lastReminderAt?: number;
+  resolvedAt?: number;
+  details: AlertDetails;
+}
+
+export type NewAlert = Pick<
+  Alert,
+  'connection' | 'channelId' | 'scope' | 'kind' | 'failingSince' | 'details'
+>;
+
+export const REMINDER_EVERY_MS = 24 * 60 * 60_000;
+export const SNOOZE_MS = 24 * 60 * 60_000;
+
+export function alertedWatch(watch: Watch): AlertedWatch {
+  return {
+    id: watch.id,
+    title: watch.title ?? watch.resourceId,
+    url: watch.url,
+    resourceId: watch.resourceId,
+  };
+}
+
+export function openAlert(input: NewAlert, id: string, now: number): Alert {
+  return { ...input, id, status: 'open', openedAt: now };
+}
+
+export function isSnoozed(alert: Alert, now: number): boolean {
+  return alert.snoozedUntil !== undefined && now < alert.snoozedUntil;
+}
+
+/**
+ * A reminder every 24 h while failing, unless someone acknowledged it or it is snoozed. When a
+ * snooze ends, an overdue reminder comes at once: "snooze 24 h" means 24 h, not 48.
+ */
+export function reminderDue(alert: Alert, now: number): boolean {
+  if (alert.acknowledgedAt !== undefined) return false;
+  if (isSnoozed(alert, now)) return false;
+  return now - (alert.lastReminderAt ?? alert.openedAt) >= REMINDER_EVERY_MS;
+}
+
+/** A watch whose loss this sweep confirmed. */
+export interface ConfirmedLoss {
+  watch: Watch;
+  status: WatchStatus;
+}
+
+/** Same channel, same cause, same sweep: one alert listing them all. */
+export function groupLosses(
+  losses: ConfirmedLoss[],
+  facts: { connection: string; integrationName?: string; fingerprint?: string },
+): NewAlert[] {
+  const groups = new Map<string, ConfirmedLoss[]>();
+  for (const loss of losses) {
+    const key = `${loss.watch.channelId}|${loss.status.kind}`;
+    groups.set(key, [...(groups.get(key) ?? []), loss]);
+  }
+  return [...groups.values()].flatMap((group) => {
+    const first = group[0];
+    if (!first) return [];
+    return [
+      {
+        connection: facts.connection,
+        channelId: first.watch.channelId,
+        scope: 'resources' as const,
+        kind: first.status.kind ?? 'not_shared',
+        failingSince: Math.min(...group.map((loss) => loss.status.since)),
+        details: {
+          watches: group.map((loss) => alertedWatch(loss.watch)),
+          requestIds: group.flatMap((loss) =>
+            loss.status.requestId ? [loss.status.requestId] : [],
+          ),
+          integrationName: facts.integrationName,
+          fingerprint: facts.fingerprint,
+        },
+      },
+    ];
+  });
+}
+
+/** A failing token: one alert per channel that watches anything with it. */
+export function tokenLossAlerts(
+  watches: Watch[],
+  status: WatchStatus,
+  facts: { connection: string; fingerprint?: string },
+): NewAlert[] {
+  const channels = [...new Set(watches.map((watch) => watch.channelId))];
+  return channels.map((channelId) => ({
+    connection: facts.connection,
+    channelId,
+    scope: 'connection',
+    kind: status.kind ?? 'token_invalid',
+    failingSince: status.since,
+    details: {
+      watches: watches.filter((watch) => watch.channelId === channelId).map(alertedWatch),
+      requestIds: status.requestId ? [status.requestId] : [],
+      fingerprint: facts.fingerprint,
+    },
+  }));
+}
+
+/**
+ * What an open alert needs at the end of a sweep, given the watches it lists that are still
+ * watched: closed (all unwatched), posted (Slack was down when it opened), reminded, or nothing.
+ */
+export function openAlertChore(
+  alert: Alert,
+  members: Watch[],
+  now: number,
+): 'close_unwatched' | 'post' | 'remind' | 'none' {
+  if (members.length === 0) return 'close_unwatched';
+  if (!alert.ts) return 'post';
+  return reminderDue(alert, now) ? 'remind' : 'none';
+}
+
+/** After some of its watches recovered: resolve the alert once all of them work again. */
+export function afterRecovery(members: Watch[]): 'resolve' | 'redraw' {
+  return members.every((watch) => watch.status.state === 'ok') ? 'resolve' : 'redraw';
+}

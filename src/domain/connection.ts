@@ -1,0 +1,35 @@
+/**
+ * A connection: one Notion integration's token, named. `default` comes from NOTION_TOKEN;
+ * others are set from Slack. Only the fingerprint (last 4 characters) is ever shown.
+ */
+
+export const DEFAULT_CONNECTION = 'default';
+
+/** `default`, `sync-2`, `n8n_flow`: what `/notion-check token <name>` accepts. */
+export const CONNECTION_NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/i;
+
+export interface Connection {
+  name: string;
+  source: 'env' | 'slack';
+  /** AES-256-GCM sealed token (tokens saved from Slack only). */
+  tokenCiphertext?: string;
+  tokenFingerprint: string;
+  tokenHash: string;
+  updatedBy?: string;
+  updatedAt: number;
+  /** NOTION_TOKEN's hash when a token was saved from Slack: if .env changes later, .env wins. */
+  envTokenHash?: string;
+}
+
+/** A Notion token someone pasted in Slack: only its hash and fingerprint are kept. */
+export interface Leak {
+  id: string;
+  channelId: string;
+  messageTs: string;
+  tokenHash: string;
+  fingerprint: string;
+  /** The connection whose current token it is, if it is one of ours. */
+  connection?: string;
+  reportedBy?: string;
+  createdAt: number;
+}

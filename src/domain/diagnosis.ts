@@ -1,0 +1,68 @@
+/**
+ * What a Notion answer means for the team: the kind of problem, how serious, and the detail
+ * Notion support needs. The words people read for each kind live at the Slack edge
+ * (slack/blocks/copy.ts); the fix steps for each kind live in the playbook.
+ */
+
+export type DiagnosisKind =
+  | 'ok'
+  | 'token_missing'
+  | 'token_invalid'
+  | 'token_leaked'
+  | 'not_shared'
+  | 'restricted'
+  | 'in_trash'
+  | 'rate_limited'
+  | 'notion_unavailable'
+  | 'timeout'
+  | 'network'
+  | 'edge_blocked'
+  | 'bad_response'
+  | 'invalid_input'
+  | 'unexpected';
+
+/**
+ * access: the integration lost access, a walkthrough fixes it. transient: Notion or the
+ * network, retry later, never advise a new token. input: the user typed something wrong.
+ */
+export type DiagnosisCategory = 'ok' | 'access' | 'transient' | 'input' | 'unexpected';
+
+export interface DiagnosisDetail {
+  status?: number;
+  code?: string;
+  message?: string;
+  requestId?: string;
+}
+
+export interface Diagnosis {
+  kind: DiagnosisKind;
+  category: DiagnosisCategory;
+  detail: DiagnosisDetail;
+}
+
+/** PRODUCT.md's table, first column: how serious each kind is. */
+export const CATEGORY_OF: Record<DiagnosisKind, DiagnosisCategory> = {
+  ok: 'ok',
+  token_missing: 'access',
+  token_leaked: 'access',
+  token_invalid: 'access',
+  not_shared: 'access',
+  restricted: 'access',
+  in_trash: 'access',
+  rate_limited: 'transient',
+  notion_unavailable: 'transient',
+  timeout: 'transient',
+  network: 'transient',
+  edge_blocked: 'transient',
+  bad_response: 'transient',
+  invalid_input: 'input',
+  unexpected: 'unexpected',
+};
+
+/** `diagnosisOf('not_shared', { requestId })` → `{ kind, category: 'access', detail }`. */
+export function diagnosisOf(kind: DiagnosisKind, detail: DiagnosisDetail = {}): Diagnosis {
+  return { kind, category: CATEGORY_OF[kind], detail };
+}
+
+export const isAccessProblem = (diagnosis: Diagnosis): boolean => diagnosis.category === 'access';
+export const isTransient = (diagnosis: Diagnosis): boolean => diagnosis.category === 'transient';

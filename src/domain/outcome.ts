@@ -1,0 +1,38 @@
+/**
+ * What a use case came to. Services return an Outcome; the Slack edge turns a refusal into
+ * words (slack/blocks/refusals.ts). `duplicate` is the one refusal nobody is told about: a
+ * retried delivery of something already done.
+ */
+import type { Diagnosis } from './diagnosis';
+
+export type Refusal =
+  /** A retried delivery or a double click: already applied once. */
+  | { reason: 'duplicate' }
+  /** The walkthrough, alert or warning behind a button is not (any more) in the database. */
+  | { reason: 'not_found'; what: 'walkthrough' | 'alert' | 'leak' }
+  /** A Done/Skip on a step that is not the current one (an older checklist). */
+  | { reason: 'stale_button' }
+  | { reason: 'already_resolved'; what: 'walkthrough' | 'alert' }
+  | { reason: 'already_escalated'; by?: string }
+  | { reason: 'already_acknowledged'; by?: string }
+  | { reason: 'already_snoozed'; by?: string }
+  /** A test of this walkthrough, or a walkthrough in this thread, is already under way. */
+  | { reason: 'busy'; what: 'test' | 'alert_walkthrough' | 'thread_walkthrough' }
+  | { reason: 'not_posted_yet' }
+  /** Notion could not give a verdict (outage, rate limit, network): nothing changed. */
+  | { reason: 'inconclusive'; diagnosis: Diagnosis; during: 'test' | 'fix' | 'token' }
+  | { reason: 'accessible_again' }
+  | { reason: 'not_watched' }
+  | { reason: 'not_owner'; owner: string }
+  | { reason: 'watch_limit'; watched: number; adding: number; limit: number }
+  | { reason: 'token_shape' }
+  | { reason: 'token_refused' };
+
+export type RefusalReason = Refusal['reason'];
+
+export type Outcome<T extends object = object> = ({ ok: true } & T) | ({ ok: false } & Refusal);
+
+export const refuse = <R extends Refusal>(refusal: R): { ok: false } & R => ({
+  ok: false,
+  ...refusal,
+});

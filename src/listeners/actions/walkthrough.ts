@@ -1,0 +1,53 @@
+/** The buttons on a walkthrough message: Done, Skip, Test connection, Update token, Escalate. */
+import { buttonValue } from '../../slack/actions';
+import { REPLIES } from '../../slack/blocks/replies';
+import { openTokenModal } from '../views/tokenModal';
+import { actionKey, type ButtonHandler, reply } from './button';
+
+const INVALID = REPLIES.buttonInvalid(true);
+
+function stepButton(type: 'done' | 'skip'): ButtonHandler {
+  return async (args, { services, messenger }) => {
+    const value = buttonValue.step.safeParse(args.action.value);
+    if (!value.success) return INVALID;
+    const { id, step } = value.data;
+    const user = args.body.user.id;
+    return reply(
+      await services.walkthroughs.step(id, type, step, user, actionKey(args), messenger),
+    );
+  };
+}
+
+export const done = stepButton('done');
+export const skip = stepButton('skip');
+
+/** Re-runs exactly the checks that failed. */
+export const test: ButtonHandler = async (args, { services, messenger }) => {
+  const id = buttonValue.walkthrough.safeParse(args.action.value);
+  if (!id.success) return INVALID;
+  const user = args.body.user.id;
+  return reply(await services.walkthroughs.retest(id.data, user, actionKey(args), messenger));
+};
+
+export const escalate: ButtonHandler = async (args, { services, messenger }) => {
+  const id = buttonValue.walkthrough.safeParse(args.action.value);
+  if (!id.success) return INVALID;
+  const user = args.body.user.id;
+  return reply(await services.walkthroughs.escalate(id.data, user, actionKey(args), messenger));
+};
+
+/** Opens the token modal for the walkthrough's connection (admins only). */
+export const updateToken: ButtonHandler = async (args, { services }) => {
+  const id = buttonValue.walkthrough.safeParse(args.action.value);
+  const walkthrough = id.success ? services.walkthroughs.get(id.data) : undefined;
+  if (!walkthrough) return INVALID;
+  return openTokenModal(services, args.client, {
+    userId: args.body.user.id,
+    triggerId: args.body.trigger_id,
+    target: {
+      connection: walkthrough.report.run.connection,
+      walkthroughId: walkthrough.id,
+      channelId: walkthrough.channelId,
+    },
+  });
+};

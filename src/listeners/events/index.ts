@@ -1,0 +1,8 @@
+import type { App } from '@slack/bolt';
+import type { Services } from '../../services';
+import { messageEvent } from './message';
+
+/** Every Events API event, one line each. */
+export function registerEvents(app: App, services: Services): void {
+  app.event('message', messageEvent(services));
+}

@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import type { Logger } from '../logger';
+import type { Store } from '../store/store';
+import type { Sweep } from './sweep';
+
+/** Spreads connections over the interval (up to 10 %) so their sweeps don't start together. */
+function jitterMs(connection: string, intervalMs: number): number {
+  const hash = createHash('sha256').update(connection).digest().readUInt32BE(0);
+  return hash % Math.max(1, Math.floor(intervalMs * 0.1));
+}
+
+export interface SchedulerDeps {
+  store: Store;
+  sweep: Sweep;
+  logger: Logger;
+  intervalMs: number;
+  now?: () => number;
+}
+
+/**
+ * Who is due: each watched connection (token) is swept every CHECK_INTERVAL, never twice at
+ * once. Pacing per token comes from the shared RateLimiter in the Notion client.
+ */
+export class Scheduler {
+  private timer: NodeJS.Timeout | undefined;
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly now: () => number;
+  private stopped = false;
+
+  constructor(private readonly deps: SchedulerDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  start(): void {
+    this.stopped = false;
+    const tickMs = Math.min(this.deps.intervalMs, 5_000);
+    const loop = () => {
+      try {
+        this.tick();
+      } catch (error) {
+        // e.g. the database is unavailable: say so, and try again at the next tick.
+        this.deps.logger.error({ err: error }, 'monitor tick failed; retrying at the next tick');
+      }
+      if (!this.stopped) this.timer = setTimeout(loop, tickMs);
+    };
+    this.timer = setTimeout(loop, Math.min(tickMs, 1_000));
+  }
+
+  /**
+   * Stops scheduling; waits up to `graceMs` for sweeps in flight. A sweep cut off saves
+   * nothing, so the next start finds it due and sweeps again: nothing is half-applied.
+   */
+  async stop(graceMs = 20_000): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.running.values()]),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, graceMs);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+
+  /** Starts a sweep for every watched connection that is due and not already being swept. */
+  tick(): void {
+    const now = this.now();
+    for (const connection of this.deps.store.watches.connections()) {
+      if (this.running.has(connection)) continue;
+      const last = this.deps.store.health.get(connection)?.lastSweepAt;
+      const due =
+        last === undefined ||
+        now - last >= this.deps.intervalMs - jitterMs(connection, this.deps.intervalMs);
+      if (!due) continue;
+      this.sweep(connection).catch((error) =>
+        this.deps.logger.error({ err: error, connection }, 'monitor sweep failed'),
+      );
+    }
+  }
+
+  /** One sweep of one connection, unless one is running. Public so benches and tests can time it. */
+  sweep(connection: string): Promise<void> {
+    const existing = this.running.get(connection);
+    if (existing) return existing;
+    const work = this.deps.sweep.run(connection).finally(() => this.running.delete(connection));
+    this.running.set(connection, work);
+    return work;
+  }
+}

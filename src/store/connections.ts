@@ -1,0 +1,126 @@
+import type { Connection, Leak } from '../domain/connection';
+import { type Db, orNull, orUndefined } from './db';
+
+interface ConnectionRow {
+  name: string;
+  source: 'env' | 'slack';
+  tokenCiphertext: string | null;
+  tokenFingerprint: string;
+  tokenHash: string;
+  updatedBy: string | null;
+  updatedAt: number;
+  envTokenHash: string | null;
+}
+
+const COLUMNS = `name, source, token_ciphertext AS tokenCiphertext,
+  token_fingerprint AS tokenFingerprint, token_hash AS tokenHash, updated_by AS updatedBy,
+  updated_at AS updatedAt, env_token_hash AS envTokenHash`;
+
+function toConnection(row: ConnectionRow): Connection {
+  return {
+    name: row.name,
+    source: row.source,
+    tokenCiphertext: orUndefined(row.tokenCiphertext),
+    tokenFingerprint: row.tokenFingerprint,
+    tokenHash: row.tokenHash,
+    updatedBy: orUndefined(row.updatedBy),
+    updatedAt: row.updatedAt,
+    envTokenHash: orUndefined(row.envTokenHash),
+  };
+}
+
+/** Connections: a token (sealed), its fingerprint and hash, and the compromised mark. */
+export class ConnectionRepo {
+  constructor(private readonly db: Db) {}
+
+  get(name: string): Connection | undefined {
+    const row = this.db.prepare(`SELECT ${COLUMNS} FROM connections WHERE name = ?`).get(name);
+    return row ? toConnection(row as ConnectionRow) : undefined;
+  }
+
+  list(): Connection[] {
+    const rows = this.db.prepare(`SELECT ${COLUMNS} FROM connections ORDER BY name`).all();
+    return (rows as ConnectionRow[]).map(toConnection);
+  }
+
+  save(connection: Connection): void {
+    this.db
+      .prepare(
+        `INSERT INTO connections (name, source, token_ciphertext, token_fingerprint, token_hash,
+           updated_by, updated_at, env_token_hash)
+         VALUES (@name, @source, @tokenCiphertext, @tokenFingerprint, @tokenHash, @updatedBy,
+           @updatedAt, @envTokenHash)
+         ON CONFLICT (name) DO UPDATE SET source = excluded.source,
+           token_ciphertext = excluded.token_ciphertext, token_fingerprint = excluded.token_fingerprint,
+           token_hash = excluded.token_hash, updated_by = excluded.updated_by,
+           updated_at = excluded.updated_at, env_token_hash = excluded.env_token_hash`,
+      )
+      .run({
+        ...connection,
+        tokenCiphertext: orNull(connection.tokenCiphertext),
+        updatedBy: orNull(connection.updatedBy),
+        envTokenHash: orNull(connection.envTokenHash),
+      });
+  }
+
+  /** The connection whose current token has this hash (a leaked token we hold). */
+  byTokenHash(hash: string): Connection | undefined {
+    const row = this.db
+      .prepare(`SELECT ${COLUMNS} FROM connections WHERE token_hash = ?`)
+      .get(hash);
+    return row ? toConnection(row as ConnectionRow) : undefined;
+  }
+
+  /** `at` undefined clears the mark (a new token was saved). */
+  markCompromised(name: string, at: number | undefined): void {
+    this.db
+      .prepare('UPDATE connections SET compromised_at = ? WHERE name = ?')
+      .run(orNull(at), name);
+  }
+
+  isCompromised(name: string): boolean {
+    const row = this.db
+      .prepare('SELECT compromised_at AS at FROM connections WHERE name = ?')
+      .get(name) as { at: number | null } | undefined;
+    return row?.at != null;
+  }
+}
+
+interface LeakRow extends Omit<Leak, 'connection' | 'reportedBy'> {
+  connection: string | null;
+  reportedBy: string | null;
+}
+
+/** Pasted tokens, once per message and token: the hash and fingerprint, never the token. */
+export class LeakRepo {
+  constructor(private readonly db: Db) {}
+
+  /** False when this message was seen already (the same event delivered again). */
+  record(leak: Leak): boolean {
+    const result = this.db
+      .prepare(
+        `INSERT OR IGNORE INTO leaks (id, channel_id, message_ts, token_hash, fingerprint, connection,
+           reported_by, created_at)
+         VALUES (@id, @channelId, @messageTs, @tokenHash, @fingerprint, @connection, @reportedBy,
+           @createdAt)`,
+      )
+      .run({ ...leak, connection: orNull(leak.connection), reportedBy: orNull(leak.reportedBy) });
+    return result.changes === 1;
+  }
+
+  get(id: string): Leak | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT id, channel_id AS channelId, message_ts AS messageTs, token_hash AS tokenHash,
+           fingerprint, connection, reported_by AS reportedBy, created_at AS createdAt
+         FROM leaks WHERE id = ?`,
+      )
+      .get(id) as LeakRow | undefined;
+    if (!row) return undefined;
+    return {
+      ...row,
+      connection: orUndefined(row.connection),
+      reportedBy: orUndefined(row.reportedBy),
+    };
+  }
+}

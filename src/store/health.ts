@@ -1,0 +1,69 @@
+import type { DiagnosisKind } from '../domain/diagnosis';
+import type { ConnectionHealth, WatchState } from '../domain/watch';
+import { type Db, orNull, orUndefined } from './db';
+
+interface HealthRow {
+  connection: string;
+  state: WatchState;
+  since: number;
+  kind: DiagnosisKind | null;
+  requestId: string | null;
+  unreachableSince: number | null;
+  noticePosted: number;
+  lastSweepAt: number | null;
+}
+
+/** Per connection: the token's state, whether Notion answers, when it was last swept. */
+export class HealthRepo {
+  constructor(private readonly db: Db) {}
+
+  get(connection: string): ConnectionHealth | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT connection, state, since, kind, request_id AS requestId,
+           unreachable_since AS unreachableSince, notice_posted AS noticePosted,
+           last_sweep_at AS lastSweepAt
+         FROM connection_health WHERE connection = ?`,
+      )
+      .get(connection) as HealthRow | undefined;
+    if (!row) return undefined;
+    return {
+      connection: row.connection,
+      status: {
+        state: row.state,
+        since: row.since,
+        kind: orUndefined(row.kind),
+        requestId: orUndefined(row.requestId),
+      },
+      reachability: {
+        unreachableSince: orUndefined(row.unreachableSince),
+        noticePosted: row.noticePosted === 1,
+      },
+      lastSweepAt: orUndefined(row.lastSweepAt),
+    };
+  }
+
+  save(health: ConnectionHealth, sweptAt: number): void {
+    this.db
+      .prepare(
+        `INSERT INTO connection_health (connection, state, since, kind, request_id,
+           unreachable_since, notice_posted, last_sweep_at)
+         VALUES (@connection, @state, @since, @kind, @requestId, @unreachableSince,
+           @noticePosted, @sweptAt)
+         ON CONFLICT (connection) DO UPDATE SET state = excluded.state, since = excluded.since,
+           kind = excluded.kind, request_id = excluded.request_id,
+           unreachable_since = excluded.unreachable_since,
+           notice_posted = excluded.notice_posted, last_sweep_at = excluded.last_sweep_at`,
+      )
+      .run({
+        connection: health.connection,
+        state: health.status.state,
+        since: health.status.since,
+        kind: orNull(health.status.kind),
+        requestId: orNull(health.status.requestId),
+        unreachableSince: orNull(health.reachability.unreachableSince),
+        noticePosted: health.reachability.noticePosted ? 1 : 0,
+        sweptAt,
+      });
+  }
+}

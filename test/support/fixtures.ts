@@ -1,0 +1,138 @@
+/**
+ * Domain objects for unit tests, built the way the app builds them, with fixed times so
+ * rendered output is deterministic. Override any field: `watch(3, { title: undefined })`.
+ */
+import type { Alert } from '../../src/domain/alert';
+import { alertedWatch } from '../../src/domain/alert';
+import type { CheckRun, IntegrationInfo, ResourceCheck } from '../../src/domain/check';
+import { type Diagnosis, type DiagnosisKind, diagnosisOf } from '../../src/domain/diagnosis';
+import type { NewWatch, Watch } from '../../src/domain/watch';
+
+export const T0 = 1_700_000_000_000;
+export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
+
+export const USER = 'U0ALICE01';
+export const OTHER_USER = 'U0BOB0002';
+export const CHANNEL = 'C0CHANNEL';
+
+/** Obviously fake, built at run time so no token-shaped literal sits in the repository. */
+export function fakeToken(last4 = 'abcd'): string {
+  return `ntn_${'3'.repeat(11)}${'x'.repeat(31)}${last4}`;
+}
+
+/** A Notion id (32 hex digits) numbered `index`. */
+export function pageId(index: number): string {
+  return index.toString(16).padStart(32, '0');
+}
+
+export function pageUrl(index: number, title = `Page-${index}`): string {
+  return `https://www.notion.so/acme/${title}-${pageId(index)}`;
+}
+
+export const INTEGRATION: IntegrationInfo = {
+  id: 'bot-1',
+  name: 'Roadmap Sync',
+  workspaceName: 'Acme Corp',
+  ownerType: 'workspace',
+};
+
+/** A checked page: accessible unless another diagnosis is given. */
+export function resource(
+  index: number,
+  result: Diagnosis = diagnosisOf('ok'),
+  overrides: Partial<ResourceCheck> = {},
+): ResourceCheck {
+  const readable = result.category === 'ok' || result.kind === 'in_trash';
+  return {
+    input: pageUrl(index),
+    id: pageId(index),
+    type: readable ? 'page' : 'unknown',
+    title: readable ? `Page ${index}` : undefined,
+    url: readable ? pageUrl(index) : undefined,
+    inTrash: result.kind === 'in_trash',
+    diagnosis: result,
+    ...overrides,
+  };
+}
+
+export function checkRun(overrides: Partial<CheckRun> = {}): CheckRun {
+  return {
+    connection: 'default',
+    fingerprint: '…abcd',
+    integration: INTEGRATION,
+    token: { integration: INTEGRATION, diagnosis: diagnosisOf('ok') },
+    resources: [],
+    startedAt: T0,
+    durationMs: 1_234,
+    ...overrides,
+  };
+}
+
+/** A run with one page per kind; request ids `req-1`, `req-2`… on the failing ones. */
+export function runWith(kinds: DiagnosisKind[]): CheckRun {
+  return checkRun({
+    resources: kinds.map((kind, index) =>
+      resource(
+        index + 1,
+        diagnosisOf(kind, kind === 'ok' ? {} : { requestId: `req-${index + 1}` }),
+      ),
+    ),
+  });
+}
+
+/** A run whose token failed (every resource unchecked for that reason). */
+export function failedTokenRun(kind: DiagnosisKind, requestId?: string): CheckRun {
+  const result = diagnosisOf(kind, { status: 401, requestId });
+  return checkRun({ integration: undefined, token: { diagnosis: result }, resources: [] });
+}
+
+export function newWatch(index: number, overrides: Partial<NewWatch> = {}): NewWatch {
+  return {
+    channelId: CHANNEL,
+    connection: 'default',
+    resourceId: pageId(index),
+    resourceType: 'page',
+    title: `Roadmap page ${index}`,
+    url: pageUrl(index, 'Roadmap-page'),
+    addedBy: USER,
+    addedAt: T0 - 10 * HOUR,
+    status: { state: 'ok', since: T0 - 10 * HOUR },
+    ...overrides,
+  };
+}
+
+/** A stored watch, failing (not shared) since T0 unless told otherwise. */
+export function watch(index: number, overrides: Partial<Watch> = {}): Watch {
+  return {
+    ...newWatch(index),
+    id: index,
+    status: { state: 'failing', since: T0, kind: 'not_shared', requestId: `req-${index}` },
+    lastCheckedAt: T0 + 2 * HOUR,
+    lastKind: 'not_shared',
+    ...overrides,
+  };
+}
+
+/** An open, posted alert listing these watches. */
+export function alert(watches: Watch[], overrides: Partial<Alert> = {}): Alert {
+  return {
+    id: 'a0123456789abcdef',
+    channelId: CHANNEL,
+    postedChannel: CHANNEL,
+    ts: '1700000000.000100',
+    connection: 'default',
+    scope: 'resources',
+    kind: 'not_shared',
+    status: 'open',
+    openedAt: T0 + 15 * MINUTE,
+    failingSince: T0,
+    details: {
+      watches: watches.map(alertedWatch),
+      requestIds: ['req-aaa-111', 'req-bbb-222'],
+      integrationName: 'Roadmap Sync',
+      fingerprint: '…abcd',
+    },
+    ...overrides,
+  };
+}
