@@ -122,8 +122,14 @@ export class FakeSlack {
   private predicates: { method: string; check: (body: SlackBody) => string | undefined }[] = [];
   private messageCount = 0;
   private viewCount = 0;
+  private readonly tsEpoch: number;
 
-  constructor(options: { botToken?: string } = {}) {
+  /**
+   * `tsEpoch`: the seconds of the first message ts (default 1700000000). A fake started on a
+   * database written by another fake picks another one, so old and new messages never share a ts.
+   */
+  constructor(options: { botToken?: string; tsEpoch?: number } = {}) {
+    this.tsEpoch = options.tsEpoch ?? 1_700_000_000;
     // Built at run time so no token-shaped literal sits in the repository.
     this.botToken =
       options.botToken ?? ['xoxb', '0'.repeat(10), '0'.repeat(13), 'fakebot'].join('-');
@@ -459,7 +465,7 @@ export class FakeSlack {
   private nextTs(): string {
     this.messageCount += 1;
     const micros = this.messageCount * 100;
-    const seconds = 1_700_000_000 + Math.floor(micros / 1_000_000);
+    const seconds = this.tsEpoch + Math.floor(micros / 1_000_000);
     return `${seconds}.${String(micros % 1_000_000).padStart(6, '0')}`;
   }
 

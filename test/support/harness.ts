@@ -42,10 +42,17 @@ export interface HarnessOptions {
   /** Override pacing (tests that count requests scale it together with the fake's limit). */
   limiter?: RateLimiter;
   checkDeadlineMs?: number;
+  /** Options of the fake Slack (e.g. `tsEpoch`). */
+  slack?: ConstructorParameters<typeof FakeSlack>[0];
+  /**
+   * Runs once in start(), after the fakes are up (the default integration added) and before
+   * the app's first start: seed the database file (`databasePath`) or the fakes' content.
+   */
+  beforeAppStart?: (harness: Harness) => void | Promise<void>;
 }
 
 export class Harness {
-  readonly slack = new FakeSlack();
+  readonly slack: FakeSlack;
   readonly notion = new FakeNotion();
   readonly logs = new LogCapture();
   readonly signingSecret = randomBytes(16).toString('hex');
@@ -54,7 +61,9 @@ export class Harness {
   bot: NotionCheckApp | undefined;
   appUrl = '';
 
-  constructor(readonly options: HarnessOptions = {}) {}
+  constructor(readonly options: HarnessOptions = {}) {
+    this.slack = new FakeSlack(options.slack);
+  }
 
   get databasePath(): string {
     return path.join(this.dir, 'notion-check.db');
@@ -67,6 +76,7 @@ export class Harness {
       name: 'Zapier Sync',
       workspaceName: 'Acme',
     });
+    await this.options.beforeAppStart?.(this);
     await this.startApp();
     return this;
   }
