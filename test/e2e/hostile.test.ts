@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import fc from 'fast-check';
-import { ACTIONS, TOKEN_MODAL } from '../../src/slack/actions';
+import { ACTIONS, TOKEN_MODAL } from '../../src/slack/blocks/actions';
 import { SLACK_IDS } from '../fakes/fakeSlack';
 import { Harness } from '../support/harness';
 import {

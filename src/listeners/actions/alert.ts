@@ -1,5 +1,5 @@
 /** The buttons on a monitor alert: Start fix, Acknowledge, Snooze. */
-import { buttonValue } from '../../slack/actions';
+import { buttonValue } from '../../slack/blocks/actions';
 import { REPLIES } from '../../slack/blocks/replies';
 import { type ButtonHandler, reply } from './button';
 

@@ -1,7 +1,7 @@
 /** Every button, one line each: its action_id (slack/actions.ts) and its handler. */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { Services } from '../../services';
-import { ACTIONS } from '../../slack/actions';
+import { ACTIONS } from '../../slack/blocks/actions';
 import * as alert from './alert';
 import { onButton } from './button';
 import * as leak from './leak';

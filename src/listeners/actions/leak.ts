@@ -1,6 +1,6 @@
 /** The button under a leaked-token warning: Start fix (a token-rotation walkthrough there). */
 import { z } from 'zod';
-import { buttonValue } from '../../slack/actions';
+import { buttonValue } from '../../slack/blocks/actions';
 import { REPLIES } from '../../slack/blocks/replies';
 import { type ButtonHandler, reply } from './button';
 

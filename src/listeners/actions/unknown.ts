@@ -1,6 +1,6 @@
 import type { BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { Services } from '../../services';
-import { KNOWN_ACTION_IDS } from '../../slack/actions';
+import { KNOWN_ACTION_IDS } from '../../slack/blocks/actions';
 import { REPLIES } from '../../slack/blocks/replies';
 
 /** Every action_id we do not handle (an old message from an earlier version). */

@@ -1,5 +1,5 @@
 /** The buttons on a walkthrough message: Done, Skip, Test connection, Update token, Escalate. */
-import { buttonValue } from '../../slack/actions';
+import { buttonValue } from '../../slack/blocks/actions';
 import { REPLIES } from '../../slack/blocks/replies';
 import { openTokenModal } from '../views/tokenModal';
 import { actionKey, type ButtonHandler, reply } from './button';

@@ -1,6 +1,6 @@
 import type { App, ViewSubmitAction } from '@slack/bolt';
 import type { Services } from '../../services';
-import { TOKEN_MODAL } from '../../slack/actions';
+import { TOKEN_MODAL } from '../../slack/blocks/actions';
 import { tokenModalSubmission } from './tokenModal';
 
 /** Every modal submission, one line each. */

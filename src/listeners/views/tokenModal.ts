@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { CONNECTION_NAME } from '../../domain/connection';
 import { ID_PATTERN } from '../../domain/ids';
 import type { Services } from '../../services';
-import { TOKEN_MODAL } from '../../slack/actions';
+import { TOKEN_MODAL } from '../../slack/blocks/actions';
 import { refusalText } from '../../slack/blocks/refusals';
 import { notAdmin, TOKEN_FORM_ERRORS } from '../../slack/blocks/replies';
 import {

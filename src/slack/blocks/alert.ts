@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { type Alert, isSnoozed } from '../../domain/alert';
 import type { Watch } from '../../domain/watch';
-import { ACTIONS } from '../actions';
+import { ACTIONS } from './actions';
 import { actions, button } from './buttons';
 import { COPY } from './copy';
 import { codeList, formatDuration, mention, noun, plural, slackDate } from './format';

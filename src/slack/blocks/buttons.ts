@@ -1,5 +1,5 @@
 import type { ActionsBlock, Button } from '@slack/types';
-import type { ActionId } from '../actions';
+import type { ActionId } from './actions';
 
 /** A button; its value is an opaque id made with slack/actions.ts. */
 export function button(

@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import { ACTIONS } from '../actions';
+import { ACTIONS } from './actions';
 import { actions, button } from './buttons';
 import { context, escapeMrkdwn, section } from './mrkdwn';
 

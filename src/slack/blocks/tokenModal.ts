@@ -1,5 +1,5 @@
 import type { ModalView } from '@slack/types';
-import { TOKEN_MODAL } from '../actions';
+import { TOKEN_MODAL } from './actions';
 import { context, escapeMrkdwn, section } from './mrkdwn';
 
 /** Where the submission reports back: the connection, and the walkthrough or channel if any. */

@@ -9,7 +9,7 @@ import {
   type Walkthrough,
   type WalkthroughStep,
 } from '../../domain/walkthrough';
-import { ACTIONS, stepButtonValue } from '../actions';
+import { ACTIONS, stepButtonValue } from './actions';
 import { actions, button } from './buttons';
 import { codeList, formatDuration, mention } from './format';
 import { context, escapeMrkdwn, section, sections } from './mrkdwn';

@@ -4,8 +4,8 @@
  * change: buttons on messages posted by earlier versions keep working.
  */
 import { z } from 'zod';
-import { ID_PATTERN } from '../domain/ids';
-import { STEP_IDS, type StepId } from '../domain/playbook';
+import { ID_PATTERN } from '../../domain/ids';
+import { STEP_IDS, type StepId } from '../../domain/playbook';
 
 export const ACTIONS = {
   walkthroughDone: 'walkthrough_done',
