@@ -136,3 +136,60 @@ export function alert(watches: Watch[], overrides: Partial<Alert> = {}): Alert {
     ...overrides,
   };
 }
+
+/** Ids of the kind buttons carry (`w`, `a`, `l` and 16 hex digits). */
+export const WALKTHROUGH_ID = 'w0123456789abcdef';
+export const LEAK_ID = 'l0123456789abcdef';
+
+/**
+ * Like runWith, but every page keeps its type, title (`Page 1`…) and link whatever its
+ * diagnosis: a page whose title is known (a watch, a re-test) or a test about titles.
+ */
+export function titledRunWith(kinds: DiagnosisKind[]): CheckRun {
+  const run = runWith(kinds);
+  return {
+    ...run,
+    resources: run.resources.map((item, index) => ({
+      ...item,
+      type: 'page' as const,
+      title: `Page ${index + 1}`,
+      url: pageUrl(index + 1),
+    })),
+  };
+}
+
+/** failedTokenRun, with `count` pages asked about, each left unchecked for the token's reason. */
+export function failedTokenRunWith(
+  kind: DiagnosisKind,
+  count: number,
+  requestId?: string,
+): CheckRun {
+  const run = failedTokenRun(kind, requestId);
+  // As uncheckedResources (src/domain/check.ts) makes them: what was typed, nothing known.
+  const resources = Array.from({ length: count }, (_, index) => ({
+    input: pageUrl(index + 1),
+    type: 'unknown' as const,
+    inTrash: false,
+    diagnosis: run.token.diagnosis,
+  }));
+  return { ...run, resources };
+}
+
+/**
+ * One secret of each kind the bot must never show or log, built at run time (no token-shaped
+ * literal in the repository); each ends in a distinct last 4 for fingerprint checks.
+ */
+export const SECRETS = {
+  notion: `ntn_${'4'.repeat(11)}${'n'.repeat(31)}N0t1`,
+  legacy: `secret_${'L'.repeat(39)}Lg4c`,
+  bot: `xoxb-${'1'.repeat(12)}-${'2'.repeat(13)}-${'b'.repeat(20)}B0t1`,
+  app: `xapp-1-${'A'.repeat(11)}-${'3'.repeat(13)}-${'a'.repeat(60)}Ap91`,
+} as const;
+
+/** The SECRETS with a name each, for `it.each`. */
+export const SECRET_CASES = [
+  ['a current Notion token', SECRETS.notion],
+  ['a legacy Notion token', SECRETS.legacy],
+  ['a Slack bot token', SECRETS.bot],
+  ['a Slack app token', SECRETS.app],
+] as const;

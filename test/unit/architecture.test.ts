@@ -30,7 +30,7 @@ function resolve(from: string, specifier: string): string | undefined {
 }
 
 /** A file's room: its folder under src (`slack/blocks`), or the file itself at the top. */
-export function room(file: string): string {
+function room(file: string): string {
   const relative = path.relative(SRC, file);
   const dir = path.dirname(relative);
   return dir === '.' ? relative.replace(/\.ts$/, '') : dir.split(path.sep).join('/');
@@ -44,7 +44,7 @@ interface Edge {
 }
 
 /** Every import in src/: relative ones resolved to a file, packages kept as their name. */
-export function imports(files = sourceFiles(SRC)): { local: Edge[]; packages: Edge[] } {
+function imports(files = sourceFiles(SRC)): { local: Edge[]; packages: Edge[] } {
   const local: Edge[] = [];
   const packages: Edge[] = [];
   for (const file of files) {
@@ -66,7 +66,7 @@ const within = (roomName: string, folder: string) =>
   roomName === folder || roomName.startsWith(`${folder}/`);
 
 /** Rule violations, as readable lines (empty: the layering holds). */
-export function violations(edges = imports()): string[] {
+function violations(edges = imports()): string[] {
   const found: string[] = [];
   for (const edge of edges.local) {
     if (edge.from === edge.to) continue;

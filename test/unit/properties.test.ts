@@ -12,16 +12,19 @@ import {
   UnknownHTTPResponseError,
 } from '@notionhq/client';
 import fc from 'fast-check';
-import { buttonValues } from '../../src/listeners/actions/shared';
-import { type Command, MAX_TARGETS, parseCommand } from '../../src/listeners/commands/parse';
-import { checkResource, checkToken, type ResourceCheck } from '../../src/notion/check';
+import { type CheckRun, MAX_TARGETS, type ResourceCheck } from '../../src/domain/check';
+import { CATEGORY_OF, type DiagnosisKind, diagnosisOf } from '../../src/domain/diagnosis';
+import { STEP_IDS, STEPS_FOR } from '../../src/domain/playbook';
+import { type Command, parseCommand } from '../../src/listeners/commands/parse';
+import { checkResource, checkToken } from '../../src/notion/check';
 import { RateLimitedPastDeadlineError } from '../../src/notion/client';
-import { type DiagnosisKind, diagnoseError, diagnosis, KINDS } from '../../src/notion/diagnose';
+import { diagnoseError } from '../../src/notion/diagnose';
 import { DeadlineExceededError } from '../../src/notion/pacing';
-import { STEPS } from '../../src/playbook/steps';
 import { SECRET_PATTERN, tokenFingerprint } from '../../src/security/tokens';
-import type { CheckRun } from '../../src/services/checks';
-import { buildReportBlocks, reportText } from '../../src/slack/blocks/report';
+import { buttonValue } from '../../src/slack/blocks/actions';
+import { DIAGNOSIS_TITLES } from '../../src/slack/blocks/copy';
+import { usageProblemText } from '../../src/slack/blocks/help';
+import { buildReport, type ReportOptions } from '../../src/slack/blocks/report';
 import { assertBlockKitLimits } from '../support/blockKitLimits';
 
 const RUNS = { numRuns: 300 };
@@ -109,11 +112,16 @@ const commandText = fc.oneof(
     .map((parts) => parts.map(([w, s]) => w + s).join('')),
 );
 
-const KIND_NAMES = Object.keys(KINDS) as DiagnosisKind[];
+const KIND_NAMES = Object.keys(CATEGORY_OF) as DiagnosisKind[];
 const COMMAND_KINDS = new Set(['check', 'watch', 'unwatch', 'list', 'token', 'help', 'usage']);
 
 function secretsIn(text: string): string[] {
   return text.match(new RegExp(SECRET_PATTERN.source, 'g')) ?? [];
+}
+
+/** What a usage answer says, and the data it was made from: neither may repeat a token. */
+function usageWords(command: Command): string {
+  return command.kind === 'usage' ? `${usageProblemText(command)} ${JSON.stringify(command)}` : '';
 }
 
 function targetsOf(command: Command): string[] {
@@ -132,7 +140,7 @@ describe('parseCommand on hostile text', () => {
       fc.property(commandText, (text) => {
         const command = parseCommand(text);
         expect(COMMAND_KINDS.has(command.kind)).toBe(true);
-        if (command.kind === 'usage') expect(command.problem.length).toBeGreaterThan(0);
+        if (command.kind === 'usage') expect(usageProblemText(command).length).toBeGreaterThan(0);
         for (const target of targetsOf(command)) {
           expect(target).not.toBe('');
           expect(target).not.toMatch(/\s/);
@@ -183,7 +191,7 @@ describe('parseCommand on hostile text', () => {
           const text = `${prefix}${[...before, `${prefix}${token}`, ...after].join(' ')}`;
           const command = parseCommand(text);
           expect(command.kind).toBe('usage');
-          if (command.kind === 'usage') expect(secretsIn(command.problem)).toEqual([]);
+          expect(secretsIn(usageWords(command))).toEqual([]);
         },
       ),
       RUNS,
@@ -193,8 +201,7 @@ describe('parseCommand on hostile text', () => {
   it('never repeats a token-shaped string in any usage problem', () => {
     fc.assert(
       fc.property(commandText, (text) => {
-        const command = parseCommand(text);
-        if (command.kind === 'usage') expect(secretsIn(command.problem)).toEqual([]);
+        expect(secretsIn(usageWords(parseCommand(text)))).toEqual([]);
       }),
       { numRuns: 1000 },
     );
@@ -204,7 +211,6 @@ describe('parseCommand on hostile text', () => {
 // ---- button values -------------------------------------------------------------------------
 
 describe('button value schemas', () => {
-  const STEP_IDS = Object.keys(STEPS);
   const WALKTHROUGH = /^w[0-9a-f]{16}$/;
   const STEP = new RegExp(`^w[0-9a-f]{16}:(?:${STEP_IDS.join('|')})$`);
 
@@ -236,7 +242,7 @@ describe('button value schemas', () => {
   it('walkthrough: accepts exactly w + 16 lowercase hex digits, never throws', () => {
     fc.assert(
       fc.property(anyValue(walkthroughId), (value) => {
-        const parsed = buttonValues.walkthrough.safeParse(value);
+        const parsed = buttonValue.walkthrough.safeParse(value);
         expect(parsed.success).toBe(WALKTHROUGH.test(value));
         if (parsed.success) expect(parsed.data).toBe(value);
       }),
@@ -247,7 +253,7 @@ describe('button value schemas', () => {
   it('step: accepts exactly w<16 hex>:<known step id>, never throws', () => {
     fc.assert(
       fc.property(anyValue(stepValue), (value) => {
-        const parsed = buttonValues.step.safeParse(value);
+        const parsed = buttonValue.step.safeParse(value);
         expect(parsed.success).toBe(STEP.test(value));
         if (parsed.success) expect(`${parsed.data.id}:${parsed.data.step}`).toBe(value);
       }),
@@ -260,8 +266,8 @@ describe('button value schemas', () => {
       fc.property(
         fc.anything().filter((v) => typeof v !== 'string'),
         (value) => {
-          expect(buttonValues.walkthrough.safeParse(value).success).toBe(false);
-          expect(buttonValues.step.safeParse(value).success).toBe(false);
+          expect(buttonValue.walkthrough.safeParse(value).success).toBe(false);
+          expect(buttonValue.step.safeParse(value).success).toBe(false);
         },
       ),
       RUNS,
@@ -358,16 +364,17 @@ const anyThrown = fc.oneof(
 
 describe('diagnoseError on anything thrown', () => {
   // Protects every report: a check never crashes on an unexpected error shape, and the kind
-  // always exists in KINDS (so the report has a title and the right steps).
-  it('never throws and returns a diagnosis consistent with KINDS', () => {
+  // is a known one (so the report has a title and the right steps).
+  it('never throws and returns a diagnosis consistent with its kind', () => {
     fc.assert(
       fc.property(anyThrown, (error) => {
         const result = diagnoseError(error);
         expect(KIND_NAMES).toContain(result.kind);
-        const info = KINDS[result.kind];
-        expect(result.category).toBe(info.category);
-        expect(result.title).toBe(info.title);
-        expect(result.steps).toEqual(info.steps);
+        expect(result.category).toBe(CATEGORY_OF[result.kind]);
+        expect(result).toEqual(diagnosisOf(result.kind, result.detail));
+        expect(DIAGNOSIS_TITLES[result.kind]).toEqual(expect.any(String));
+        expect(DIAGNOSIS_TITLES[result.kind].length).toBeGreaterThan(0);
+        expect(Array.isArray(STEPS_FOR[result.kind])).toBe(true);
       }),
       { numRuns: 1000 },
     );
@@ -389,7 +396,7 @@ describe('diagnoseError on anything thrown', () => {
           });
           const result = diagnoseError(error);
           expect(result.category).toBe('transient');
-          expect(result.steps).not.toContain('regenerate_token');
+          expect(STEPS_FOR[result.kind]).not.toContain('regenerate_token');
         },
       ),
       RUNS,
@@ -572,7 +579,7 @@ const diagnosisArb = fc
     message: fc.option(hostileText, { nil: undefined }),
     requestId: fc.option(fc.uuid(), { nil: undefined }),
   })
-  .map(({ kind, message, requestId }) => diagnosis(kind, { message, requestId }));
+  .map(({ kind, message, requestId }) => diagnosisOf(kind, { message, requestId }));
 const resourceArb = (input: fc.Arbitrary<string>, url: fc.Arbitrary<string>) =>
   fc
     .record({
@@ -613,14 +620,21 @@ const runArb = (
       startedAt: 1_700_000_000_000,
       durationMs: r.durationMs,
     }));
-const reportOptions = fc.record({
-  userId: fc.constantFrom('U0USER', 'U0123ABCD', 'W0ENTERPRISE'),
+const userId = fc.constantFrom('U0USER', 'U0123ABCD', 'W0ENTERPRISE');
+const reportOptions: fc.Arbitrary<ReportOptions> = fc.record({
+  userId,
   // Written by the walkthrough code, never by users: long, but not token-bearing.
-  resolvedNote: fc.option(fc.string({ maxLength: 4000 }), { nil: undefined }),
+  resolution: fc.option(
+    fc.record({
+      by: fc.oneof(userId, fc.string({ maxLength: 4000 })),
+      tookMs: fc.nat({ max: 10 * 365 * 86_400_000 }),
+    }),
+    { nil: undefined },
+  ),
 });
 
-function report(run: CheckRun, options: { userId: string; resolvedNote?: string }) {
-  return { text: reportText(run), blocks: buildReportBlocks(run, options) };
+function report(run: CheckRun, options: ReportOptions) {
+  return buildReport(run, options);
 }
 
 describe('buildReportBlocks on arbitrary check runs', () => {

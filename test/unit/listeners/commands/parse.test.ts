@@ -1,4 +1,6 @@
-import { MAX_TARGETS, parseCommand } from '../../src/listeners/commands/parse';
+import { MAX_TARGETS } from '../../../../src/domain/check';
+import { parseCommand } from '../../../../src/listeners/commands/parse';
+import { type UsageProblem, usageProblemText } from '../../../../src/slack/blocks/help';
 
 const PAGE_URL = 'https://www.notion.so/acme/Roadmap-0123456789abcdef0123456789abcdef';
 const DB_URL = 'https://www.notion.so/acme/fedcba9876543210fedcba9876543210?v=1';
@@ -8,11 +10,15 @@ const UUID = '1c2b3a49-8f7e-4d6c-9b5a-4f3e2d1c0b9a';
 /** A distinct 32-hex Notion ID per index. */
 const idNumber = (index: number) => index.toString(16).padStart(32, '0');
 
-function usageProblem(text: string): string {
+/** The problem the parser found in `text` (it must find one). */
+function usage(text: string): UsageProblem {
   const command = parseCommand(text);
   if (command.kind !== 'usage') throw new Error(`expected usage, got ${JSON.stringify(command)}`);
-  return command.problem;
+  return command;
 }
+
+/** The sentence the user reads for that problem. */
+const usageProblem = (text: string): string => usageProblemText(usage(text));
 
 describe('parseCommand: subcommands', () => {
   it.each(['', '   ', '\n\t'])('checks the channel defaults for %j', (text) => {
@@ -29,6 +35,10 @@ describe('parseCommand: subcommands', () => {
   });
 
   it('refuses list with arguments', () => {
+    expect(parseCommand(`list ${PAGE_URL}`)).toEqual({
+      kind: 'usage',
+      problem: 'list_takes_nothing',
+    });
     expect(usageProblem(`list ${PAGE_URL}`)).toMatch(/`list` takes no arguments/);
   });
 
@@ -40,11 +50,17 @@ describe('parseCommand: subcommands', () => {
   });
 
   it('asks for a target when watch has none', () => {
+    expect(parseCommand('watch')).toEqual({ kind: 'usage', problem: 'watch_needs_target' });
     expect(usageProblem('watch')).toMatch(/`watch` needs at least one/);
   });
 
   it('unwatches exactly one target', () => {
     expect(parseCommand(`unwatch ${UUID}`)).toEqual({ kind: 'unwatch', target: UUID });
+    expect(parseCommand('unwatch')).toEqual({ kind: 'usage', problem: 'unwatch_takes_one' });
+    expect(parseCommand(`unwatch ${UUID} ${HEX_ID}`)).toEqual({
+      kind: 'usage',
+      problem: 'unwatch_takes_one',
+    });
     expect(usageProblem('unwatch')).toMatch(/exactly one/);
     expect(usageProblem(`unwatch ${UUID} ${HEX_ID}`)).toMatch(/exactly one/);
   });
@@ -63,6 +79,7 @@ describe('parseCommand: subcommands', () => {
   it.each(['token bad!name', 'token -leading', `token ${'x'.repeat(33)}`, 'token a b'])(
     'refuses %j with a hint on connection names',
     (text) => {
+      expect(parseCommand(text)).toEqual({ kind: 'usage', problem: 'token_takes_name' });
       expect(usageProblem(text)).toMatch(/optional connection name/);
     },
   );
@@ -122,6 +139,12 @@ describe('parseCommand: targets to check', () => {
 
   it('refuses 21 targets and names the limit of 20', () => {
     const ids = Array.from({ length: 21 }, (_, index) => idNumber(index + 1));
+    expect(usage(ids.join(' '))).toEqual({ kind: 'usage', problem: 'too_many_targets', count: 21 });
+    expect(usage(`watch ${ids.join(' ')}`)).toEqual({
+      kind: 'usage',
+      problem: 'too_many_targets',
+      count: 21,
+    });
     const problem = usageProblem(ids.join(' '));
     expect(problem).toContain('20');
     expect(problem).toContain('21');
@@ -135,6 +158,8 @@ describe('parseCommand: targets to check', () => {
   });
 
   it('names a single unknown word instead of checking it', () => {
+    expect(usage('status')).toEqual({ kind: 'usage', problem: 'unknown_command', word: 'status' });
+    expect(usage('Wtach')).toEqual({ kind: 'usage', problem: 'unknown_command', word: 'Wtach' });
     expect(usageProblem('status')).toContain('`status`');
     expect(usageProblem('Wtach')).toContain('`Wtach`');
   });
@@ -158,6 +183,7 @@ describe('parseCommand: pasted tokens', () => {
 
   it.each(tokens)('warns about %s without repeating it', (_label, token) => {
     for (const text of [token, `token ${token}`, `${PAGE_URL} ${token}`, `watch ${token}`]) {
+      expect(parseCommand(text)).toEqual({ kind: 'usage', problem: 'token_pasted' });
       const problem = usageProblem(text);
       expect(problem).toMatch(/token/i);
       expect(problem).toMatch(/regenerate/i);

@@ -1,131 +1,45 @@
+/**
+ * The check report (`/notion-check`): a token line, a line per page or database, who checked
+ * and how long. Every payload stays within Block Kit's limits and shows only escaped,
+ * token-free text. The fix steps posted in its thread are in fixSteps.test.ts.
+ */
 import type { KnownBlock } from '@slack/types';
-import type { IntegrationInfo, ResourceCheck } from '../../src/notion/check';
-import { type Diagnosis, type DiagnosisKind, diagnosis } from '../../src/notion/diagnose';
-import { tokenFingerprint } from '../../src/security/tokens';
-import type { CheckRun } from '../../src/services/checks';
-import { buildFixStepsBlocks, fixStepsText } from '../../src/slack/blocks/fixSteps';
-import { helpMessage, noticeMessage, usageMessage } from '../../src/slack/blocks/help';
-import { buildReportBlocks, reportText } from '../../src/slack/blocks/report';
-import { assertBlockKitLimits } from '../support/blockKitLimits';
+import type { CheckRun } from '../../../../src/domain/check';
+import { type DiagnosisKind, diagnosisOf } from '../../../../src/domain/diagnosis';
+import { buildFixSteps } from '../../../../src/slack/blocks/fixSteps';
+import { buildReport } from '../../../../src/slack/blocks/report';
+import { assertBlockKitLimits } from '../../../support/blockKitLimits';
+import { visibleTexts } from '../../../support/blocks';
+import {
+  checkRun,
+  failedTokenRunWith,
+  fakeToken,
+  pageUrl,
+  runWith,
+  titledRunWith,
+  USER,
+} from '../../../support/fixtures';
 
+const TOKEN = fakeToken();
 // Built at run time: no literal in the repo looks like a real token.
-const TOKEN = `ntn_${'3'.repeat(11)}${'x'.repeat(31)}abcd`;
 const OTHER_TOKEN = `secret_${'R'.repeat(39)}wxyz`;
-const USER = 'U0123ABCD';
 
-const INTEGRATION: IntegrationInfo = {
-  id: 'bot-1',
-  name: 'Roadmap Sync',
-  workspaceName: 'Acme Corp',
-  ownerType: 'workspace',
-};
-
-function resource(index: number, result: Diagnosis = diagnosis('ok')): ResourceCheck {
-  const id = index.toString(16).padStart(32, '0');
-  return {
-    input: `https://www.notion.so/acme/Page-${id}`,
-    id,
-    type: 'page',
-    title: `Page number ${index}`,
-    url: `https://www.notion.so/acme/Page-${id}`,
-    inTrash: result.kind === 'in_trash',
-    diagnosis: result,
-  };
-}
-
-function checkRun(overrides: Partial<CheckRun> = {}): CheckRun {
-  return {
-    connection: 'default',
-    fingerprint: tokenFingerprint(TOKEN),
-    integration: INTEGRATION,
-    token: { integration: INTEGRATION, diagnosis: diagnosis('ok') },
-    resources: [],
-    startedAt: 1_700_000_000_000,
-    durationMs: 1234,
-    ...overrides,
-  };
-}
-
-/** A run whose token works and whose resources have the given diagnoses. */
-function runWith(kinds: DiagnosisKind[], requestIds: (string | undefined)[] = []): CheckRun {
-  return checkRun({
-    resources: kinds.map((kind, index) =>
-      resource(index + 1, diagnosis(kind, { requestId: requestIds[index] })),
-    ),
-  });
-}
-
-function failedTokenRun(kind: DiagnosisKind, requestId?: string): CheckRun {
-  const result = diagnosis(kind, { status: 401, requestId });
-  return checkRun({
-    integration: undefined,
-    token: { diagnosis: result },
-    resources: [1, 2].map((index) => ({ ...resource(index), diagnosis: result })),
-  });
-}
-
+/** The report as posted, checked against Slack's limits. */
 function report(run: CheckRun) {
-  const payload = { text: reportText(run), blocks: buildReportBlocks(run, { userId: USER }) };
+  const payload = buildReport(run, { userId: USER });
   assertBlockKitLimits(payload);
   return payload;
 }
 
-function fixSteps(run: CheckRun) {
-  const payload = { text: fixStepsText(run), blocks: buildFixStepsBlocks(run) };
-  assertBlockKitLimits(payload);
-  return payload;
-}
-
-/** Every mrkdwn/plain text in the blocks, in order. */
-function texts(blocks: KnownBlock[]): string[] {
-  return blocks.flatMap((block) => {
-    if (block.type === 'section' || block.type === 'header')
-      return block.text ? [block.text.text] : [];
-    if (block.type === 'context') {
-      return block.elements.flatMap((element) => ('text' in element ? [element.text] : []));
-    }
-    return [];
-  });
-}
-
-function sectionText(blocks: KnownBlock[]): string {
-  return blocks
-    .flatMap((block) => (block.type === 'section' && block.text ? [block.text.text] : []))
-    .join('\n');
-}
+/** The report's section texts (not its header, not its context), by line. */
+const sectionText = (blocks: KnownBlock[]) =>
+  visibleTexts(blocks.filter((block) => block.type === 'section')).join('\n');
 
 function lastContext(blocks: KnownBlock[]): string {
   const last = blocks[blocks.length - 1];
   if (last?.type !== 'context') throw new Error('expected the message to end with a context');
-  return texts([last]).join(' ');
+  return visibleTexts([last]).join(' ');
 }
-
-/** Asserts the titles appear as numbered steps 1…n in this order. */
-function expectNumberedSteps(text: string, titles: RegExp[]) {
-  let position = -1;
-  titles.forEach((title, index) => {
-    const match = new RegExp(`^${index + 1}\\. \\*${title.source}\\.\\*`, 'm').exec(text);
-    expect({ step: index + 1, title: title.source, found: match !== null }).toEqual({
-      step: index + 1,
-      title: title.source,
-      found: true,
-    });
-    expect(match?.index ?? -1).toBeGreaterThan(position);
-    position = match?.index ?? position;
-  });
-  expect(text).not.toMatch(new RegExp(`^${titles.length + 1}\\. `, 'm'));
-}
-
-const STEP_TITLES = {
-  checkIntegration: /Check integration status/,
-  verifySharing: /Verify page sharing settings/,
-  regenerate: /Regenerate (?:the )?API token/,
-  reAdd: /Re-add the integration to the page/,
-  test: /Test (?:the )?API connection/,
-  clearCache: /Clear application cache/,
-  workspace: /Check workspace permissions/,
-  restore: /Restore it from the trash/,
-};
 
 describe('report: everything accessible', () => {
   const run = runWith(['ok', 'ok', 'ok']);
@@ -150,9 +64,7 @@ describe('report: everything accessible', () => {
 
   it('links each resource by title and says who checked', () => {
     const payload = report(run);
-    expect(sectionText(payload.blocks)).toContain(
-      `<https://www.notion.so/acme/Page-${(2).toString(16).padStart(32, '0')}|Page number 2> (page)`,
-    );
+    expect(sectionText(payload.blocks)).toContain(`<${pageUrl(2)}|Page 2> (page)`);
     expect(lastContext(payload.blocks)).toContain(`<@${USER}>`);
     expect(lastContext(payload.blocks)).not.toMatch(/How to fix/);
   });
@@ -163,7 +75,7 @@ describe('report: everything accessible', () => {
 });
 
 describe('report: the token is invalid (401)', () => {
-  const run = failedTokenRun('token_invalid', 'req-401');
+  const run = failedTokenRunWith('token_invalid', 2, 'req-401');
 
   it('says the token is invalid, with its fingerprint only', () => {
     const payload = report(run);
@@ -174,97 +86,25 @@ describe('report: the token is invalid (401)', () => {
     expect(JSON.stringify(payload)).not.toContain(TOKEN);
   });
 
-  it('fix steps: check integration, regenerate, test, clear cache, workspace permissions', () => {
-    const payload = fixSteps(run);
-    const text = sectionText(payload.blocks);
-    expect(text).toMatch(/token is invalid/);
-    expectNumberedSteps(text, [
-      STEP_TITLES.checkIntegration,
-      STEP_TITLES.regenerate,
-      STEP_TITLES.test,
-      STEP_TITLES.clearCache,
-      STEP_TITLES.workspace,
-    ]);
-    expect(text).toContain('…abcd');
-    expect(JSON.stringify(payload)).not.toContain(TOKEN);
-    expect(lastContext(payload.blocks)).toContain('`req-401`');
-  });
-
   it('says how to set a token when none is configured', () => {
     const run = checkRun({
       fingerprint: undefined,
       integration: undefined,
-      token: { diagnosis: diagnosis('token_missing') },
+      token: { diagnosis: diagnosisOf('token_missing') },
     });
     expect(sectionText(report(run).blocks)).toMatch(/No Notion token .*`\/notion-check token`/);
   });
 });
 
-describe('report and fix steps: not shared (404)', () => {
-  const run = runWith(['ok', 'not_shared', 'not_shared'], [undefined, 'req-404-a', 'req-404-b']);
-
+describe('report: not shared (404)', () => {
   it('marks the unshared resources and counts the problems', () => {
-    const payload = report(run);
+    const payload = report(runWith(['ok', 'not_shared', 'not_shared']));
     const lines = sectionText(payload.blocks).split('\n');
     expect(lines.filter((line) => line.startsWith(':x: '))).toHaveLength(2);
     expect(
       lines.filter((line) => line.includes('Not shared with the integration (or deleted)')),
     ).toHaveLength(2);
     expect(payload.text).toBe('Notion check: 2 problems found (3 pages or databases)');
-  });
-
-  it('walks through sharing in the PRODUCT.md order, naming what is affected', () => {
-    const text = sectionText(fixSteps(run).blocks);
-    expect(text).toMatch(
-      /^\*Not shared with the integration \(or deleted\)\* — .*Page number 2.*Page number 3/m,
-    );
-    expectNumberedSteps(text, [
-      STEP_TITLES.verifySharing,
-      STEP_TITLES.reAdd,
-      STEP_TITLES.test,
-      STEP_TITLES.workspace,
-    ]);
-    expect(text).not.toMatch(STEP_TITLES.regenerate);
-  });
-
-  it('gives the request IDs of the failing calls in the escalation note', () => {
-    const note = lastContext(fixSteps(run).blocks);
-    expect(note).toMatch(/Notion support/);
-    expect(note).toContain('`req-404-a`');
-    expect(note).toContain('`req-404-b`');
-  });
-});
-
-describe('fix steps for the other diagnoses', () => {
-  it('restricted: check integration, workspace permissions, test', () => {
-    const text = sectionText(fixSteps(runWith(['restricted'])).blocks);
-    expectNumberedSteps(text, [
-      STEP_TITLES.checkIntegration,
-      STEP_TITLES.workspace,
-      STEP_TITLES.test,
-    ]);
-  });
-
-  it('in trash: restore, test — and the report shows a wastebasket', () => {
-    const run = runWith(['in_trash']);
-    expectNumberedSteps(sectionText(fixSteps(run).blocks), [STEP_TITLES.restore, STEP_TITLES.test]);
-    expect(sectionText(report(run).blocks)).toMatch(/^:wastebasket: .*Page number 1/m);
-  });
-
-  it('one group per diagnosis when several kinds fail', () => {
-    const text = sectionText(fixSteps(runWith(['not_shared', 'restricted', 'not_shared'])).blocks);
-    expect(text.match(/^\*Not shared/gm)).toHaveLength(1);
-    expect(text.match(/^\*The integration lacks a capability/gm)).toHaveLength(1);
-  });
-
-  it('transient failures get no walkthrough and no advice to regenerate the token', () => {
-    const run = failedTokenRun('rate_limited');
-    const reportPayload = report(run);
-    expect(lastContext(reportPayload.blocks)).toMatch(/not an access problem, try again later/);
-    expect(lastContext(reportPayload.blocks)).not.toMatch(/How to fix/);
-    const text = sectionText(fixSteps(run).blocks);
-    expect(text).toBe('No access problem found.');
-    expect(JSON.stringify(reportPayload)).not.toMatch(/regenerate/i);
   });
 });
 
@@ -274,12 +114,11 @@ describe('report: 200 resources', () => {
       { length: 200 },
       (_, index): DiagnosisKind => (index % 10 === 3 ? 'not_shared' : 'ok'),
     );
-    const run = runWith(kinds);
-    const payload = report(run);
+    const payload = report(titledRunWith(kinds));
     expect(payload.blocks.length).toBeLessThanOrEqual(50);
     const text = sectionText(payload.blocks);
     for (const [index, kind] of kinds.entries()) {
-      const title = new RegExp(`\\|Page number ${index + 1}>`);
+      const title = new RegExp(`\\|Page ${index + 1}>`);
       if (kind === 'ok') expect(text).not.toMatch(title);
       else expect(text).toMatch(title);
     }
@@ -300,37 +139,22 @@ describe('report: 200 resources', () => {
   });
 
   it('stays within Block Kit limits with very long titles', () => {
-    const run = runWith(Array.from({ length: 200 }, (): DiagnosisKind => 'not_shared'));
+    const run = titledRunWith(Array.from({ length: 200 }, (): DiagnosisKind => 'not_shared'));
     for (const item of run.resources) item.title = `${item.title} ${'long words '.repeat(400)}`;
     const payload = report(run);
-    for (const text of texts(payload.blocks)) expect(text.length).toBeLessThanOrEqual(3000);
-    fixSteps(run);
-  });
-
-  it('keeps the fix steps within Block Kit limits', () => {
-    const kinds = Array.from(
-      { length: 200 },
-      (_, index): DiagnosisKind =>
-        (['not_shared', 'restricted', 'in_trash', 'ok'] as const)[index % 4] ?? 'ok',
-    );
-    const ids = kinds.map((_, index) => `req-${index}`);
-    const payload = fixSteps(runWith(kinds, ids));
-    expect(payload.blocks.length).toBeLessThanOrEqual(50);
+    for (const text of visibleTexts(payload.blocks)) expect(text.length).toBeLessThanOrEqual(3000);
+    assertBlockKitLimits(buildFixSteps(run));
   });
 });
 
 describe('text from Notion is escaped and redacted', () => {
   const hostileTitle = `Q3 <!channel> <draft> & plans ${OTHER_TOKEN}`;
 
-  function hostileRun(): CheckRun {
-    const run = runWith(['not_shared']);
+  it('in the report', () => {
+    const run = titledRunWith(['not_shared']);
     const [page] = run.resources;
     if (page) page.title = hostileTitle;
-    return run;
-  }
-
-  it('in the report', () => {
-    const payload = report(hostileRun());
+    const payload = report(run);
     const json = JSON.stringify(payload);
     expect(json).not.toContain(OTHER_TOKEN);
     expect(json).not.toContain(OTHER_TOKEN.slice(0, 20));
@@ -348,7 +172,7 @@ describe('text from Notion is escaped and redacted', () => {
           input: `<b>${OTHER_TOKEN}`,
           type: 'unknown',
           inTrash: false,
-          diagnosis: diagnosis('invalid_input'),
+          diagnosis: diagnosisOf('invalid_input'),
         },
       ],
     });
@@ -357,49 +181,5 @@ describe('text from Notion is escaped and redacted', () => {
     expect(sectionText(payload.blocks)).toMatch(
       /`&lt;b&gt;\[redacted\]` — Not a valid .* such as https:/,
     );
-  });
-
-  it('in the fix steps', () => {
-    const run = hostileRun();
-    const hostileIntegration = {
-      ...INTEGRATION,
-      name: 'Sync <&> bot',
-      workspaceName: 'R&D <west>',
-    };
-    run.integration = hostileIntegration;
-    run.token = { integration: hostileIntegration, diagnosis: diagnosis('ok') };
-    const json = JSON.stringify(fixSteps(run));
-    expect(json).not.toContain(OTHER_TOKEN);
-    expect(json).not.toContain('<!channel>');
-    expect(json).not.toContain('<draft>');
-    expect(json).not.toContain('Sync <&> bot');
-    expect(json).not.toContain('R&D <west>');
-  });
-});
-
-describe('help and usage messages', () => {
-  it('help is ephemeral, has a text fallback and lists every subcommand', () => {
-    const message = helpMessage();
-    assertBlockKitLimits(message);
-    expect(message.response_type).toBe('ephemeral');
-    expect(message.text.trim()).not.toBe('');
-    const text = texts(message.blocks).join('\n');
-    for (const word of ['watch', 'unwatch', 'list', 'token', 'help', '20'])
-      expect(text).toContain(word);
-  });
-
-  it('usage repeats the problem, escaped, and is ephemeral', () => {
-    const message = usageMessage("I don't know the command `<foo>`.");
-    assertBlockKitLimits(message);
-    expect(message.response_type).toBe('ephemeral');
-    expect(message.text).toContain("I don't know the command");
-    expect(message.text).toMatch(/help/);
-    expect(texts(message.blocks).join('\n')).toContain('`&lt;foo&gt;`');
-  });
-
-  it('notices are ephemeral with their text as fallback', () => {
-    const message = noticeMessage('Done.');
-    assertBlockKitLimits(message);
-    expect(message).toMatchObject({ response_type: 'ephemeral', text: 'Done.' });
   });
 });

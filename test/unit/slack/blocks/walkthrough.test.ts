@@ -1,7 +1,12 @@
-import type { AnyBlock, Button, KnownBlock, ModalView } from '@slack/types';
-import type { ResourceCheck } from '../../src/notion/check';
-import { type DiagnosisKind, diagnosis, KINDS } from '../../src/notion/diagnose';
-import { STEPS, type StepContext, type StepId } from '../../src/playbook/steps';
+/**
+ * The walkthrough message in a report's thread (current step, checklist, buttons; resolved)
+ * and the escalation summary for Notion support. Every payload stays within Block Kit's
+ * limits, shows only escaped, token-free text from Notion, and carries opaque button values.
+ */
+import type { KnownBlock } from '@slack/types';
+import { refOf } from '../../../../src/domain/check';
+import { type DiagnosisKind, diagnosisOf } from '../../../../src/domain/diagnosis';
+import { STEPS, type StepContext, type StepId } from '../../../../src/domain/playbook';
 import {
   applyEvent,
   currentStep,
@@ -9,31 +14,28 @@ import {
   startWalkthrough,
   type Walkthrough,
   type WalkthroughEvent,
-} from '../../src/playbook/walkthrough';
-import { REDACTED } from '../../src/security/redact';
-import { resourceLabel } from '../../src/slack/blocks/report';
+} from '../../../../src/domain/walkthrough';
+import { REDACTED } from '../../../../src/security/redact';
+import { DIAGNOSIS_TITLES } from '../../../../src/slack/blocks/copy';
+import { buildEscalationBlocks, buildWalkthrough } from '../../../../src/slack/blocks/walkthrough';
+import { assertBlockKitLimits } from '../../../support/blockKitLimits';
+import { buttons, findButton, visibleText } from '../../../support/blocks';
 import {
-  buildTokenDisabledModal,
-  buildTokenModal,
-  TOKEN_MODAL,
-  type TokenModalTarget,
-} from '../../src/slack/blocks/tokenModal';
-import {
-  buildEscalationBlocks,
-  buildWalkthroughBlocks,
-  walkthroughText,
-} from '../../src/slack/blocks/walkthrough';
-import { assertBlockKitLimits } from '../support/blockKitLimits';
+  fakeToken,
+  OTHER_USER,
+  pageUrl,
+  resource,
+  T0,
+  USER,
+  WALKTHROUGH_ID,
+} from '../../../support/fixtures';
 
 // Built at run time: no literal in the repo looks like a real token.
-const TOKEN = `ntn_${'4'.repeat(11)}${'Q'.repeat(31)}wxyz`;
-const ID = 'w0123456789abcdef';
-const ALICE = 'U0ALICE01';
-const BOB = 'U0BOB0002';
-const T0 = 1_700_000_000_000;
+const TOKEN = fakeToken('wxyz');
+const ALICE = USER;
+const BOB = OTHER_USER;
 const MINUTE = 60_000;
-const PAGE_ID = '1'.repeat(32);
-const PAGE_URL = `https://www.notion.so/acme/Roadmap-${PAGE_ID}`;
+const PAGE_URL = pageUrl(1, 'Roadmap');
 
 const CONNECTION: StepContext = {
   integrationName: 'Roadmap Sync',
@@ -43,28 +45,24 @@ const CONNECTION: StepContext = {
 
 /** A problem snapshot as the walkthrough service makes one from a check of one page. */
 function pageProblem(kind: DiagnosisKind, title: string, requestIds: string[]): ProblemSnapshot {
-  const resource: ResourceCheck = {
-    input: PAGE_URL,
-    id: PAGE_ID,
-    type: 'page',
-    title,
-    url: PAGE_URL,
-    inTrash: kind === 'in_trash',
-    diagnosis: diagnosis(kind, { requestId: requestIds[0] }),
-  };
+  const page = refOf(
+    resource(1, diagnosisOf(kind, { requestId: requestIds[0] }), {
+      type: 'page',
+      title,
+      url: PAGE_URL,
+    }),
+  );
   return {
     kind,
-    title: KINDS[kind].title,
-    affected: [resourceLabel(resource)],
+    affected: [page],
     requestIds,
-    context: { ...CONNECTION, resourceTitle: title, resourceUrl: PAGE_URL, requestIds },
+    context: { ...CONNECTION, resource: page, requestIds },
   };
 }
 
 function tokenProblem(requestIds: string[]): ProblemSnapshot {
   return {
     kind: 'token_invalid',
-    title: KINDS.token_invalid.title,
     affected: [],
     requestIds,
     context: { tokenFingerprint: '…abcd', requestIds },
@@ -72,13 +70,22 @@ function tokenProblem(requestIds: string[]): ProblemSnapshot {
 }
 
 function start(problems: ProblemSnapshot[], context: StepContext = CONNECTION): Walkthrough {
-  return startWalkthrough({ id: ID, problems, targets: [PAGE_URL], context, by: ALICE, at: T0 });
+  return startWalkthrough({
+    id: WALKTHROUGH_ID,
+    problems,
+    targets: [PAGE_URL],
+    context,
+    by: ALICE,
+    at: T0,
+  });
 }
 
 function apply(walkthrough: Walkthrough, ...events: WalkthroughEvent[]): Walkthrough {
   return events.reduce((state, event) => {
     const transition = applyEvent(state, event);
-    if (!transition.changed) throw new Error(`event ${event.type} refused: ${transition.refusal}`);
+    if (!transition.changed) {
+      throw new Error(`event ${event.type} refused: ${JSON.stringify(transition.refusal)}`);
+    }
     return transition.walkthrough;
   }, walkthrough);
 }
@@ -107,10 +114,7 @@ const retest = (problems: ProblemSnapshot[], at = T0 + 12 * MINUTE): Walkthrough
 
 /** The walkthrough message as posted, checked against Slack's limits. */
 function message(walkthrough: Walkthrough, now = T0 + 5 * MINUTE) {
-  const payload = {
-    text: walkthroughText(walkthrough),
-    blocks: buildWalkthroughBlocks(walkthrough, now),
-  };
+  const payload = buildWalkthrough(walkthrough, now);
   assertBlockKitLimits(payload);
   return payload;
 }
@@ -124,32 +128,9 @@ function escalation(walkthrough: Walkthrough, by: string, checked: string[]) {
   return payload;
 }
 
-function texts(blocks: KnownBlock[]): string[] {
-  return blocks.flatMap((block) => {
-    if (block.type === 'section') return block.text ? [block.text.text] : [];
-    if (block.type === 'context') {
-      return block.elements.flatMap((element) => ('text' in element ? [element.text] : []));
-    }
-    return [];
-  });
-}
-
-const allText = (blocks: KnownBlock[]) => texts(blocks).join('\n');
-
-/** A view's blocks are typed loosely (AnyBlock); ours are all built as known blocks. */
-const known = (blocks: AnyBlock[]) => blocks as KnownBlock[];
-
-function buttons(blocks: KnownBlock[]): Button[] {
-  return blocks.flatMap((block) =>
-    block.type === 'actions'
-      ? block.elements.filter((element): element is Button => element.type === 'button')
-      : [],
-  );
-}
-
-function button(blocks: KnownBlock[], word: string): Button | undefined {
-  return buttons(blocks).find((b) => b.text.text.includes(word));
-}
+/** The button whose label contains `word`, if any. */
+const button = (blocks: KnownBlock[], word: string) =>
+  buttons(blocks).find((b) => b.text.text.includes(word));
 
 const labels = (blocks: KnownBlock[]) => buttons(blocks).map((b) => b.text.text);
 
@@ -167,8 +148,8 @@ function tokenWalkthroughStates(): Walkthrough[] {
 describe('walkthrough message: the current step', () => {
   it('expands the current step with its instructions and Done / Skip / Test / Escalate', () => {
     const { blocks, text } = message(start([tokenProblem(['req-401'])]));
-    expect(text).toContain(KINDS.token_invalid.title);
-    const all = allText(blocks);
+    expect(text).toContain(DIAGNOSIS_TITLES.token_invalid);
+    const all = visibleText(blocks);
     expect(all).toContain(`:arrow_right: *1. ${STEPS.check_integration.title}*`);
     expect(all).toContain(
       `*${STEPS.check_integration.title}*\nOpen <https://www.notion.so/my-integrations|`,
@@ -182,8 +163,8 @@ describe('walkthrough message: the current step', () => {
       expect(shown.some((label) => label.includes(word))).toBe(true);
     }
     expect(button(blocks, 'Update token')).toBeUndefined();
-    expect(button(blocks, 'Done')?.style).toBe('primary');
-    expect(button(blocks, 'Test')?.style).toBeUndefined();
+    expect(findButton(blocks, 'Done').style).toBe('primary');
+    expect(findButton(blocks, 'Test').style).toBeUndefined();
   });
 
   it('offers Update token only while the regenerate step is current', () => {
@@ -200,8 +181,8 @@ describe('walkthrough message: the current step', () => {
   it('names the token fingerprint, never the token, on the regenerate step', () => {
     const walkthrough = apply(start([tokenProblem(['req-401'])]), done('check_integration'));
     const { blocks } = message(walkthrough);
-    expect(allText(blocks)).toContain(`*${STEPS.regenerate_token.title}*`);
-    expect(allText(blocks)).toContain('ours ends in …abcd');
+    expect(visibleText(blocks)).toContain(`*${STEPS.regenerate_token.title}*`);
+    expect(visibleText(blocks)).toContain('ours ends in …abcd');
   });
 
   it('on the test step has no Done button, and Test connection is the primary one', () => {
@@ -212,9 +193,9 @@ describe('walkthrough message: the current step', () => {
     expect(currentStep(walkthrough)?.id).toBe('test_connection');
     const { blocks } = message(walkthrough);
     expect(button(blocks, 'Done')).toBeUndefined();
-    expect(button(blocks, 'Test connection')?.style).toBe('primary');
+    expect(findButton(blocks, 'Test connection').style).toBe('primary');
     expect(button(blocks, 'Skip')).toBeDefined();
-    expect(allText(blocks)).toContain(`*${STEPS.test_connection.title}*\n`);
+    expect(visibleText(blocks)).toContain(`*${STEPS.test_connection.title}*\n`);
   });
 
   it('button values are opaque ids only, and action ids are unique', () => {
@@ -231,7 +212,7 @@ describe('walkthrough message: the current step', () => {
         expect(b.value).toMatch(/^w[0-9a-f]{16}(?::[a-z_]+)?$/);
         expect((b.value ?? '').length).toBeLessThanOrEqual(2000);
         const [id, step] = (b.value ?? '').split(':');
-        expect(id).toBe(ID);
+        expect(id).toBe(WALKTHROUGH_ID);
         if (step !== undefined) expect(step).toBe(current);
       }
       const actionIds = all.map((b) => b.action_id);
@@ -245,7 +226,7 @@ describe('walkthrough message: the current step', () => {
       done('check_integration', ALICE),
       skip('regenerate_token', BOB),
     );
-    const all = allText(message(walkthrough).blocks);
+    const all = visibleText(message(walkthrough).blocks);
     expect(all).toContain(
       `:white_check_mark: ~1. ${STEPS.check_integration.title}~ — done by <@${ALICE}>`,
     );
@@ -260,14 +241,14 @@ describe('walkthrough message: the current step', () => {
     const last = states[states.length - 1];
     if (!last) throw new Error('no states');
     const { blocks } = message(last);
-    expect(allText(blocks)).toMatch(/Every step is done or skipped/);
+    expect(visibleText(blocks)).toMatch(/Every step is done or skipped/);
     expect(labels(blocks)).toEqual(['Test connection', 'Escalate']);
-    expect(button(blocks, 'Test')?.style).toBe('primary');
+    expect(findButton(blocks, 'Test').style).toBe('primary');
   });
 
   it('once escalated, says by whom and no longer offers Escalate', () => {
     const { blocks } = message(apply(start([tokenProblem([])]), escalate(BOB)));
-    expect(allText(blocks)).toContain(`Escalated by <@${BOB}>`);
+    expect(visibleText(blocks)).toContain(`Escalated by <@${BOB}>`);
     expect(button(blocks, 'Escalate')).toBeUndefined();
     expect(button(blocks, 'Done')).toBeDefined();
   });
@@ -277,9 +258,9 @@ describe('walkthrough message: the current step', () => {
       pageProblem('in_trash', 'Old notes', []),
       pageProblem('not_shared', 'Roadmap', []),
     ]);
-    const all = allText(message(walkthrough).blocks);
-    expect(all).toContain(`Let's fix: ${KINDS.not_shared.title}`);
-    expect(all).toContain(`Next: ${KINDS.in_trash.title}`);
+    const all = visibleText(message(walkthrough).blocks);
+    expect(all).toContain(`Let's fix: ${DIAGNOSIS_TITLES.not_shared}`);
+    expect(all).toContain(`Next: ${DIAGNOSIS_TITLES.in_trash}`);
   });
 });
 
@@ -294,10 +275,10 @@ describe('walkthrough message: resolved', () => {
     const { blocks, text } = message(resolved, T0 + 60 * MINUTE);
     expect(blocks.some((block) => block.type === 'actions')).toBe(false);
     expect(buttons(blocks)).toEqual([]);
-    const all = allText(blocks);
+    const all = visibleText(blocks);
     expect(all).toMatch(new RegExp(`\\*?Resolved\\*? by <@${BOB}> in 12 min`));
     expect(all).toContain(`~1. ${STEPS.check_integration.title}~ — done by <@${ALICE}>`);
-    expect(all).toContain(`Fixed: ${KINDS.token_invalid.title}`);
+    expect(all).toContain(`Fixed: ${DIAGNOSIS_TITLES.token_invalid}`);
     expect(text).toMatch(/resolved/);
   });
 });
@@ -313,17 +294,17 @@ describe('escalation summary', () => {
 
   it('has every request id, of open and fixed problems, for Notion support', () => {
     expect(walkthrough.fixed.map((p) => p.kind)).toEqual(['token_invalid']);
-    const all = allText(escalation(walkthrough, BOB, ['token', PAGE_URL]).blocks);
+    const all = visibleText(escalation(walkthrough, BOB, ['token', PAGE_URL]).blocks);
     for (const id of ['req-401-a', 'req-401-b', 'req-404-a', 'req-404-b']) {
       expect(all).toContain(`\`${id}\``);
     }
     expect(all).toContain(`requested by <@${BOB}>`);
-    expect(all).toContain(KINDS.not_shared.title);
-    expect(all).toContain(KINDS.token_invalid.title);
+    expect(all).toContain(DIAGNOSIS_TITLES.not_shared);
+    expect(all).toContain(DIAGNOSIS_TITLES.token_invalid);
   });
 
   it('names the integration, the workspace, what was checked and the steps tried', () => {
-    const all = allText(escalation(walkthrough, BOB, ['token', PAGE_URL]).blocks);
+    const all = visibleText(escalation(walkthrough, BOB, ['token', PAGE_URL]).blocks);
     expect(all).toContain('Roadmap Sync');
     expect(all).toContain('Acme Corp');
     expect(all).toContain('…abcd');
@@ -337,7 +318,7 @@ describe('escalation summary', () => {
   });
 
   it('says when to contact Notion support and when the third-party app provider', () => {
-    const all = allText(escalation(walkthrough, BOB, ['token']).blocks);
+    const all = visibleText(escalation(walkthrough, BOB, ['token']).blocks);
     expect(all).toMatch(/Notion support/);
     expect(all).toMatch(/third-party app/);
     expect(all).toMatch(/provider/);
@@ -345,7 +326,9 @@ describe('escalation summary', () => {
 
   it('says "none yet" when nothing was tried', () => {
     const fresh = start([tokenProblem([])]);
-    expect(allText(escalation(fresh, ALICE, ['token']).blocks)).toMatch(/Steps tried:\*? none yet/);
+    expect(visibleText(escalation(fresh, ALICE, ['token']).blocks)).toMatch(
+      /Steps tried:\*? none yet/,
+    );
   });
 });
 
@@ -375,58 +358,12 @@ describe('text from Notion is escaped and token-free in every block', () => {
       expect(json).not.toContain(TOKEN);
       expect(json).not.toContain(TOKEN.slice(0, 12));
     }
-    if (showsTitle) expect(allText(blocks)).toContain(`&lt;!channel&gt; ${REDACTED}`);
+    if (showsTitle) expect(visibleText(blocks)).toContain(`&lt;!channel&gt; ${REDACTED}`);
   });
 
   it('still shows the escaped title and integration name', () => {
-    const all = allText(message(open).blocks);
+    const all = visibleText(message(open).blocks);
     expect(all).toContain(`Roadmap &lt;!channel&gt; ${REDACTED}`);
     expect(all).toContain('*Sync &lt;!here&gt;*');
-  });
-});
-
-describe('token modal', () => {
-  function modal(target: TokenModalTarget): ModalView {
-    const view = buildTokenModal(target);
-    assertBlockKitLimits(view);
-    return view;
-  }
-
-  it('has a short title, a token input with a hint, and the never-paste warning', () => {
-    const view = modal({ connection: 'default', walkthroughId: ID, channelId: 'C0123ABCD' });
-    expect(view.title.text.length).toBeLessThanOrEqual(24);
-    expect(view.submit?.text).toBeDefined();
-    expect(view.callback_id).toBe(TOKEN_MODAL.callbackId);
-    const input = known(view.blocks).find((block) => block.type === 'input');
-    if (input?.type !== 'input') throw new Error('the modal has no input block');
-    expect(input.block_id).toBe(TOKEN_MODAL.blockId);
-    expect(input.element).toMatchObject({
-      type: 'plain_text_input',
-      action_id: TOKEN_MODAL.actionId,
-    });
-    expect(input.hint?.text).toMatch(/ntn_/);
-    expect(input.hint?.text).toMatch(/last 4 characters/);
-    expect(allText(known(view.blocks))).toMatch(/Never paste a token in a channel or DM/);
-    expect(allText(known(view.blocks))).toContain('`default`');
-  });
-
-  it.each<TokenModalTarget>([
-    { connection: 'default', walkthroughId: ID, channelId: 'C0123ABCD' },
-    { connection: 'crm-sync' },
-    { connection: 'ci', channelId: 'C0123ABCD' },
-  ])('private_metadata round-trips %j', (target) => {
-    const view = modal(target);
-    expect(view.private_metadata?.length ?? 0).toBeLessThanOrEqual(3000);
-    expect(JSON.parse(view.private_metadata ?? 'null')).toEqual(target);
-  });
-
-  it('when saving is disabled explains ENCRYPTION_KEY and cannot be submitted', () => {
-    const view = buildTokenDisabledModal();
-    assertBlockKitLimits(view);
-    expect(view.submit).toBeUndefined();
-    expect(view.blocks.some((block) => block.type === 'input')).toBe(false);
-    expect(view.title.text.length).toBeLessThanOrEqual(24);
-    expect(allText(known(view.blocks))).toMatch(/ENCRYPTION_KEY/);
-    expect(allText(known(view.blocks))).toMatch(/NOTION_TOKEN/);
   });
 });

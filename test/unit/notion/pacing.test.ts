@@ -1,4 +1,4 @@
-import { type Clock, DeadlineExceededError, RateLimiter } from '../../src/notion/pacing';
+import { type Clock, DeadlineExceededError, RateLimiter } from '../../../src/notion/pacing';
 
 /**
  * Virtual time. `sleep` queues a wake-up; queued sleepers are woken one at a time in time order

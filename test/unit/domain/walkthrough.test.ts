@@ -1,50 +1,68 @@
 /**
- * The fix walkthrough state machine (src/playbook/walkthrough.ts), state × event → next state:
+ * The fix walkthrough state machine (src/domain/walkthrough.ts), state × event → next state:
  *
  * | state            | event                         | next state                              |
  * |------------------|-------------------------------|-----------------------------------------|
  * | open/escalated,  | done S · skip S               | S done/skipped with by+at; next pending |
  * |   current step S |                               |   step becomes current                  |
  * | open/escalated   | done/skip X, X not current    | unchanged, changed:false + refusal      |
- * |                  |   (stale or repeated click)   |                                         |
+ * |                  |   (stale or repeated click)   |   { reason: 'stale_button' }            |
  * | open/escalated   | token_updated                 | context merged (new fingerprint);       |
  * |                  |                               |   pending regenerate_token → done by    |
  * |                  |                               |   the user; no such step: context only  |
  * | open             | escalate                      | escalated (escalatedBy); steps go on    |
- * | escalated        | escalate                      | unchanged, changed:false                |
+ * | escalated        | escalate                      | unchanged, changed:false,               |
+ * |                  |                               |   { reason: 'already_escalated', by }   |
  * | open/escalated   | retest, no problem left       | resolved (resolvedBy/At); problems →    |
  * |                  |                               |   fixed; pending test_connection → done |
  * | open/escalated   | retest, same first diagnosis  | progress kept; problems/targets/context |
  * |                  |                               |   refreshed; vanished ones → fixed      |
  * | open/escalated   | retest, other first diagnosis | kind switches, steps reset to its list, |
  * |                  |                               |   targets replaced, solved → fixed      |
- * | resolved         | any event                     | unchanged, refusal "already resolved"   |
+ * | resolved         | any event                     | unchanged, refusal already_resolved     |
  *
  * Current step = first pending step; none left → currentStep() is undefined (status unchanged).
  * Several problems: token (missing, invalid) → restricted → not_shared → in_trash.
- * No transition mutates its input.
+ * No transition mutates its input. Refusals are data ({ reason }); their words are at the Slack
+ * edge (src/slack/blocks/refusals.ts), checked here too where the old test checked the words.
+ * A check run becomes problems with problemsOf (one per access diagnosis, the token's first).
  */
-import { type DiagnosisKind, KINDS } from '../../src/notion/diagnose';
-import type { StepContext, StepId } from '../../src/playbook/steps';
+import { type CheckRun, refOf, uncheckedResources } from '../../../src/domain/check';
+import { type DiagnosisKind, diagnosisOf } from '../../../src/domain/diagnosis';
+import type { StepContext, StepId } from '../../../src/domain/playbook';
 import {
+  allRequestIds,
   applyEvent,
+  connectionContext,
   currentStep,
+  leakProblem,
   orderProblems,
   type ProblemSnapshot,
+  problemsOf,
   startWalkthrough,
   stepContext,
+  stepsTried,
   type Transition,
   type Walkthrough,
   type WalkthroughEvent,
-} from '../../src/playbook/walkthrough';
+} from '../../../src/domain/walkthrough';
+import { refusalText } from '../../../src/slack/blocks/refusals';
+import {
+  USER as ALICE,
+  OTHER_USER as BOB,
+  checkRun,
+  failedTokenRun,
+  INTEGRATION,
+  MINUTE,
+  pageUrl,
+  resource,
+  runWith,
+  T0,
+} from '../../support/fixtures';
 
 const ID = 'w0123456789abcdef';
-const ALICE = 'U0ALICE01';
-const BOB = 'U0BOB0002';
-const T0 = 1_700_000_000_000;
-const MINUTE = 60_000;
-const PAGE_1 = `https://www.notion.so/acme/Roadmap-${'1'.repeat(32)}`;
-const PAGE_2 = `https://www.notion.so/acme/Budget-${'2'.repeat(32)}`;
+const PAGE_1 = pageUrl(1, 'Roadmap');
+const PAGE_2 = pageUrl(2, 'Budget');
 
 const CONNECTION: StepContext = {
   integrationName: 'Roadmap Sync',
@@ -55,7 +73,6 @@ const CONNECTION: StepContext = {
 function problem(kind: DiagnosisKind, overrides: Partial<ProblemSnapshot> = {}): ProblemSnapshot {
   return {
     kind,
-    title: KINDS[kind].title,
     affected: [],
     requestIds: [`req-${kind}-1`],
     context: { ...CONNECTION, requestIds: [`req-${kind}-1`] },
@@ -109,7 +126,11 @@ const retest = (
 
 const ids = (walkthrough: Walkthrough) => walkthrough.steps.map((s) => s.id);
 
-/** PRODUCT.md's table, written out by hand (not read from KINDS). */
+/** A page as a problem names it: data, rendered at the Slack edge. */
+const page = (index: number, title?: string) =>
+  refOf(resource(index, diagnosisOf('ok'), { title }));
+
+/** PRODUCT.md's table, written out by hand (not read from STEPS_FOR). */
 const PRODUCT_STEPS: [DiagnosisKind, StepId[]][] = [
   [
     'token_invalid',
@@ -187,8 +208,8 @@ describe('orderProblems', () => {
   });
 
   it('keeps the order of two problems of the same kind', () => {
-    const first = problem('not_shared', { affected: ['first'] });
-    const second = problem('not_shared', { affected: ['second'] });
+    const first = problem('not_shared', { affected: [page(1, 'first')] });
+    const second = problem('not_shared', { affected: [page(2, 'second')] });
     expect(orderProblems([problem('in_trash'), first, second]).slice(0, 2)).toEqual([
       first,
       second,
@@ -213,7 +234,8 @@ describe('done and skip', () => {
     const once = step(start([problem('token_invalid')]), done('check_integration'));
     const twice = apply(once, done('check_integration'));
     expect(twice.changed).toBe(false);
-    expect(twice.refusal).toEqual(expect.any(String));
+    expect(twice.refusal).toEqual({ reason: 'stale_button' });
+    expect(refusalText({ reason: 'stale_button' })).toEqual(expect.any(String));
     expect(twice.walkthrough).toEqual(once);
     expect(currentStep(twice.walkthrough)?.id).toBe('regenerate_token');
   });
@@ -227,7 +249,7 @@ describe('done and skip', () => {
     ]) {
       const transition = apply(walkthrough, event);
       expect(transition.changed).toBe(false);
-      expect(transition.refusal).toEqual(expect.any(String));
+      expect(transition.refusal).toEqual({ reason: 'stale_button' });
       expect(transition.walkthrough).toEqual(walkthrough);
     }
     expect(currentStep(walkthrough)?.id).toBe('check_integration');
@@ -256,7 +278,7 @@ describe('done and skip', () => {
     expect(walkthrough.status).toBe('open');
     const again = apply(walkthrough, done('check_workspace_permissions'));
     expect(again.changed).toBe(false);
-    expect(again.refusal).toEqual(expect.any(String));
+    expect(again.refusal).toEqual({ reason: 'stale_button' });
   });
 });
 
@@ -323,6 +345,9 @@ describe('escalate', () => {
     const again = apply(escalated, escalate(BOB));
     expect(again.changed).toBe(false);
     expect(again.walkthrough.status).toBe('escalated');
+    // Refused, naming who escalated first.
+    expect(again.refusal).toEqual({ reason: 'already_escalated', by: ALICE });
+    expect(again.walkthrough).toEqual(escalated);
   });
 
   it('leaves the steps working after escalation', () => {
@@ -375,7 +400,8 @@ describe('retest', () => {
     for (const event of events) {
       const transition = apply(resolved, event);
       expect(transition.changed).toBe(false);
-      expect(transition.refusal).toMatch(/already resolved/);
+      expect(transition.refusal).toEqual({ reason: 'already_resolved', what: 'walkthrough' });
+      expect(transition.refusal && refusalText(transition.refusal)).toMatch(/already resolved/);
       expect(transition.walkthrough).toEqual(resolved);
     }
   });
@@ -386,7 +412,7 @@ describe('retest', () => {
     walkthrough = step(walkthrough, done('regenerate_token'));
     const tokenProblem = walkthrough.problems[0];
     const stillNotShared = problem('not_shared', {
-      affected: ['Roadmap (page)'],
+      affected: [page(1, 'Roadmap')],
       requestIds: ['req-404'],
     });
     const next = step(walkthrough, retest([stillNotShared], [PAGE_1]));
@@ -449,17 +475,16 @@ describe('retest', () => {
 
 describe('stepContext', () => {
   it("takes the problem's facts, overridden by defined connection facts", () => {
-    const page = problem('not_shared', {
+    const roadmap = problem('not_shared', {
       context: {
         integrationName: 'Old Sync',
         workspaceName: 'Old Corp',
         tokenFingerprint: '…old1',
-        resourceTitle: 'Roadmap',
-        resourceUrl: PAGE_1,
+        resource: page(1, 'Roadmap'),
         requestIds: ['req-404'],
       },
     });
-    const walkthrough = start([page], [PAGE_1], {
+    const walkthrough = start([roadmap], [PAGE_1], {
       integrationName: 'Roadmap Sync',
       workspaceName: undefined,
       tokenFingerprint: '…abcd',
@@ -468,18 +493,17 @@ describe('stepContext', () => {
       integrationName: 'Roadmap Sync',
       workspaceName: 'Old Corp',
       tokenFingerprint: '…abcd',
-      resourceTitle: 'Roadmap',
-      resourceUrl: PAGE_1,
+      resource: page(1, 'Roadmap'),
       requestIds: ['req-404'],
     });
   });
 
   it('uses the problem being walked, not a later one', () => {
     const walkthrough = start([
-      problem('in_trash', { context: { resourceTitle: 'Old notes' } }),
-      problem('not_shared', { context: { resourceTitle: 'Roadmap' } }),
+      problem('in_trash', { context: { resource: page(1, 'Old notes') } }),
+      problem('not_shared', { context: { resource: page(2, 'Roadmap') } }),
     ]);
-    expect(stepContext(walkthrough).resourceTitle).toBe('Roadmap');
+    expect(stepContext(walkthrough).resource?.title).toBe('Roadmap');
   });
 
   it('after resolution keeps only the connection facts', () => {
@@ -515,5 +539,167 @@ describe('immutability', () => {
       expect(transition.walkthrough).not.toBe(walkthrough);
       expect(walkthrough).toEqual(snapshot);
     }
+  });
+});
+
+describe('connectionContext', () => {
+  it('names the integration, its workspace and the token fingerprint of the run', () => {
+    expect(connectionContext(checkRun())).toEqual({
+      integrationName: INTEGRATION.name,
+      workspaceName: INTEGRATION.workspaceName,
+      tokenFingerprint: '…abcd',
+    });
+  });
+
+  it('knows only the fingerprint when Notion refused the token', () => {
+    expect(connectionContext(failedTokenRun('token_invalid'))).toEqual({
+      integrationName: undefined,
+      workspaceName: undefined,
+      tokenFingerprint: '…abcd',
+    });
+  });
+});
+
+describe('problemsOf: a check run as the walkthrough keeps it', () => {
+  it('one problem per access diagnosis, naming its pages as data; targets are the failed inputs', () => {
+    const run = runWith(['ok', 'not_shared', 'timeout', 'not_shared', 'in_trash', 'invalid_input']);
+    const [, notShared2, , notShared4, trash5] = run.resources;
+    if (!notShared2 || !notShared4 || !trash5) throw new Error('resources expected');
+    const { problems, targets } = problemsOf(run);
+    const base = connectionContext(run);
+    expect(problems).toEqual<ProblemSnapshot[]>([
+      {
+        kind: 'not_shared',
+        affected: [refOf(notShared2), refOf(notShared4)],
+        requestIds: ['req-2', 'req-4'],
+        // Two pages: the steps do not name one of them.
+        context: { ...base, resource: undefined, requestIds: ['req-2', 'req-4'] },
+      },
+      {
+        kind: 'in_trash',
+        affected: [refOf(trash5)],
+        requestIds: ['req-5'],
+        context: { ...base, resource: refOf(trash5), requestIds: ['req-5'] },
+      },
+    ]);
+    // Only access failures are re-tested: not the page that works, the timeout or the typo.
+    expect(targets).toEqual([notShared2.input, notShared4.input, trash5.input]);
+    // References only: no diagnosis, no trash flag.
+    expect(problems[1]?.affected[0]).not.toHaveProperty('diagnosis');
+  });
+
+  it('a failing token is the one problem; every page it left unchecked is re-tested', () => {
+    const refused = diagnosisOf('token_invalid', { status: 401, requestId: 'req-401' });
+    const run: CheckRun = checkRun({
+      integration: undefined,
+      token: { diagnosis: refused },
+      resources: uncheckedResources([PAGE_1, PAGE_2], refused),
+    });
+    const { problems, targets } = problemsOf(run);
+    expect(problems).toEqual([
+      {
+        kind: 'token_invalid',
+        affected: [],
+        requestIds: ['req-401'],
+        context: {
+          integrationName: undefined,
+          workspaceName: undefined,
+          tokenFingerprint: '…abcd',
+          resource: undefined,
+          requestIds: ['req-401'],
+        },
+      },
+    ]);
+    expect(targets).toEqual([PAGE_1, PAGE_2]);
+  });
+
+  it('a run without access problems gives nothing to walk', () => {
+    expect(problemsOf(runWith(['ok', 'rate_limited', 'notion_unavailable']))).toEqual({
+      problems: [],
+      targets: [],
+    });
+  });
+
+  it('starts a walkthrough on the problem that hides the others, naming its one page', () => {
+    const run = runWith(['in_trash', 'restricted']);
+    const { problems, targets } = problemsOf(run);
+    const walkthrough = start(problems, targets, connectionContext(run));
+    expect(walkthrough.kind).toBe('restricted');
+    expect(walkthrough.targets).toEqual(run.resources.map((r) => r.input));
+    expect(stepContext(walkthrough)).toMatchObject({
+      integrationName: 'Roadmap Sync',
+      resource: run.resources[1] && refOf(run.resources[1]),
+      requestIds: ['req-2'],
+    });
+  });
+});
+
+describe('leakProblem', () => {
+  it('a pasted token is one problem with no page: rotate it, then test', () => {
+    const leak = leakProblem('…wxyz');
+    expect(leak).toEqual({
+      kind: 'token_leaked',
+      affected: [],
+      requestIds: [],
+      context: { tokenFingerprint: '…wxyz' },
+    });
+    const walkthrough = start([leak], []);
+    expect(ids(walkthrough)).toEqual(['regenerate_token', 'clear_cache', 'test_connection']);
+    expect(leakProblem(undefined).context).toEqual({ tokenFingerprint: undefined });
+  });
+
+  it('comes before every other problem', () => {
+    const walkthrough = start([problem('token_invalid'), leakProblem('…wxyz')]);
+    expect(walkthrough.kind).toBe('token_leaked');
+  });
+});
+
+describe('allRequestIds', () => {
+  it('every request id once: the current context’s, then each open and fixed problem’s', () => {
+    const walkthrough = start([
+      problem('in_trash', { requestIds: ['req-t1', 'req-shared'] }),
+      problem('not_shared', {
+        requestIds: ['req-n1', 'req-shared'],
+        context: { requestIds: ['req-n1', 'req-ctx'] },
+      }),
+    ]);
+    expect(allRequestIds(walkthrough)).toEqual(['req-n1', 'req-ctx', 'req-shared', 'req-t1']);
+
+    const next = step(walkthrough, retest([problem('in_trash', { requestIds: ['req-t2'] })], []));
+    // not_shared is fixed now: its ids are still what support needs.
+    expect(allRequestIds(next)).toEqual(['req-in_trash-1', 'req-t2', 'req-n1', 'req-shared']);
+  });
+
+  it('none known: none', () => {
+    const walkthrough = start([problem('not_shared', { requestIds: [], context: {} })], [], {});
+    expect(allRequestIds(walkthrough)).toEqual([]);
+  });
+});
+
+describe('stepsTried', () => {
+  it('nothing before anyone clicks', () => {
+    expect(stepsTried(start([problem('token_invalid')]))).toEqual([]);
+  });
+
+  it('keeps the steps of an earlier diagnosis after a re-test switched to another', () => {
+    let walkthrough = start([problem('token_invalid')]);
+    walkthrough = step(walkthrough, done('check_integration', ALICE, T0 + MINUTE));
+    walkthrough = step(walkthrough, skip('regenerate_token', BOB, T0 + 2 * MINUTE));
+    walkthrough = step(walkthrough, retest([problem('not_shared')], [PAGE_1]));
+    walkthrough = step(walkthrough, done('verify_sharing', BOB, T0 + 11 * MINUTE));
+    expect(stepsTried(walkthrough)).toEqual([
+      { id: 'check_integration', status: 'done', by: ALICE, at: T0 + MINUTE },
+      { id: 'regenerate_token', status: 'skipped', by: BOB, at: T0 + 2 * MINUTE },
+      { id: 'verify_sharing', status: 'done', by: BOB, at: T0 + 11 * MINUTE },
+    ]);
+    // Pending steps are not "tried".
+    expect(walkthrough.steps.filter((s) => s.status === 'pending')).toHaveLength(3);
+  });
+
+  it('a re-test with the same diagnosis does not count a step twice', () => {
+    let walkthrough = start([problem('not_shared')]);
+    walkthrough = step(walkthrough, done('verify_sharing'));
+    walkthrough = step(walkthrough, retest([problem('not_shared')], [PAGE_1]));
+    expect(stepsTried(walkthrough).map((s) => s.id)).toEqual(['verify_sharing']);
   });
 });

@@ -1,8 +1,8 @@
-import { checkToken } from '../../src/notion/check';
-import { createNotionClient } from '../../src/notion/client';
-import { RateLimiter } from '../../src/notion/pacing';
-import { FakeNotion } from '../fakes/fakeNotion';
-import { fakeNotionToken } from '../support/harness';
+import { checkToken } from '../../../src/notion/check';
+import { createNotionClient } from '../../../src/notion/client';
+import { RateLimiter } from '../../../src/notion/pacing';
+import { FakeNotion } from '../../fakes/fakeNotion';
+import { fakeNotionToken } from '../../support/harness';
 
 const token = fakeNotionToken('client');
 let notion: FakeNotion;

@@ -1,6 +1,6 @@
 /**
- * The monitor's state machine (src/monitor/state.ts): one scheduled check of a watched page (or
- * of a connection's token), state × outcome → next state and what the channel is told.
+ * A watch's state machine (src/domain/watch.ts): one scheduled check of a watched page (or of a
+ * connection's token), state × outcome → next state and what the channel is told.
  *
  * | state   | outcome   | next    | since                               | decision  |
  * |---------|-----------|---------|-------------------------------------|-----------|
@@ -22,41 +22,39 @@
  * kind/requestId follow the latest access failure while suspect or failing; ok clears them.
  *
  * New watch (initialWatchStatus): ok → ok, access → suspect, transient → ok.
- * Reminders (reminderDue): every 24 h after opening / the last reminder; never once acknowledged;
- *   none while snoozed; after a snooze, the next one 24 h after the snooze ended.
  * Reachability (nextReachability): one 'post_unreachable' after ≥ 1 h of unbroken transient
  *   sweeps, one 'post_back' when Notion answers again; nothing else, ever.
+ * Reminders and snoozes are decided per alert: test/unit/domain/alert.test.ts.
  */
 
+import { CATEGORY_OF, type DiagnosisKind, diagnosisOf } from '../../../src/domain/diagnosis';
 import {
   type CheckOutcome,
   type Decision,
   initialWatchStatus,
   nextReachability,
   nextWatchStatus,
+  outcomeOf,
   type Reachability,
   type ReachabilityDecision,
-  reminderDue,
   type WatchState,
   type WatchStatus,
-} from '../../src/monitor/state';
-import { type DiagnosisKind, diagnosis, KINDS } from '../../src/notion/diagnose';
+} from '../../../src/domain/watch';
+import { HOUR, MINUTE as MIN, T0 } from '../../support/fixtures';
 
-const T0 = 1_700_000_000_000;
-const MIN = 60_000;
-const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
 /** The default CHECK_INTERVAL. */
 const INTERVAL = 15 * MIN;
 
 type Seen = 'ok' | 'access' | 'transient';
 
+/** What a check of this kind tells the state machine (built the way the sweep builds it). */
 function outcome(kind: DiagnosisKind, at: number, requestId?: string): CheckOutcome {
-  return { category: diagnosis(kind).category, kind, requestId, at };
+  return outcomeOf(diagnosisOf(kind, requestId ? { requestId } : {}), at);
 }
 
 /** A representative outcome of each class. */
-function outcomeOf(seen: Seen, at: number, requestId?: string): CheckOutcome {
+function sample(seen: Seen, at: number, requestId?: string): CheckOutcome {
   const kind: DiagnosisKind =
     seen === 'ok' ? 'ok' : seen === 'access' ? 'not_shared' : 'notion_unavailable';
   return outcome(kind, at, requestId);
@@ -68,10 +66,10 @@ function status(state: WatchState, since = T0): WatchStatus {
     : { state, since, kind: 'not_shared', requestId: 'req-before' };
 }
 
-const ALL_KINDS = Object.keys(KINDS) as DiagnosisKind[];
-const ACCESS_KINDS = ALL_KINDS.filter((kind) => KINDS[kind].category === 'access');
+const ALL_KINDS = Object.keys(CATEGORY_OF) as DiagnosisKind[];
+const ACCESS_KINDS = ALL_KINDS.filter((kind) => CATEGORY_OF[kind] === 'access');
 const TRANSIENT_KINDS = ALL_KINDS.filter(
-  (kind) => KINDS[kind].category !== 'access' && KINDS[kind].category !== 'ok',
+  (kind) => CATEGORY_OF[kind] !== 'access' && CATEGORY_OF[kind] !== 'ok',
 );
 const STATES: WatchState[] = ['ok', 'suspect', 'failing'];
 
@@ -81,7 +79,7 @@ function simulate(start: WatchStatus, seq: Seen[], from = T0 + INTERVAL) {
   const decisions: Decision[] = [];
   const states: WatchStatus[] = [];
   seq.forEach((seen, index) => {
-    const next = nextWatchStatus(current, outcomeOf(seen, from + index * INTERVAL, `req-${index}`));
+    const next = nextWatchStatus(current, sample(seen, from + index * INTERVAL, `req-${index}`));
     decisions.push(next.decision);
     states.push(next.status);
     current = next.status;
@@ -130,6 +128,24 @@ describe('the outcome classes', () => {
   });
 });
 
+describe('outcomeOf: what the state machine reads from a diagnosis', () => {
+  it('keeps the category, the kind, the request id and the time of the check', () => {
+    const result = diagnosisOf('restricted', { status: 403, requestId: 'req-403', message: 'no' });
+    expect(outcomeOf(result, T0 + HOUR)).toEqual({
+      category: 'access',
+      kind: 'restricted',
+      requestId: 'req-403',
+      at: T0 + HOUR,
+    });
+    expect(outcomeOf(diagnosisOf('timeout'), T0)).toEqual({
+      category: 'transient',
+      kind: 'timeout',
+      requestId: undefined,
+      at: T0,
+    });
+  });
+});
+
 describe('nextWatchStatus: the transition table', () => {
   const AT = T0 + 3 * HOUR;
   const TABLE: [WatchState, Seen, WatchState, 'unchanged' | 'now', Decision][] = [
@@ -145,7 +161,7 @@ describe('nextWatchStatus: the transition table', () => {
   ];
 
   it.each(TABLE)('%s + %s → %s (since: %s), decision %s', (from, seen, to, since, decision) => {
-    const next = nextWatchStatus(status(from, T0), outcomeOf(seen, AT, 'req-now'));
+    const next = nextWatchStatus(status(from, T0), sample(seen, AT, 'req-now'));
     expect(next.decision).toBe(decision);
     expect(next.status.state).toBe(to);
     expect(next.status.since).toBe(since === 'now' ? AT : T0);
@@ -337,77 +353,6 @@ describe('initialWatchStatus: the check made when a watch is added', () => {
     const next = nextWatchStatus(start, outcome('not_shared', AT + INTERVAL));
     expect(next.decision).toBe('alert');
     expect(next.status.since).toBe(AT);
-  });
-});
-
-describe('reminderDue', () => {
-  const OPENED = T0;
-
-  it('not before 24 h since the alert opened; due at 24 h', () => {
-    expect(reminderDue({ openedAt: OPENED }, OPENED)).toBe(false);
-    expect(reminderDue({ openedAt: OPENED }, OPENED + 23 * HOUR)).toBe(false);
-    expect(reminderDue({ openedAt: OPENED }, OPENED + DAY - 1)).toBe(false);
-    expect(reminderDue({ openedAt: OPENED }, OPENED + DAY)).toBe(true);
-    expect(reminderDue({ openedAt: OPENED }, OPENED + DAY + HOUR)).toBe(true);
-  });
-
-  it('after a reminder, the next one is due 24 h later', () => {
-    const alert = { openedAt: OPENED, lastReminderAt: OPENED + DAY + 10 * MIN };
-    expect(reminderDue(alert, OPENED + DAY + 10 * MIN)).toBe(false);
-    expect(reminderDue(alert, OPENED + 2 * DAY)).toBe(false);
-    expect(reminderDue(alert, OPENED + 2 * DAY + 10 * MIN - 1)).toBe(false);
-    expect(reminderDue(alert, OPENED + 2 * DAY + 10 * MIN)).toBe(true);
-  });
-
-  it('a sweep every 15 min for a week sends one reminder a day, not more', () => {
-    let alert: { openedAt: number; lastReminderAt?: number } = { openedAt: OPENED };
-    let reminders = 0;
-    for (let now = OPENED; now <= OPENED + 7 * DAY; now += INTERVAL) {
-      if (reminderDue(alert, now)) {
-        reminders++;
-        alert = { ...alert, lastReminderAt: now };
-      }
-    }
-    expect(reminders).toBe(7);
-  });
-
-  it('never once someone acknowledged it', () => {
-    for (const now of [OPENED + DAY, OPENED + 3 * DAY, OPENED + 30 * DAY]) {
-      expect(reminderDue({ openedAt: OPENED, acknowledgedAt: OPENED + HOUR }, now)).toBe(false);
-      expect(
-        reminderDue(
-          { openedAt: OPENED, lastReminderAt: OPENED + DAY, acknowledgedAt: OPENED + DAY + 1 },
-          now,
-        ),
-      ).toBe(false);
-    }
-  });
-
-  it('not while snoozed, even when a reminder was overdue', () => {
-    const alert = { openedAt: OPENED, snoozedUntil: OPENED + 3 * DAY };
-    expect(reminderDue(alert, OPENED + DAY)).toBe(false);
-    expect(reminderDue(alert, OPENED + 2 * DAY)).toBe(false);
-    expect(reminderDue(alert, OPENED + 3 * DAY - 1)).toBe(false);
-  });
-
-  it('an overdue reminder comes as soon as the snooze ends (snooze 24 h means 24 h)', () => {
-    const snoozedUntil = OPENED + 20 * HOUR + DAY;
-    const alert = { openedAt: OPENED, snoozedUntil };
-    expect(reminderDue(alert, snoozedUntil - 1)).toBe(false);
-    expect(reminderDue(alert, snoozedUntil)).toBe(true);
-  });
-
-  it('after a snooze, a recent reminder still spaces the next one by 24 h', () => {
-    const snoozedUntil = OPENED + 2 * DAY;
-    const alert = { openedAt: OPENED, snoozedUntil, lastReminderAt: snoozedUntil - HOUR };
-    expect(reminderDue(alert, snoozedUntil)).toBe(false);
-    expect(reminderDue(alert, snoozedUntil - HOUR + DAY)).toBe(true);
-  });
-
-  it('an expired snooze older than the last reminder changes nothing', () => {
-    const alert = { openedAt: OPENED, snoozedUntil: OPENED + HOUR, lastReminderAt: OPENED + DAY };
-    expect(reminderDue(alert, OPENED + 2 * DAY - 1)).toBe(false);
-    expect(reminderDue(alert, OPENED + 2 * DAY)).toBe(true);
   });
 });
 

@@ -7,16 +7,24 @@ import {
   RequestTimeoutError,
 } from '@notionhq/client';
 import { buildRequestError } from '@notionhq/client/build/src/errors';
-import { RateLimitedPastDeadlineError } from '../../src/notion/client';
 import {
   type Diagnosis,
   type DiagnosisCategory,
   type DiagnosisKind,
-  diagnoseError,
-  diagnosis,
-} from '../../src/notion/diagnose';
-import { DeadlineExceededError } from '../../src/notion/pacing';
-import type { StepId } from '../../src/playbook/steps';
+  diagnosisOf,
+} from '../../../src/domain/diagnosis';
+import { STEPS_FOR, type StepId } from '../../../src/domain/playbook';
+import { RateLimitedPastDeadlineError } from '../../../src/notion/client';
+import { diagnoseError } from '../../../src/notion/diagnose';
+import { DeadlineExceededError } from '../../../src/notion/pacing';
+import { DIAGNOSIS_TITLES } from '../../../src/slack/blocks/copy';
+
+/**
+ * A Diagnosis is data (kind, category, detail). What people read for a kind is at the Slack edge
+ * (DIAGNOSIS_TITLES), the steps of a kind in the playbook (STEPS_FOR): read them from there.
+ */
+const stepsOf = (result: Diagnosis): StepId[] => STEPS_FOR[result.kind];
+const titleOf = (result: Diagnosis): string => DIAGNOSIS_TITLES[result.kind];
 
 /** An error exactly as the SDK throws it for an HTTP answer. */
 function httpError(status: number, body: string, headers: Record<string, string> = {}) {
@@ -119,8 +127,8 @@ const CLIENT_CODES = {
 function expectTransient(result: Diagnosis, kind: DiagnosisKind) {
   expect(result.kind).toBe(kind);
   expect(result.category).toBe('transient');
-  expect(result.steps).toEqual([]);
-  expect(result.title).toMatch(/not an access problem|not a permission/);
+  expect(stepsOf(result)).toEqual([]);
+  expect(titleOf(result)).toMatch(/not an access problem|not a permission/);
 }
 
 describe('diagnoseError: every APIErrorCode of @notionhq/client', () => {
@@ -135,13 +143,13 @@ describe('diagnoseError: every APIErrorCode of @notionhq/client', () => {
     const result = diagnoseError(error);
     expect(result.kind).toBe(expected.kind);
     expect(result.category).toBe(expected.category);
-    expect(result.steps).toEqual(STEPS[expected.kind] ?? []);
+    expect(stepsOf(result)).toEqual(STEPS[expected.kind] ?? []);
     expect(result.detail).toMatchObject({
       status: expected.status,
       code,
       requestId: `req-${code}`,
     });
-    expect(result.title.length).toBeGreaterThan(0);
+    expect(titleOf(result).length).toBeGreaterThan(0);
   });
 });
 
@@ -157,7 +165,7 @@ describe('diagnoseError: every ClientErrorCode of @notionhq/client', () => {
     const result = diagnoseError(error);
     expect(result.kind).toBe(expected.kind);
     expect(result.category).toBe(expected.category);
-    expect(result.steps).toEqual([]);
+    expect(stepsOf(result)).toEqual([]);
   });
 });
 
@@ -166,8 +174,8 @@ describe('diagnoseError: access problems get the PRODUCT.md walkthrough', () => 
     const result = diagnoseError(notionError(401, 'unauthorized', 'req-401'));
     expect(result.kind).toBe('token_invalid');
     expect(result.category).toBe('access');
-    expect(result.title).toMatch(/token is invalid/);
-    expect(result.steps).toEqual([
+    expect(titleOf(result)).toMatch(/token is invalid/);
+    expect(stepsOf(result)).toEqual([
       'check_integration',
       'regenerate_token',
       'test_connection',
@@ -180,7 +188,7 @@ describe('diagnoseError: access problems get the PRODUCT.md walkthrough', () => 
     const result = diagnoseError(notionError(403, 'restricted_resource', 'req-403'));
     expect(result.kind).toBe('restricted');
     expect(result.category).toBe('access');
-    expect(result.steps).toEqual([
+    expect(stepsOf(result)).toEqual([
       'check_integration',
       'check_workspace_permissions',
       'test_connection',
@@ -191,8 +199,8 @@ describe('diagnoseError: access problems get the PRODUCT.md walkthrough', () => 
     const result = diagnoseError(notionError(404, 'object_not_found', 'req-404'));
     expect(result.kind).toBe('not_shared');
     expect(result.category).toBe('access');
-    expect(result.title).toBe('Not shared with the integration (or deleted)');
-    expect(result.steps).toEqual([
+    expect(titleOf(result)).toBe('Not shared with the integration (or deleted)');
+    expect(stepsOf(result)).toEqual([
       'verify_sharing',
       're_add_integration',
       'test_connection',
@@ -201,9 +209,9 @@ describe('diagnoseError: access problems get the PRODUCT.md walkthrough', () => 
   });
 
   it('in trash → restore it, then test', () => {
-    const result = diagnosis('in_trash');
-    expect(result.category).toBe('access');
-    expect(result.steps).toEqual(['restore_from_trash', 'test_connection']);
+    const result = diagnosisOf('in_trash');
+    expect(result).toEqual({ kind: 'in_trash', category: 'access', detail: {} });
+    expect(stepsOf(result)).toEqual(['restore_from_trash', 'test_connection']);
   });
 });
 
@@ -238,7 +246,7 @@ describe('diagnoseError: answers that are not about access', () => {
     });
     const result = diagnoseError(error);
     expectTransient(result, 'edge_blocked');
-    expect(result.steps).not.toContain('regenerate_token');
+    expect(stepsOf(result)).not.toContain('regenerate_token');
     expect(result.detail.message).toContain('8f00aa11bb22-SJC');
   });
 
@@ -371,7 +379,7 @@ describe('diagnoseError: never throws', () => {
     const result = diagnoseError(value);
     expect(result.kind).toBe('unexpected');
     expect(result.category).toBe('unexpected');
-    expect(result.steps).toEqual([]);
+    expect(stepsOf(result)).toEqual([]);
   });
 
   it('an object without a prototype → unexpected', () => {
@@ -396,8 +404,8 @@ describe('diagnoseError: never throws', () => {
     ].map(diagnoseError);
     for (const result of transient) {
       expect(result.category).toBe('transient');
-      expect(result.steps).not.toContain('regenerate_token');
-      expect(result.steps).toEqual([]);
+      expect(stepsOf(result)).not.toContain('regenerate_token');
+      expect(stepsOf(result)).toEqual([]);
     }
   });
 });

@@ -1,8 +1,8 @@
-import { AdminPolicy, type UserLookup } from '../../src/services/admins';
+import { AdminPolicy, type UserLookup } from '../../../src/services/admins';
+import { T0 } from '../../support/fixtures';
 
 const ADMIN = 'U0ADMIN01';
 const MEMBER = 'U0MEMBER1';
-const T0 = 1_700_000_000_000;
 const CACHE_MS = 5 * 60_000;
 
 /** A users.info lookup answering from a table, counting calls per user. */
@@ -37,9 +37,9 @@ describe('AdminPolicy with ADMIN_USER_IDS', () => {
     expect(calls).toEqual([]);
   });
 
-  it('describes who may change tokens by mention', () => {
-    expect(new AdminPolicy([ADMIN]).describe()).toContain(`<@${ADMIN}>`);
-    expect(new AdminPolicy(undefined).describe()).toMatch(/admins and owners/);
+  it('exposes the listed ids (the Slack edge names them: notAdmin in slack/blocks/replies.ts)', () => {
+    expect(new AdminPolicy([ADMIN, 'U0ADMIN02']).adminUserIds).toEqual([ADMIN, 'U0ADMIN02']);
+    expect(new AdminPolicy(undefined).adminUserIds).toBeUndefined();
   });
 });
 

@@ -1,0 +1,220 @@
+/**
+ * WatchService (src/services/watches.ts): a channel's watch list in a real in-memory Store,
+ * with the page checks scripted.
+ */
+import { extractNotionId } from '@notionhq/client';
+import type { Diagnosis } from '../../../src/domain/diagnosis';
+import { diagnosisOf } from '../../../src/domain/diagnosis';
+import { MAX_WATCHES_PER_CHANNEL } from '../../../src/domain/watch';
+import { WatchService } from '../../../src/services/watches';
+import { Store } from '../../../src/store/store';
+import { FakeClock, ScriptedChecks } from '../../support/fakes';
+import {
+  CHANNEL,
+  checkRun,
+  failedTokenRun,
+  newWatch,
+  OTHER_USER,
+  pageId,
+  pageUrl,
+  resource,
+  T0,
+  USER,
+} from '../../support/fixtures';
+
+/** A page's id as Notion answers it, and as watches keep it: dashed. */
+const notionId = (index: number) => extractNotionId(pageId(index)) as string;
+
+/** Page `index` as the check answers it. */
+const checked = (index: number, result?: Diagnosis) =>
+  resource(index, result, { id: notionId(index) });
+
+/** A watch of page `index` already in the store. */
+const watched = (index: number) => newWatch(index, { resourceId: notionId(index) });
+
+function setup() {
+  const store = new Store(':memory:');
+  const checks = new ScriptedChecks();
+  const clock = new FakeClock();
+  const service = new WatchService({ store, checks: checks.service, now: clock.now });
+  return { store, checks, clock, service };
+}
+
+describe('WatchService.watch', () => {
+  it('adds every page it could check, each in the state its first check found', async () => {
+    const { store, checks, service } = setup();
+    const run = checkRun({
+      resources: [checked(1), checked(2, diagnosisOf('not_shared', { requestId: 'req-2' }))],
+    });
+    checks.answer(run);
+
+    const outcome = await service.watch(CHANNEL, USER, [pageUrl(1), pageUrl(2)]);
+
+    expect(outcome).toEqual({ ok: true, run, added: run.resources, existing: [] });
+    expect(checks.requests).toEqual([
+      {
+        connection: 'default',
+        targets: [pageUrl(1), pageUrl(2)],
+        channelId: CHANNEL,
+        userId: USER,
+      },
+    ]);
+    expect(store.watches.inChannel(CHANNEL)).toMatchObject([
+      {
+        resourceId: notionId(1),
+        title: 'Page 1',
+        addedBy: USER,
+        addedAt: T0,
+        status: { state: 'ok', since: T0 },
+      },
+      {
+        resourceId: notionId(2),
+        addedBy: USER,
+        status: { state: 'suspect', since: T0, kind: 'not_shared', requestId: 'req-2' },
+      },
+    ]);
+    expect(service.targets(CHANNEL)).toEqual([notionId(1), notionId(2)]);
+  });
+
+  it('reports pages the channel already watches as existing, without adding them twice', async () => {
+    const { store, checks, service } = setup();
+    store.watches.add(watched(1));
+    checks.answer(checkRun({ resources: [checked(1), checked(2)] }));
+
+    const outcome = await service.watch(CHANNEL, OTHER_USER, [pageUrl(1), pageUrl(2)]);
+
+    expect(outcome).toMatchObject({ ok: true, added: [checked(2)], existing: [checked(1)] });
+    expect(
+      store.watches.inChannel(CHANNEL).map((watch) => [watch.resourceId, watch.addedBy]),
+    ).toEqual([
+      [notionId(1), USER],
+      [notionId(2), OTHER_USER],
+    ]);
+  });
+
+  it('skips what is not a Notion link or id', async () => {
+    const { store, checks, service } = setup();
+    const invalid = {
+      input: 'roadmap please',
+      type: 'unknown' as const,
+      inTrash: false,
+      diagnosis: diagnosisOf('invalid_input'),
+    };
+    checks.answer(checkRun({ resources: [invalid, checked(1)] }));
+
+    const outcome = await service.watch(CHANNEL, USER, ['roadmap please', pageUrl(1)]);
+
+    expect(outcome).toMatchObject({ ok: true, added: [checked(1)], existing: [] });
+    expect(store.watches.inChannel(CHANNEL)).toHaveLength(1);
+  });
+
+  it('with a failing token, adds the pages as ok: the next sweep finds out', async () => {
+    const { store, checks, service } = setup();
+    const failed = failedTokenRun('token_invalid');
+    checks.answer({
+      ...failed,
+      resources: [
+        { input: pageUrl(1), type: 'unknown', inTrash: false, diagnosis: failed.token.diagnosis },
+      ],
+    });
+
+    const outcome = await service.watch(CHANNEL, USER, [pageUrl(1)]);
+
+    expect(outcome).toMatchObject({ ok: true, added: [{ input: pageUrl(1) }] });
+    expect(store.watches.inChannel(CHANNEL)).toMatchObject([
+      { resourceId: notionId(1), status: { state: 'ok', since: T0 } },
+    ]);
+  });
+
+  it('refuses past the channel limit, with the numbers, before asking Notion', async () => {
+    const { store, checks, service } = setup();
+    for (let index = 1; index < MAX_WATCHES_PER_CHANNEL; index++) store.watches.add(watched(index));
+
+    const outcome = await service.watch(CHANNEL, USER, [pageUrl(500), pageUrl(501)]);
+
+    expect(outcome).toEqual({
+      ok: false,
+      reason: 'watch_limit',
+      watched: MAX_WATCHES_PER_CHANNEL - 1,
+      adding: 2,
+      limit: MAX_WATCHES_PER_CHANNEL,
+    });
+    expect(checks.requests).toEqual([]);
+    expect(store.watches.countInChannel(CHANNEL)).toBe(MAX_WATCHES_PER_CHANNEL - 1);
+  });
+
+  it('pages already watched do not count against the limit', async () => {
+    const { store, checks, service } = setup();
+    for (let index = 1; index < MAX_WATCHES_PER_CHANNEL; index++) store.watches.add(watched(index));
+    checks.answer(checkRun({ resources: [checked(1), checked(500)] }));
+
+    const outcome = await service.watch(CHANNEL, USER, [pageUrl(1), pageUrl(500)]);
+
+    expect(outcome).toMatchObject({ ok: true, added: [checked(500)], existing: [checked(1)] });
+    expect(store.watches.countInChannel(CHANNEL)).toBe(MAX_WATCHES_PER_CHANNEL);
+  });
+});
+
+describe('WatchService.unwatch', () => {
+  /** A channel watching page 1, added by USER; `isAdmin` records whether it was asked. */
+  function watching() {
+    const context = setup();
+    context.store.watches.add(watched(1));
+    const isAdmin = jest.fn(async () => false);
+    return { ...context, isAdmin };
+  }
+
+  it('whoever added it may remove it', async () => {
+    const { store, service, isAdmin } = watching();
+
+    const outcome = await service.unwatch(CHANNEL, pageUrl(1), USER, isAdmin);
+
+    expect(outcome).toMatchObject({
+      ok: true,
+      removed: { resourceId: notionId(1), addedBy: USER },
+    });
+    expect(store.watches.inChannel(CHANNEL)).toEqual([]);
+    expect(isAdmin).not.toHaveBeenCalled();
+  });
+
+  it('someone else who is not an admin is refused, with the owner named', async () => {
+    const { store, service, isAdmin } = watching();
+
+    const outcome = await service.unwatch(CHANNEL, pageId(1), OTHER_USER, isAdmin);
+
+    expect(outcome).toEqual({ ok: false, reason: 'not_owner', owner: USER });
+    expect(isAdmin).toHaveBeenCalledTimes(1);
+    expect(store.watches.inChannel(CHANNEL)).toHaveLength(1);
+  });
+
+  it('an admin may remove anyone’s watch', async () => {
+    const { store, service, isAdmin } = watching();
+    isAdmin.mockResolvedValue(true);
+
+    const outcome = await service.unwatch(CHANNEL, pageUrl(1), OTHER_USER, isAdmin);
+
+    expect(outcome).toMatchObject({ ok: true, removed: { resourceId: notionId(1) } });
+    expect(store.watches.inChannel(CHANNEL)).toEqual([]);
+  });
+
+  it.each([
+    ['a page this channel does not watch', pageUrl(2)],
+    ['something that is not a Notion link', 'roadmap'],
+  ])('%s: not_watched', async (_, target) => {
+    const { store, service, isAdmin } = watching();
+
+    const outcome = await service.unwatch(CHANNEL, target, USER, isAdmin);
+
+    expect(outcome).toEqual({ ok: false, reason: 'not_watched' });
+    expect(store.watches.inChannel(CHANNEL)).toHaveLength(1);
+  });
+
+  it('a page watched in another channel is not this channel’s to remove', async () => {
+    const { store, service, isAdmin } = watching();
+
+    const outcome = await service.unwatch('C0ELSEWHERE', pageUrl(1), USER, isAdmin);
+
+    expect(outcome).toEqual({ ok: false, reason: 'not_watched' });
+    expect(store.watches.inChannel(CHANNEL)).toHaveLength(1);
+  });
+});
