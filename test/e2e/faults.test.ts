@@ -9,6 +9,7 @@ import { checkDeadlineMs } from '../../src/services/checks';
 import type { NotionFault } from '../fakes/fakeNotion';
 import type { SlackCall } from '../fakes/fakeSlack';
 import { assertBlockKitLimits } from '../support/blockKitLimits';
+import { messageText } from '../support/blocks';
 import { Harness } from '../support/harness';
 import { sendSlashCommand } from '../support/slackRequest';
 
@@ -19,10 +20,6 @@ const ACK_LIMIT_MS = 3_000;
 
 let h: Harness;
 let commandCount = 0;
-
-function text(body: SlackCall['body']): string {
-  return JSON.stringify(body.blocks ?? []) + String(body.text ?? '');
-}
 
 /** Sends the command and checks Slack's requirement: a 200 within 3 seconds. */
 async function runCommand(commandText: string, channelId = CHANNEL) {
@@ -108,8 +105,8 @@ describe('Slack Web API faults when posting the report', () => {
     h.slack.failNext('chat.postMessage', 'ratelimited');
     await runCommand(PAGE);
     const posted = await report();
-    expect(text(posted.body)).toContain('Roadmap');
-    expect(text(posted.body)).toContain('all good');
+    expect(messageText(posted.body)).toContain('Roadmap');
+    expect(messageText(posted.body)).toContain('all good');
     const attempts = h.slack.callsTo('chat.postMessage').filter((c) => !c.body.thread_ts);
     expect(attempts.map((c) => c.error ?? 'ok')).toEqual(['ratelimited', 'ok']);
     await settled();
@@ -121,7 +118,7 @@ describe('Slack Web API faults when posting the report', () => {
     h.slack.failNext('chat.postMessage', 'internal_error', { status: 500 });
     await runCommand(PAGE);
     const posted = await report();
-    expect(text(posted.body)).toContain('Roadmap');
+    expect(messageText(posted.body)).toContain('Roadmap');
     const attempts = h.slack.callsTo('chat.postMessage').filter((c) => !c.body.thread_ts);
     expect(attempts.map((c) => c.error ?? 'ok')).toEqual(['internal_error', 'ok']);
     await settled();
@@ -195,7 +192,7 @@ describe('Notion faults', () => {
     test.each(cases)('%s → reported as such, no token advice', async (_name, fault, expected) => {
       h.notion.fault({ match: pathPrefix ? { pathPrefix } : undefined, fault });
       await runCommand(PAGE);
-      const posted = text((await report()).body);
+      const posted = messageText((await report()).body);
       for (const pattern of expected) expect(posted).toMatch(pattern);
       expect(posted).toContain('not an access problem');
       await settled();
@@ -210,7 +207,7 @@ describe('Notion faults', () => {
   test('Notion holding every request → "did not answer in time" within the check deadline', async () => {
     h.notion.fault({ fault: { kind: 'hold' } });
     await runCommand(PAGE);
-    const posted = text((await report(checkDeadlineMs(1) + 2_000)).body);
+    const posted = messageText((await report(checkDeadlineMs(1) + 2_000)).body);
     expect(posted).toContain('did not answer in time');
     expect(posted).toContain('not an access problem');
     await settled();
@@ -253,7 +250,7 @@ describe('database unavailable', () => {
   test('a check still posts its report when history cannot be recorded', async () => {
     h.bot?.services.store.close();
     await runCommand(PAGE);
-    expect(text((await report()).body)).toContain('Roadmap');
+    expect(messageText((await report()).body)).toContain('Roadmap');
     await settled();
     expect(errorLogs().some((line) => line.includes('could not record check history'))).toBe(true);
   });

@@ -3,8 +3,9 @@ import { RateLimiter } from '../../src/notion/pacing';
 import type { SlackCall } from '../fakes/fakeSlack';
 import { SLACK_IDS } from '../fakes/fakeSlack';
 import { assertBlockKitLimits } from '../support/blockKitLimits';
+import { messageText } from '../support/blocks';
 import { Harness } from '../support/harness';
-import { sendBlockAction, sendSlashCommand } from '../support/slackRequest';
+import { pressButton, sendSlashCommand } from '../support/slackRequest';
 
 const ROADMAP = '1a2b3c4d5e6f4a5b8c9d0e1f2a3b4c5d';
 const SPECS = '2b3c4d5e6f7a4b5c9d0e1f2a3b4c5d6e';
@@ -16,20 +17,16 @@ let h: Harness;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function text(call: SlackCall): string {
-  return JSON.stringify(call.body.blocks ?? []) + String(call.body.text ?? '');
-}
-
 function alerts(): SlackCall[] {
   return h.slack
     .callsTo('chat.postMessage')
-    .filter((call) => !call.error && text(call).includes('Notion access lost'));
+    .filter((call) => !call.error && messageText(call.body).includes('Notion access lost'));
 }
 
 async function firstAlert(timeoutMs = 15_000): Promise<SlackCall> {
   return h.slack.waitFor(
     'chat.postMessage',
-    (call) => !call.error && text(call).includes('Notion access lost'),
+    (call) => !call.error && messageText(call.body).includes('Notion access lost'),
     timeoutMs,
   );
 }
@@ -39,34 +36,12 @@ function currentAlert(alert: SlackCall): string {
   const ts = alert.response?.ts;
   const updates = h.slack.callsTo('chat.update').filter((c) => c.body.ts === ts && !c.error);
   const last = updates.at(-1);
-  return last ? text(last) : text(alert);
-}
-
-function buttonValue(alert: SlackCall, label: string): { actionId: string; value: string } {
-  const blocks = (alert.body.blocks ?? []) as {
-    type: string;
-    elements?: { action_id: string; value: string; text: { text: string } }[];
-  }[];
-  const button = blocks
-    .flatMap((block) => (block.type === 'actions' ? (block.elements ?? []) : []))
-    .find((element) => element.text.text.includes(label));
-  if (!button) throw new Error(`no ${label} button`);
-  return { actionId: button.action_id, value: button.value };
+  return last ? messageText(last.body) : messageText(alert.body);
 }
 
 async function clickOn(alert: SlackCall, label: string, userId: string = SLACK_IDS.userId) {
-  const { actionId, value } = buttonValue(alert, label);
-  const id = `alert-${randomBytes(4).toString('hex')}`;
-  const response = await sendBlockAction(h.appUrl, h.signingSecret, {
-    actionId,
-    value,
-    userId,
-    channelId: String(alert.body.channel),
-    messageTs: String(alert.response?.ts),
-    responseUrl: h.slack.responseUrl(id),
-  });
+  const { response } = await pressButton(h, alert, label, { userId });
   expect(response.status).toBe(200);
-  return id;
 }
 
 async function command(text: string) {
@@ -147,27 +122,33 @@ test('an unshared page → exactly one alert; Acknowledge and Snooze update it; 
 
   const alert = await firstAlert();
   expect(alert.body.channel).toBe(CHANNEL);
-  expect(text(alert)).toContain('Roadmap');
-  expect(text(alert)).toContain('Not shared with the integration');
-  expect(text(alert)).not.toContain('Specs');
+  expect(messageText(alert.body)).toContain('Roadmap');
+  expect(messageText(alert.body)).toContain('Not shared with the integration');
+  expect(messageText(alert.body)).not.toContain('Specs');
   // Several more sweeps: still the one alert.
   await sleep(3_500);
   expect(alerts()).toHaveLength(1);
 
   await clickOn(alert, 'Acknowledge', SLACK_IDS.adminUserId);
-  await h.slack.waitFor('chat.update', (c) => text(c).includes('<@U0ADMIN> is on it'));
+  await h.slack.waitFor('chat.update', (c) => messageText(c.body).includes('<@U0ADMIN> is on it'));
   expect(currentAlert(alert)).not.toContain('"Acknowledge"');
   await clickOn(alert, 'Snooze');
-  await h.slack.waitFor('chat.update', (c) => text(c).includes('snoozed by <@U0USER> until'));
+  await h.slack.waitFor('chat.update', (c) =>
+    messageText(c.body).includes('snoozed by <@U0USER> until'),
+  );
 
   h.notion.share(ROADMAP, h.notionToken);
   const recovery = await h.slack.waitFor(
     'chat.postMessage',
-    (c) => c.body.thread_ts === alert.response?.ts && text(c).includes('Access restored after'),
+    (c) =>
+      c.body.thread_ts === alert.response?.ts &&
+      messageText(c.body).includes('Access restored after'),
     15_000,
   );
   expect(recovery.body.channel).toBe(CHANNEL);
-  await h.slack.waitFor('chat.update', (c) => text(c).includes('Notion access restored'));
+  await h.slack.waitFor('chat.update', (c) =>
+    messageText(c.body).includes('Notion access restored'),
+  );
   expect(currentAlert(alert)).toContain(':large_green_circle:');
   expect(currentAlert(alert)).not.toContain('"type":"actions"');
   await sleep(2_000);
@@ -179,7 +160,7 @@ test('a revoked token → one alert for the connection listing every affected wa
   await watch(ROADMAP, SPECS, TASKS);
   h.notion.revoke(h.notionToken);
   const alert = await firstAlert();
-  const body = text(alert);
+  const body = messageText(alert.body);
   expect(body).toContain('token of connection `default`');
   expect(body).toContain('3 watched pages affected');
   for (const title of ['Roadmap', 'Specs', 'Tasks']) expect(body).toContain(title);
@@ -193,8 +174,8 @@ test('several pages failing for the same cause in one sweep → one alert listin
   h.notion.unshare(ROADMAP, h.notionToken);
   h.notion.unshare(SPECS, h.notionToken);
   const alert = await firstAlert();
-  expect(text(alert)).toContain('Roadmap');
-  expect(text(alert)).toContain('Specs');
+  expect(messageText(alert.body)).toContain('Roadmap');
+  expect(messageText(alert.body)).toContain('Specs');
   await sleep(2_500);
   expect(alerts()).toHaveLength(1);
 });
@@ -221,7 +202,9 @@ test('a restart while an alert is open: no duplicate, and the recovery is still 
   h.notion.share(ROADMAP, h.notionToken);
   await h.slack.waitFor(
     'chat.postMessage',
-    (c) => c.body.thread_ts === alert.response?.ts && text(c).includes('Access restored after'),
+    (c) =>
+      c.body.thread_ts === alert.response?.ts &&
+      messageText(c.body).includes('Access restored after'),
     15_000,
   );
 });
@@ -235,7 +218,7 @@ test('the bot removed from the channel → the alert goes to ALERT_CHANNEL, neve
   h.notion.unshare(ROADMAP, h.notionToken);
   const alert = await firstAlert();
   expect(alert.body.channel).toBe(ALERT_CHANNEL);
-  expect(text(alert)).toContain(`could not post this in <#${CHANNEL}>`);
+  expect(messageText(alert.body)).toContain(`could not post this in <#${CHANNEL}>`);
   expect(h.logs.text()).toContain('posting to ALERT_CHANNEL instead');
 });
 
@@ -248,10 +231,11 @@ test('Start fix opens the walkthrough in the alert thread', async () => {
   const walkthrough = await h.slack.waitFor(
     'chat.postMessage',
     (c) =>
-      c.body.thread_ts === alert.response?.ts && text(c).includes('Verify page sharing settings'),
+      c.body.thread_ts === alert.response?.ts &&
+      messageText(c.body).includes('Verify page sharing settings'),
     15_000,
   );
-  expect(text(walkthrough)).toContain('"Done"');
+  expect(messageText(walkthrough.body)).toContain('"Done"');
 });
 
 test('the empty command checks the token and every watch of the channel', async () => {
@@ -261,11 +245,11 @@ test('the empty command checks the token and every watch of the channel', async 
   await command('');
   const report = await h.slack.waitFor(
     'chat.postMessage',
-    (c) => !c.body.thread_ts && text(c).includes('Notion access check'),
+    (c) => !c.body.thread_ts && messageText(c.body).includes('Notion access check'),
     15_000,
   );
-  expect(text(report)).toContain('Roadmap');
-  expect(text(report)).toContain('Not shared with the integration');
+  expect(messageText(report.body)).toContain('Roadmap');
+  expect(messageText(report.body)).toContain('Not shared with the integration');
 });
 
 describe('pacing', () => {

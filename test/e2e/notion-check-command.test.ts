@@ -1,5 +1,6 @@
 import type { SlackCall } from '../fakes/fakeSlack';
 import { assertBlockKitLimits } from '../support/blockKitLimits';
+import { messageText } from '../support/blocks';
 import { expectInOrder } from '../support/expectInOrder';
 import { fakeNotionToken, Harness } from '../support/harness';
 import { sendSlashCommand } from '../support/slackRequest';
@@ -10,10 +11,6 @@ const TASKS_DB = '3c4d5e6f7a8b4c5d8e0f1a2b3c4d5e6f';
 const CHANNEL = 'C0CHANNEL';
 
 let h: Harness;
-
-function blocksText(call: SlackCall): string {
-  return JSON.stringify(call.body.blocks ?? []) + String(call.body.text ?? '');
-}
 
 async function runCommand(text: string, channelId = CHANNEL) {
   const result = await sendSlashCommand(h.appUrl, h.signingSecret, {
@@ -74,7 +71,7 @@ afterEach(async () => {
 test('valid token and shared pages → one report with ✅ for each, integration named, no thread', async () => {
   await runCommand(`https://www.notion.so/acme/Roadmap-${ROADMAP} ${SPECS} ${TASKS_DB}`);
   const call = await report();
-  const text = blocksText(call);
+  const text = messageText(call.body);
   expect(call.body.channel).toBe(CHANNEL);
   expect(text).toContain('Zapier Sync');
   expect(text).toContain('Acme');
@@ -93,8 +90,8 @@ test('revoked token → report says the token is invalid, thread has steps 1, 3,
   h.notion.revoke(h.notionToken);
   await runCommand(ROADMAP);
   const parent = await report();
-  expect(blocksText(parent)).toContain('token is invalid');
-  const steps = blocksText(await thread(parent));
+  expect(messageText(parent.body)).toContain('token is invalid');
+  const steps = messageText((await thread(parent)).body);
   expectInOrder(steps, [
     'Check integration status',
     'Regenerate the API token',
@@ -110,8 +107,8 @@ test('unshared page → "not shared with the integration (or deleted)", steps 2,
   h.notion.unshare(ROADMAP, h.notionToken);
   await runCommand(ROADMAP);
   const parent = await report();
-  expect(blocksText(parent)).toContain('Not shared with the integration (or deleted)');
-  const steps = blocksText(await thread(parent));
+  expect(messageText(parent.body)).toContain('Not shared with the integration (or deleted)');
+  const steps = messageText((await thread(parent)).body);
   expectInOrder(steps, [
     'Verify page sharing settings',
     'Re-add the integration to the page',
@@ -126,8 +123,8 @@ test('restricted capability → 403 diagnosis names capabilities, steps 1, 7, 5'
   h.notion.restrict(h.notionToken, 'read_content');
   await runCommand(ROADMAP);
   const parent = await report();
-  expect(blocksText(parent)).toContain('lacks a capability');
-  const steps = blocksText(await thread(parent));
+  expect(messageText(parent.body)).toContain('lacks a capability');
+  const steps = messageText((await thread(parent)).body);
   expectInOrder(steps, [
     'Check integration status',
     'Check workspace permissions',
@@ -138,7 +135,7 @@ test('restricted capability → 403 diagnosis names capabilities, steps 1, 7, 5'
 test('edge 403 (Cloudflare HTML, no Notion request id) → network block, not capabilities', async () => {
   h.notion.fault({ match: { pathPrefix: '/v1/pages' }, fault: { kind: 'edge403' } });
   await runCommand(ROADMAP);
-  const text = blocksText(await report());
+  const text = messageText((await report()).body);
   expect(text).toContain("Blocked at Notion's network edge");
   expect(text).not.toContain('lacks a capability');
 });
@@ -147,14 +144,14 @@ test('page in trash → reported as in the trash with the restore step', async (
   h.notion.trash(ROADMAP);
   await runCommand(ROADMAP);
   const parent = await report();
-  expect(blocksText(parent)).toContain("In Notion's trash");
-  expect(blocksText(await thread(parent))).toContain('Restore it from the trash');
+  expect(messageText(parent.body)).toContain("In Notion's trash");
+  expect(messageText((await thread(parent)).body)).toContain('Restore it from the trash');
 });
 
 test('503 on every call → "Notion unavailable", no token advice, no walkthrough thread', async () => {
   h.notion.fault({ fault: { kind: 'status', status: 503, code: 'service_unavailable' } });
   await runCommand(ROADMAP);
-  const text = blocksText(await report());
+  const text = messageText((await report()).body);
   expect(text).toContain('Notion is unavailable');
   expect(text).toContain('not an access problem');
   expect(text).not.toMatch(/regenerat|token is invalid/i);
@@ -169,7 +166,7 @@ test('one 429 with Retry-After: 1 is waited out → success', async () => {
     fault: { kind: 'status', status: 429, code: 'rate_limited', headers: { 'retry-after': '1' } },
   });
   await runCommand(ROADMAP);
-  const text = blocksText(await report());
+  const text = messageText((await report()).body);
   expect(text).toContain('all good');
   expect(text).not.toContain('rate limiting');
   expect(
@@ -183,14 +180,14 @@ test('a Retry-After beyond the deadline is reported as rate limited, not waited 
     fault: { kind: 'status', status: 429, code: 'rate_limited', headers: { 'retry-after': '120' } },
   });
   await runCommand(ROADMAP);
-  const text = blocksText(await report());
+  const text = messageText((await report()).body);
   expect(text).toContain('Notion is rate limiting us');
   expect(text).not.toMatch(/regenerat/i);
 });
 
 test('a malformed ID gets its own clear line; the other IDs are still checked', async () => {
   await runCommand(`abc123 ${ROADMAP}`);
-  const text = blocksText(await report());
+  const text = messageText((await report()).body);
   expect(text).toContain('`abc123`');
   expect(text).toContain('Not a valid Notion page or database link or ID');
   expect(text).toContain('https://www.notion.so/');
@@ -263,7 +260,7 @@ test('no token configured → the report says so and how to set one', async () =
   await h.stop();
   h = await other.start();
   await runCommand('');
-  const text = blocksText(await report());
+  const text = messageText((await report()).body);
   expect(text).toContain('No Notion token is configured');
   expect(text).toContain('/notion-check token');
   expect(h.notion.requests).toHaveLength(0);

@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import type { SlackCall } from '../fakes/fakeSlack';
 import { SLACK_IDS } from '../fakes/fakeSlack';
+import { messageText } from '../support/blocks';
 import { fakeNotionToken, Harness } from '../support/harness';
 import {
-  sendBlockAction,
+  pressButton,
   sendEvent,
   sendSlashCommand,
   sendViewSubmission,
@@ -16,10 +17,6 @@ const OTHER_CHANNEL = 'C0OTHER';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let h: Harness;
-
-function text(call: SlackCall): string {
-  return JSON.stringify(call.body.blocks ?? []) + String(call.body.text ?? '');
-}
 
 function everythingSentToSlack(): string {
   return JSON.stringify([
@@ -43,36 +40,7 @@ async function warnings(): Promise<SlackCall[]> {
   await sleep(300);
   return h.slack
     .callsTo('chat.postMessage')
-    .filter((call) => text(call).includes('This message contains a Notion token'));
-}
-
-function button(call: SlackCall, label: string) {
-  const blocks = (call.body.blocks ?? []) as {
-    type: string;
-    elements?: { action_id: string; value: string; text: { text: string } }[];
-  }[];
-  const found = blocks
-    .flatMap((block) => (block.type === 'actions' ? (block.elements ?? []) : []))
-    .find((element) => element.text.text.includes(label));
-  if (!found) throw new Error(`no ${label} button in ${text(call)}`);
-  return found;
-}
-
-/** Clicks the button labelled `label` on a message the app posted in CHANNEL. */
-async function press(
-  call: SlackCall,
-  label: string,
-  options: { userId?: string; threadTs?: string } = {},
-) {
-  const target = button(call, label);
-  await sendBlockAction(h.appUrl, h.signingSecret, {
-    actionId: target.action_id,
-    value: target.value,
-    channelId: CHANNEL,
-    messageTs: String(call.response?.ts),
-    responseUrl: h.slack.responseUrl(`press-${randomBytes(4).toString('hex')}`),
-    ...options,
-  });
+    .filter((call) => messageText(call.body).includes('This message contains a Notion token'));
 }
 
 afterEach(async () => {
@@ -102,17 +70,19 @@ describe('leaked tokens', () => {
     );
     expect(result.status).toBe(200);
     const warning = await h.slack.waitFor('chat.postMessage', (c) =>
-      text(c).includes('This message contains a Notion token'),
+      messageText(c.body).includes('This message contains a Notion token'),
     );
     expect(warning.body.channel).toBe(CHANNEL);
     expect(warning.body.thread_ts).toBe('1700000100.000100');
-    expect(text(warning)).toContain(`…${h.notionToken.slice(-4)}`);
-    expect(text(warning)).toContain('`default` connection, which is now marked compromised');
+    expect(messageText(warning.body)).toContain(`…${h.notionToken.slice(-4)}`);
+    expect(messageText(warning.body)).toContain(
+      '`default` connection, which is now marked compromised',
+    );
     const alert = await h.slack.waitFor(
       'chat.postMessage',
-      (c) => c.body.channel === OTHER_CHANNEL && text(c).includes('is compromised'),
+      (c) => c.body.channel === OTHER_CHANNEL && messageText(c.body).includes('is compromised'),
     );
-    expect(text(alert)).toContain(`<#${CHANNEL}>`);
+    expect(messageText(alert.body)).toContain(`<#${CHANNEL}>`);
     expect(everythingSentToSlack()).not.toContain(h.notionToken);
 
     // The report now says so.
@@ -122,25 +92,26 @@ describe('leaked tokens', () => {
       responseUrl: h.slack.responseUrl('check'),
     });
     const report = await h.slack.waitFor('chat.postMessage', (c) =>
-      text(c).includes('Notion access check'),
+      messageText(c.body).includes('Notion access check'),
     );
-    expect(text(report)).toContain('*compromised*');
+    expect(messageText(report.body)).toContain('*compromised*');
 
     // Start fix → the rotation walkthrough; a test with the same token does not resolve it.
-    await press(warning, 'Start fix', { threadTs: '1700000100.000100' });
+    await pressButton(h, warning, 'Start fix', { threadTs: '1700000100.000100' });
     const walkthrough = await h.slack.waitFor(
       'chat.postMessage',
       (c) =>
-        c.body.thread_ts === '1700000100.000100' && text(c).includes('Regenerate the API token'),
+        c.body.thread_ts === '1700000100.000100' &&
+        messageText(c.body).includes('Regenerate the API token'),
     );
-    expect(text(walkthrough)).toContain('posted in Slack');
-    await press(walkthrough, 'Test connection');
-    await h.slack.waitFor('chat.postMessage', (c) => text(c).includes('still failing'));
+    expect(messageText(walkthrough.body)).toContain('posted in Slack');
+    await pressButton(h, walkthrough, 'Test connection');
+    await h.slack.waitFor('chat.postMessage', (c) => messageText(c.body).includes('still failing'));
 
     // An admin rotates the token through the modal → re-test passes → resolved, mark cleared.
     const fresh = fakeNotionToken('rotated');
     h.notion.addIntegration({ token: fresh, name: 'Zapier Sync', workspaceName: 'Acme' });
-    await press(walkthrough, 'Update token', { userId: SLACK_IDS.adminUserId });
+    await pressButton(h, walkthrough, 'Update token', { userId: SLACK_IDS.adminUserId });
     const modal = await h.slack.waitFor('views.open');
     const view = modal.body.view as { private_metadata: string; callback_id: string };
     const saved = await sendViewSubmission(h.appUrl, h.signingSecret, {
@@ -149,7 +120,9 @@ describe('leaked tokens', () => {
       values: { token_input: { token_value: fresh } },
     });
     expect(saved.json).toMatchObject({ response_action: 'clear' });
-    await h.slack.waitFor('chat.postMessage', (c) => text(c).includes('Resolved by <@U0ADMIN>'));
+    await h.slack.waitFor('chat.postMessage', (c) =>
+      messageText(c.body).includes('Resolved by <@U0ADMIN>'),
+    );
     expect(h.bot?.services.store.connections.isCompromised('default')).toBe(false);
   });
 
@@ -178,8 +151,8 @@ describe('leaked tokens', () => {
       eventId: 'Ev0OTHER',
     });
     const [warning] = await warnings();
-    expect(warning && text(warning)).toContain('…QQQQ');
-    expect(warning && text(warning)).not.toContain('compromised');
+    expect(warning && messageText(warning.body)).toContain('…QQQQ');
+    expect(warning && messageText(warning.body)).not.toContain('compromised');
     expect(h.bot?.services.store.connections.isCompromised('default')).toBe(false);
     expect(everythingSentToSlack()).not.toContain(stranger);
   });
@@ -210,10 +183,14 @@ test('a double-submitted slash command yields one report', async () => {
   const [a, b] = await Promise.all([send('a'), send('b')]);
   expect([a.status, b.status]).toEqual([200, 200]);
   expect(JSON.stringify([a.json, b.json])).toContain('Already on it');
-  await h.slack.waitFor('chat.postMessage', (c) => text(c).includes('Notion access check'));
+  await h.slack.waitFor('chat.postMessage', (c) =>
+    messageText(c.body).includes('Notion access check'),
+  );
   await sleep(500);
   expect(
-    h.slack.callsTo('chat.postMessage').filter((c) => text(c).includes('Notion access check')),
+    h.slack
+      .callsTo('chat.postMessage')
+      .filter((c) => messageText(c.body).includes('Notion access check')),
   ).toHaveLength(1);
 });
 

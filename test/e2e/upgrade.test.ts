@@ -11,6 +11,7 @@ import type { SlackCall } from '../fakes/fakeSlack';
 import { SLACK_IDS } from '../fakes/fakeSlack';
 import { LEGACY_DB, loadLegacyFixture } from '../fixtures/legacy/fixture';
 import { assertBlockKitLimits } from '../support/blockKitLimits';
+import { buttons, messageText } from '../support/blocks';
 import { fakeNotionToken, Harness } from '../support/harness';
 import { sendBlockAction } from '../support/slackRequest';
 
@@ -21,23 +22,6 @@ const USER = SLACK_IDS.userId;
 const ADMIN = SLACK_IDS.adminUserId;
 
 let h: Harness;
-
-interface Button {
-  action_id: string;
-  value: string;
-  text: { text: string };
-}
-
-function buttons(call: SlackCall): Button[] {
-  const blocks = (call.body.blocks ?? []) as { type: string; elements?: Button[] }[];
-  return blocks
-    .filter((block) => block.type === 'actions')
-    .flatMap((block) => block.elements ?? []);
-}
-
-function text(call: SlackCall): string {
-  return JSON.stringify(call.body.blocks ?? []) + String(call.body.text ?? '');
-}
 
 /** Presses a button of an old message: Slack sends back its action_id and value as posted. */
 async function press(input: {
@@ -66,7 +50,7 @@ function updateOf(channel: string, ts: string, fragment: string): Promise<SlackC
       !call.error &&
       call.body.channel === channel &&
       call.body.ts === ts &&
-      text(call).includes(fragment),
+      messageText(call.body).includes(fragment),
     15_000,
   );
 }
@@ -79,7 +63,7 @@ function replyIn(channel: string, ts: string, fragment: string): Promise<SlackCa
       !call.error &&
       call.body.channel === channel &&
       call.body.thread_ts === ts &&
-      text(call).includes(fragment),
+      messageText(call.body).includes(fragment),
     15_000,
   );
 }
@@ -141,13 +125,13 @@ test('an old walkthrough: Done moves it to the next step; Test connection resolv
     userId: ADMIN,
   });
   const next = await updateOf(notShared.channelId, notShared.messageTs, 'done by <@U0ADMIN>');
-  const shown = text(next);
+  const shown = messageText(next.body);
   // Progress made with the old version, the click made now, and the step that comes next.
   expect(shown).toMatch(/~1\. Verify page sharing settings~ — done by <@U0USER>/);
   expect(shown).toMatch(/~2\. Re-add the integration to the page~ — done by <@U0ADMIN>/);
   expect(shown).toContain(':arrow_right: *3. Test the API connection*');
   expect(shown).toContain(`Started by <@${notShared.startedBy}>`);
-  const test = buttons(next).find((b) => b.text.text === 'Test connection');
+  const test = buttons(next.body.blocks).find((b) => b.text.text === 'Test connection');
   expect(test).toMatchObject({ action_id: 'walkthrough_test', value: notShared.id });
 
   // Shared in Notion → Test connection → resolved, and the old report redrawn as resolved.
@@ -155,9 +139,9 @@ test('an old walkthrough: Done moves it to the next step; Test connection resolv
   await press({ ...where, actionId: 'walkthrough_test', value: notShared.id, userId: ADMIN });
   await replyIn(notShared.channelId, notShared.reportTs, 'Resolved by <@U0ADMIN>');
   const resolved = await updateOf(notShared.channelId, notShared.messageTs, 'Resolved');
-  expect(buttons(resolved)).toHaveLength(0);
+  expect(buttons(resolved.body.blocks)).toHaveLength(0);
   const report = await updateOf(notShared.channelId, notShared.reportTs, 'Resolved by <@U0ADMIN>');
-  const redrawn = text(report);
+  const redrawn = messageText(report.body);
   expect(redrawn).toContain('Notion access check');
   expect(redrawn).toContain('Roadmap');
   // Who ran the original check comes from the old report row.
@@ -173,8 +157,8 @@ test('an old token-invalid walkthrough: Escalate posts the summary and redraws i
     messageTs: tokenInvalid.messageTs,
     threadTs: tokenInvalid.reportTs,
   });
-  const summary = text(
-    await replyIn(tokenInvalid.channelId, tokenInvalid.reportTs, 'Escalation summary'),
+  const summary = messageText(
+    (await replyIn(tokenInvalid.channelId, tokenInvalid.reportTs, 'Escalation summary')).body,
   );
   expect(summary).toContain('The integration token is invalid');
   expect(summary).toContain(fixture.connection.tokenFingerprint);
@@ -187,9 +171,9 @@ test('an old token-invalid walkthrough: Escalate posts the summary and redraws i
     tokenInvalid.messageTs,
     'Escalated by <@U0USER>',
   );
-  expect(text(escalated)).toContain(':arrow_right: *1. Check integration status*');
-  expect(buttons(escalated).map((b) => b.text.text)).not.toContain('Escalate');
-  expect(buttons(escalated).find((b) => b.text.text === 'Done')?.value).toBe(
+  expect(messageText(escalated.body)).toContain(':arrow_right: *1. Check integration status*');
+  expect(buttons(escalated.body.blocks).map((b) => b.text.text)).not.toContain('Escalate');
+  expect(buttons(escalated.body.blocks).find((b) => b.text.text === 'Done')?.value).toBe(
     `${tokenInvalid.id}:${tokenInvalid.currentStep}`,
   );
 });
@@ -204,24 +188,26 @@ test('an old alert: Acknowledge updates it and says so in its thread; access bac
     userId: ADMIN,
   });
   const acknowledged = await updateOf(channel, alert.ts, '<@U0ADMIN> is on it');
-  const shown = text(acknowledged);
+  const shown = messageText(acknowledged.body);
   expect(shown).toContain('Notion access lost');
   expect(shown).toContain(alert.title);
   expect(shown).toContain('Specs');
   for (const requestId of alert.requestIds) expect(shown).toContain(requestId);
-  expect(buttons(acknowledged).map((b) => b.text.text)).not.toContain('Acknowledge');
+  expect(buttons(acknowledged.body.blocks).map((b) => b.text.text)).not.toContain('Acknowledge');
   await replyIn(channel, alert.ts, ':eyes: <@U0ADMIN> is on it.');
 
   // Shared again: the next sweep finds the old watch back and closes the old alert.
   h.notion.share(alert.pageId, h.notionToken);
   const recovery = await replyIn(channel, alert.ts, ':large_green_circle: Access restored');
-  expect(text(recovery)).toContain('Access restored after');
+  expect(messageText(recovery.body)).toContain('Access restored after');
   const restored = await updateOf(channel, alert.ts, 'Notion access restored');
-  expect(buttons(restored)).toHaveLength(0);
+  expect(buttons(restored.body.blocks)).toHaveLength(0);
   // The old alert was the one resolved: no new alert was opened for the same page.
   const newAlerts = h.slack
     .callsTo('chat.postMessage')
-    .filter((call) => !call.body.thread_ts && text(call).includes('Notion access lost'));
+    .filter(
+      (call) => !call.body.thread_ts && messageText(call.body).includes('Notion access lost'),
+    );
   expect(newAlerts).toHaveLength(0);
 });
 
@@ -236,6 +222,6 @@ test('an old alert: Start fix opens a walkthrough for its page in its thread', a
   // The page to fix comes from the old alert's list of watches (Notion can't name it: 404).
   const id = alert.pageId;
   const dashed = `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20)}`;
-  expect(text(walkthrough)).toContain(dashed);
-  expect(buttons(walkthrough).map((b) => b.text.text)).toContain('Done');
+  expect(messageText(walkthrough.body)).toContain(dashed);
+  expect(buttons(walkthrough.body.blocks).map((b) => b.text.text)).toContain('Done');
 });

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import type { SlackCall } from '../fakes/fakeSlack';
 import { SLACK_IDS } from '../fakes/fakeSlack';
 import { assertBlockKitLimits } from '../support/blockKitLimits';
+import { buttons, findButton, messageText } from '../support/blocks';
 import { expectInOrder } from '../support/expectInOrder';
 import { fakeNotionToken, Harness } from '../support/harness';
 import { sendBlockAction, sendSlashCommand, sendViewSubmission } from '../support/slackRequest';
@@ -15,23 +16,6 @@ const USER = SLACK_IDS.userId;
 
 let h: Harness;
 const newToken = fakeNotionToken('rotated');
-
-interface Button {
-  action_id: string;
-  value: string;
-  text: { text: string };
-}
-
-function buttons(blocks: unknown): Button[] {
-  const list = (blocks ?? []) as { type: string; elements?: Button[] }[];
-  return list.filter((block) => block.type === 'actions').flatMap((block) => block.elements ?? []);
-}
-
-function button(blocks: unknown, label: string): Button {
-  const found = buttons(blocks).find((b) => b.text.text.includes(label));
-  if (!found) throw new Error(`no "${label}" button in ${JSON.stringify(blocks)}`);
-  return found;
-}
 
 /** The walkthrough message: posted in the report's thread, with the walkthrough buttons. */
 async function walkthroughPost(): Promise<{ call: SlackCall; ts: string; reportTs: string }> {
@@ -66,7 +50,7 @@ async function click(
   label: string,
   options: { userId?: string; actionTs?: string } = {},
 ) {
-  const target = button(current(ts).blocks, label);
+  const target = findButton(current(ts).blocks, label);
   const response = await sendBlockAction(h.appUrl, h.signingSecret, {
     actionId: target.action_id,
     value: target.value,
@@ -91,17 +75,13 @@ async function command(text: string, userId: string = USER) {
   return result;
 }
 
-function text(body: SlackCall['body']): string {
-  return JSON.stringify(body.blocks ?? []) + String(body.text ?? '');
-}
-
 async function waitForReply(reportTs: string, fragment: string): Promise<string> {
   const call = await h.slack.waitFor(
     'chat.postMessage',
-    (c) => c.body.thread_ts === reportTs && text(c.body).includes(fragment),
+    (c) => c.body.thread_ts === reportTs && messageText(c.body).includes(fragment),
     15_000,
   );
-  return text(call.body);
+  return messageText(call.body);
 }
 
 async function submitToken(viewCall: SlackCall, token: string, userId: string = ADMIN) {
@@ -148,7 +128,7 @@ test('401 → steps 1, 3, 5, 6, 7; Done, Skip, Update token (bad refused, good s
   h.notion.revoke(h.notionToken);
   await command(ROADMAP);
   const { ts, reportTs, call } = await walkthroughPost();
-  expectInOrder(text(call.body), [
+  expectInOrder(messageText(call.body), [
     '1. Check integration status',
     '2. Regenerate the API token',
     '3. Test the API connection',
@@ -158,8 +138,8 @@ test('401 → steps 1, 3, 5, 6, 7; Done, Skip, Update token (bad refused, good s
 
   await click(ts, 'Done');
   await waitForUpdates(ts, 1);
-  expect(text(current(ts))).toMatch(/~1\. Check integration status~ — done by <@U0USER>/);
-  expect(button(current(ts).blocks, 'Update token')).toBeDefined();
+  expect(messageText(current(ts))).toMatch(/~1\. Check integration status~ — done by <@U0USER>/);
+  expect(findButton(current(ts).blocks, 'Update token')).toBeDefined();
 
   // A non-admin pressing Update token is told why, and no modal opens.
   const refused = await click(ts, 'Update token');
@@ -188,10 +168,10 @@ test('401 → steps 1, 3, 5, 6, 7; Done, Skip, Update token (bad refused, good s
   expect(resolved).toMatch(/in \d+ ms|in [\d.]+ s/);
   await h.slack.waitFor(
     'chat.update',
-    (c) => c.body.ts === ts && text(c.body).includes('Resolved'),
+    (c) => c.body.ts === ts && messageText(c.body).includes('Resolved'),
   );
   expect(buttons(current(ts).blocks)).toHaveLength(0);
-  expect(text(current(ts))).toMatch(/~2\. Regenerate the API token~ — done by <@U0ADMIN>/);
+  expect(messageText(current(ts))).toMatch(/~2\. Regenerate the API token~ — done by <@U0ADMIN>/);
 });
 
 test('Skip moves on, and a click on a resolved walkthrough is answered ephemerally', async () => {
@@ -201,14 +181,16 @@ test('Skip moves on, and a click on a resolved walkthrough is answered ephemeral
   const oldBlocks = current(ts).blocks;
   await click(ts, 'Skip');
   await waitForUpdates(ts, 1);
-  expect(text(current(ts))).toMatch(/~1\. Verify page sharing settings~ — skipped by <@U0USER>/);
+  expect(messageText(current(ts))).toMatch(
+    /~1\. Verify page sharing settings~ — skipped by <@U0USER>/,
+  );
 
   h.notion.share(ROADMAP, h.notionToken);
   await click(ts, 'Test connection');
   await waitForReply(reportTs, 'Resolved by <@U0USER>');
 
   // An old copy of the message still has the Done button: clicking it changes nothing.
-  const stale = button(oldBlocks, 'Done');
+  const stale = findButton(oldBlocks, 'Done');
   await sendBlockAction(h.appUrl, h.signingSecret, {
     actionId: stale.action_id,
     value: stale.value,
@@ -224,7 +206,7 @@ test('404 → steps 2, 4, 5, 7; page shared in Notion → Test → resolved, par
   h.notion.unshare(ROADMAP, h.notionToken);
   await command(`${ROADMAP} ${SPECS}`);
   const { ts, reportTs, call } = await walkthroughPost();
-  expectInOrder(text(call.body), [
+  expectInOrder(messageText(call.body), [
     '1. Verify page sharing settings',
     '2. Re-add the integration to the page',
     '3. Test the API connection',
@@ -247,9 +229,9 @@ test('404 → steps 2, 4, 5, 7; page shared in Notion → Test → resolved, par
 
   const report = await h.slack.waitFor(
     'chat.update',
-    (c) => c.body.ts === reportTs && text(c.body).includes('Resolved'),
+    (c) => c.body.ts === reportTs && messageText(c.body).includes('Resolved'),
   );
-  expect(text(report.body)).toContain('Roadmap');
+  expect(messageText(report.body)).toContain('Roadmap');
 });
 
 test('a re-test that exposes a second diagnosis switches the steps', async () => {
@@ -257,7 +239,7 @@ test('a re-test that exposes a second diagnosis switches the steps', async () =>
   h.notion.unshare(ROADMAP, newToken);
   await command(ROADMAP);
   const { ts, reportTs } = await walkthroughPost();
-  expect(text(current(ts))).toContain('token is invalid');
+  expect(messageText(current(ts))).toContain('token is invalid');
 
   await click(ts, 'Done');
   await waitForUpdates(ts, 1);
@@ -269,9 +251,9 @@ test('a re-test that exposes a second diagnosis switches the steps', async () =>
   await waitForReply(reportTs, 'still failing');
   await h.slack.waitFor(
     'chat.update',
-    (c) => c.body.ts === ts && text(c.body).includes('Not shared with the integration'),
+    (c) => c.body.ts === ts && messageText(c.body).includes('Not shared with the integration'),
   );
-  const now = text(current(ts));
+  const now = messageText(current(ts));
   expect(now).toContain('1. Verify page sharing settings');
   expect(now).not.toContain('Regenerate the API token');
 });
@@ -294,7 +276,7 @@ test('Escalate posts a summary with the Notion request ids, integration and step
   expect(summary).toContain(`\`${failing?.requestId}\``);
   // The walkthrough shows it was escalated and no longer offers to escalate again.
   await waitForUpdates(ts, 2);
-  expect(text(current(ts))).toContain('Escalated by <@U0USER>');
+  expect(messageText(current(ts))).toContain('Escalated by <@U0USER>');
   expect(buttons(current(ts).blocks).some((b) => b.text.text === 'Escalate')).toBe(false);
 });
 
@@ -306,7 +288,9 @@ test('after a restart, a click on the old message still works', async () => {
   await h.startApp();
   await click(ts, 'Done');
   await waitForUpdates(ts, 1);
-  expect(text(current(ts))).toMatch(/~1\. Verify page sharing settings~ — done by <@U0USER>/);
+  expect(messageText(current(ts))).toMatch(
+    /~1\. Verify page sharing settings~ — done by <@U0USER>/,
+  );
 });
 
 test('the same click delivered twice changes state once', async () => {
@@ -314,7 +298,7 @@ test('the same click delivered twice changes state once', async () => {
   await command(ROADMAP);
   const { ts } = await walkthroughPost();
   const blocks = current(ts).blocks;
-  const done = button(blocks, 'Done');
+  const done = findButton(blocks, 'Done');
   const deliver = (actionTs: string) =>
     sendBlockAction(h.appUrl, h.signingSecret, {
       actionId: done.action_id,
@@ -329,7 +313,7 @@ test('the same click delivered twice changes state once', async () => {
   await waitForUpdates(ts, 1);
   await new Promise((resolve) => setTimeout(resolve, 300));
   expect(h.slack.callsTo('chat.update').filter((c) => c.body.ts === ts)).toHaveLength(1);
-  const now = text(current(ts));
+  const now = messageText(current(ts));
   expect(now).toMatch(/~1\. Verify page sharing settings~ — done/);
   expect(now).toContain(':arrow_right: *2. Re-add the integration to the page*');
 });
@@ -353,7 +337,7 @@ test('non-admins are refused on the command, the button and a crafted view submi
   const saved = await submitToken(modal, newToken, ADMIN);
   expect(saved.json).toMatchObject({ response_action: 'clear' });
   const confirmation = await h.slack.waitFor('chat.postEphemeral', (c) => c.body.user === ADMIN);
-  expect(text(confirmation.body)).toContain(`…${newToken.slice(-4)}`);
+  expect(messageText(confirmation.body)).toContain(`…${newToken.slice(-4)}`);
 });
 
 test('the SQLite file never holds a saved token in plain text', async () => {
@@ -371,7 +355,7 @@ test('the SQLite file never holds a saved token in plain text', async () => {
   h.notion.revoke(h.notionToken);
   await command(ROADMAP);
   const report = await h.slack.waitFor('chat.postMessage', (c) => !c.body.thread_ts);
-  expect(text(report.body)).toContain(`…${newToken.slice(-4)} works`);
+  expect(messageText(report.body)).toContain(`…${newToken.slice(-4)} works`);
 });
 
 test('without ENCRYPTION_KEY the token modal explains that saving is disabled', async () => {

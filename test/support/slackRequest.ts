@@ -2,8 +2,9 @@
  * Drives the real Bolt app over HTTP the way Slack does: form-encoded slash commands and
  * interactivity payloads, JSON events, all signed with Slack's v0 algorithm.
  */
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { SLACK_IDS } from '../fakes/fakeSlack';
+import { findButton } from './blocks';
 
 export interface SlackHttpResult {
   status: number;
@@ -238,6 +239,37 @@ export function sendBlockAction(
     ],
   };
   return postForm(appUrl, signingSecret, { payload: JSON.stringify(payload) }, options);
+}
+
+/** Where pressButton sends the click: the app under test and the fake Slack (a Harness). */
+export interface ButtonApp {
+  appUrl: string;
+  signingSecret: string;
+  slack: { responseUrl(id: string): string };
+}
+
+/**
+ * Clicks the button labelled `label` on a message the fake Slack received (a chat.postMessage
+ * call): sends back its action_id and value from the message's channel and ts, as Slack does.
+ * `options` overrides the rest of the click (who, which thread, …).
+ */
+export async function pressButton(
+  app: ButtonApp,
+  call: { body: { blocks?: unknown; channel?: unknown }; response?: { ts?: unknown } },
+  label: string,
+  options: Omit<Partial<BlockActionInput>, 'actionId' | 'value' | 'responseUrl'> = {},
+): Promise<{ response: SlackHttpResult; responseId: string }> {
+  const target = findButton(call.body.blocks, label);
+  const responseId = `press-${randomBytes(4).toString('hex')}`;
+  const response = await sendBlockAction(app.appUrl, app.signingSecret, {
+    actionId: target.action_id,
+    value: target.value,
+    channelId: String(call.body.channel),
+    messageTs: String(call.response?.ts),
+    responseUrl: app.slack.responseUrl(responseId),
+    ...options,
+  });
+  return { response, responseId };
 }
 
 export function sendViewSubmission(
