@@ -33,6 +33,11 @@ export interface NotionClientOptions {
   priority?: Priority;
   /** When the check started: its requests go before those of later checks. */
   order?: number;
+  /**
+   * How often the SDK retries a 429 or a GET 5xx (default 3). Its back-off sleeps are not
+   * bounded by `deadline`, so a short deadline (a modal's 3 s) wants none.
+   */
+  maxRetries?: number;
   logger?: Logger;
   clock?: Clock;
 }
@@ -85,7 +90,11 @@ export function createNotionClient(token: string, options: NotionClientOptions):
     // The SDK's timer also runs while a request waits for its pacing slot, so it must not fire
     // before the run's deadline: the real bounds are the deadline and the AbortSignal above.
     timeoutMs: Math.max(0, options.deadline - clock.now()) + requestTimeoutMs,
-    retry: { maxRetries: 3, initialRetryDelayMs: 500, maxRetryDelayMs: 30_000 },
+    retry: {
+      maxRetries: options.maxRetries ?? 3,
+      initialRetryDelayMs: 500,
+      maxRetryDelayMs: 30_000,
+    },
     logger: (level, message, extra) =>
       options.logger?.debug({ notion: { level, extra } }, `notion sdk: ${message}`),
   });

@@ -34,6 +34,8 @@ export class TokenService {
       limiter: this.deps.limiter,
       deadline: Date.now() + VERIFY_DEADLINE_MS,
       requestTimeoutMs: VERIFY_DEADLINE_MS,
+      // A view submission is answered within 3 s: no back-off, the person can press again.
+      maxRetries: 0,
     });
     const result = await checkToken(client);
     if (result.diagnosis.kind === 'ok' && result.integration) {
