@@ -55,3 +55,17 @@ export function visibleTexts(blocks: unknown): string[] {
 }
 
 export const visibleText = (blocks: unknown): string => visibleTexts(blocks).join('\n');
+
+/** The section texts (not headers, not contexts), by line. */
+export const sectionText = (blocks: unknown): string =>
+  visibleTexts((Array.isArray(blocks) ? blocks : []).filter((b) => b?.type === 'section')).join(
+    '\n',
+  );
+
+/** The closing context line of a message (who checked, request ids, hints). */
+export function lastContext(blocks: unknown): string {
+  const list = Array.isArray(blocks) ? blocks : [];
+  const last = list[list.length - 1];
+  if (last?.type !== 'context') throw new Error('expected the message to end with a context');
+  return visibleTexts([last]).join(' ');
+}

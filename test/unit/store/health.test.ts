@@ -2,41 +2,19 @@
  * Per-connection health (src/store/health.ts, HealthRepo) through a real Store on a temporary
  * SQLite file: the token's state, whether Notion answers, and when the last sweep ran.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { ConnectionHealth } from '../../../src/domain/watch';
-import { Store } from '../../../src/store/store';
 import { HOUR, MINUTE, T0 } from '../../support/fixtures';
+import { useTempStore } from '../../support/tempStore';
 
-let dir: string;
-let file: string;
-let store: Store;
-
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'notion-check-health-'));
-  file = path.join(dir, 'data', 'monitor.db');
-  store = new Store(file);
-});
-
-afterEach(() => {
-  store.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function restart(): Store {
-  store.close();
-  store = new Store(file);
-  return store;
-}
+const temp = useTempStore('health');
 
 describe('connection health', () => {
   it('is undefined before the first sweep', () => {
-    expect(store.health.get('default')).toBeUndefined();
+    expect(temp.store.health.get('default')).toBeUndefined();
   });
 
   it('save / get round-trip, including the last sweep time', () => {
-    store.health.save(
+    temp.store.health.save(
       {
         connection: 'default',
         status: { state: 'suspect', since: T0, kind: 'token_invalid', requestId: 'req-t' },
@@ -44,7 +22,7 @@ describe('connection health', () => {
       },
       T0 + 15 * MINUTE,
     );
-    expect(store.health.get('default')).toEqual<ConnectionHealth>({
+    expect(temp.store.health.get('default')).toEqual<ConnectionHealth>({
       connection: 'default',
       status: { state: 'suspect', since: T0, kind: 'token_invalid', requestId: 'req-t' },
       reachability: { unreachableSince: T0 - HOUR, noticePosted: true },
@@ -53,7 +31,7 @@ describe('connection health', () => {
   });
 
   it('the next sweep overwrites it, clearing what no longer applies', () => {
-    store.health.save(
+    temp.store.health.save(
       {
         connection: 'default',
         status: { state: 'failing', since: T0, kind: 'token_invalid', requestId: 'req-t' },
@@ -61,7 +39,7 @@ describe('connection health', () => {
       },
       T0,
     );
-    store.health.save(
+    temp.store.health.save(
       {
         connection: 'default',
         status: { state: 'ok', since: T0 + HOUR },
@@ -69,7 +47,7 @@ describe('connection health', () => {
       },
       T0 + HOUR,
     );
-    expect(store.health.get('default')).toEqual({
+    expect(temp.store.health.get('default')).toEqual({
       connection: 'default',
       status: { state: 'ok', since: T0 + HOUR, kind: undefined, requestId: undefined },
       reachability: { unreachableSince: undefined, noticePosted: false },
@@ -78,7 +56,7 @@ describe('connection health', () => {
   });
 
   it('the sweep time saved is the one given, not one carried in the health', () => {
-    store.health.save(
+    temp.store.health.save(
       {
         connection: 'default',
         status: { state: 'ok', since: T0 },
@@ -87,7 +65,7 @@ describe('connection health', () => {
       },
       T0 + 1,
     );
-    expect(store.health.get('default')?.lastSweepAt).toBe(T0 + 1);
+    expect(temp.store.health.get('default')?.lastSweepAt).toBe(T0 + 1);
   });
 
   it('keeps connections apart', () => {
@@ -96,10 +74,10 @@ describe('connection health', () => {
       status: { state: 'ok', since },
       reachability: { noticePosted: false },
     });
-    store.health.save(health('default', T0), T0 + 1);
-    store.health.save(health('marketing', T0 + 5), T0 + 6);
-    expect(store.health.get('default')).toMatchObject({ lastSweepAt: T0 + 1 });
-    expect(store.health.get('marketing')).toMatchObject({
+    temp.store.health.save(health('default', T0), T0 + 1);
+    temp.store.health.save(health('marketing', T0 + 5), T0 + 6);
+    expect(temp.store.health.get('default')).toMatchObject({ lastSweepAt: T0 + 1 });
+    expect(temp.store.health.get('marketing')).toMatchObject({
       status: { since: T0 + 5 },
       lastSweepAt: T0 + 6,
     });
@@ -113,10 +91,10 @@ describe('a restart (close and reopen the Store)', () => {
       status: { state: 'ok', since: T0 },
       reachability: { unreachableSince: T0 + HOUR, noticePosted: true },
     };
-    store.health.save(health, T0 + 2 * HOUR);
-    const before = store.health.get('default');
+    temp.store.health.save(health, T0 + 2 * HOUR);
+    const before = temp.store.health.get('default');
 
-    const reopened = restart();
+    const reopened = temp.restart();
 
     expect(reopened.health.get('default')).toEqual({
       ...health,

@@ -3,11 +3,7 @@
  * temporary SQLite file: every field, duplicates, removal, the sweep's statuses, the members of
  * an alert (byIds), and that all of it survives a restart.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { NewWatch, Watch } from '../../../src/domain/watch';
-import { Store } from '../../../src/store/store';
 import {
   alert,
   CHANNEL,
@@ -19,40 +15,22 @@ import {
   T0,
   USER,
 } from '../../support/fixtures';
+import { useTempStore } from '../../support/tempStore';
 
 const OTHER_CHANNEL = 'C0TWO';
 
-let dir: string;
-let file: string;
-let store: Store;
-
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'notion-check-watches-'));
-  file = path.join(dir, 'data', 'monitor.db');
-  store = new Store(file);
-});
-
-afterEach(() => {
-  store.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function restart(): Store {
-  store.close();
-  store = new Store(file);
-  return store;
-}
+const temp = useTempStore('watches');
 
 /** Adds watches 1..n to a channel and returns them as stored. */
 function addWatches(n: number, overrides: Partial<NewWatch> = {}): Watch[] {
-  for (let i = 1; i <= n; i++) expect(store.watches.add(newWatch(i, overrides))).toBe(true);
-  return store.watches.inChannel(overrides.channelId ?? CHANNEL);
+  for (let i = 1; i <= n; i++) expect(temp.store.watches.add(newWatch(i, overrides))).toBe(true);
+  return temp.store.watches.inChannel(overrides.channelId ?? CHANNEL);
 }
 
 /** The watches an alert listing these still has, as the sweep and the alert service ask. */
 function members(listed: Watch[], connection = 'default'): Watch[] {
   const listing = alert(listed, { connection });
-  return store.watches.byIds(
+  return temp.store.watches.byIds(
     listing.connection,
     listing.details.watches.map((w) => w.id),
   );
@@ -61,9 +39,9 @@ function members(listed: Watch[], connection = 'default'): Watch[] {
 describe('watches', () => {
   it('adds a watch and reads every field back', () => {
     expect(
-      store.watches.add(newWatch(1, { addedAt: T0 + 1, status: { state: 'ok', since: T0 } })),
+      temp.store.watches.add(newWatch(1, { addedAt: T0 + 1, status: { state: 'ok', since: T0 } })),
     ).toBe(true);
-    const [watch, ...rest] = store.watches.inChannel(CHANNEL);
+    const [watch, ...rest] = temp.store.watches.inChannel(CHANNEL);
     expect(rest).toEqual([]);
     expect(watch).toEqual<Watch>({
       id: expect.any(Number),
@@ -83,19 +61,19 @@ describe('watches', () => {
   });
 
   it('a watch without title or link reads back without them (undefined, not null)', () => {
-    store.watches.add(newWatch(1, { title: undefined, url: undefined }));
-    const [watch] = store.watches.inChannel(CHANNEL);
+    temp.store.watches.add(newWatch(1, { title: undefined, url: undefined }));
+    const [watch] = temp.store.watches.inChannel(CHANNEL);
     expect(watch?.title).toBeUndefined();
     expect(watch?.url).toBeUndefined();
   });
 
   it('stores the state of the first check (a suspect page keeps its diagnosis)', () => {
-    store.watches.add(
+    temp.store.watches.add(
       newWatch(1, {
         status: { state: 'suspect', since: T0 + 5, kind: 'not_shared', requestId: 'req-x' },
       }),
     );
-    expect(store.watches.inChannel(CHANNEL)[0]?.status).toEqual({
+    expect(temp.store.watches.inChannel(CHANNEL)[0]?.status).toEqual({
       state: 'suspect',
       since: T0 + 5,
       kind: 'not_shared',
@@ -104,34 +82,36 @@ describe('watches', () => {
   });
 
   it('a duplicate (same channel, same page) returns false and leaves the first watch alone', () => {
-    store.watches.add(newWatch(1, { status: { state: 'failing', since: T0, kind: 'not_shared' } }));
+    temp.store.watches.add(
+      newWatch(1, { status: { state: 'failing', since: T0, kind: 'not_shared' } }),
+    );
     const again = newWatch(1, {
       addedBy: OTHER_USER,
       addedAt: T0 + HOUR,
       status: { state: 'ok', since: T0 + HOUR },
     });
-    expect(store.watches.add(again)).toBe(false);
-    const watches = store.watches.inChannel(CHANNEL);
+    expect(temp.store.watches.add(again)).toBe(false);
+    const watches = temp.store.watches.inChannel(CHANNEL);
     expect(watches).toHaveLength(1);
     // Re-adding a failing page must not silently reset it, nor steal "added by".
     expect(watches[0]).toMatchObject({ addedBy: USER, status: { state: 'failing', since: T0 } });
-    expect(store.watches.countInChannel(CHANNEL)).toBe(1);
+    expect(temp.store.watches.countInChannel(CHANNEL)).toBe(1);
   });
 
   it('the same page in another channel is a separate watch', () => {
-    expect(store.watches.add(newWatch(1))).toBe(true);
-    expect(store.watches.add(newWatch(1, { channelId: OTHER_CHANNEL }))).toBe(true);
-    expect(store.watches.countInChannel(CHANNEL)).toBe(1);
-    expect(store.watches.countInChannel(OTHER_CHANNEL)).toBe(1);
-    expect(store.watches.forConnection('default')).toHaveLength(2);
+    expect(temp.store.watches.add(newWatch(1))).toBe(true);
+    expect(temp.store.watches.add(newWatch(1, { channelId: OTHER_CHANNEL }))).toBe(true);
+    expect(temp.store.watches.countInChannel(CHANNEL)).toBe(1);
+    expect(temp.store.watches.countInChannel(OTHER_CHANNEL)).toBe(1);
+    expect(temp.store.watches.forConnection('default')).toHaveLength(2);
   });
 
   it('lists a channel in the order pages were added', () => {
-    store.watches.add(newWatch(3, { addedAt: T0 + 30 }));
-    store.watches.add(newWatch(1, { addedAt: T0 + 10 }));
-    store.watches.add(newWatch(2, { addedAt: T0 + 20 }));
-    store.watches.add(newWatch(9, { channelId: OTHER_CHANNEL }));
-    expect(store.watches.inChannel(CHANNEL).map((w) => w.resourceId)).toEqual([
+    temp.store.watches.add(newWatch(3, { addedAt: T0 + 30 }));
+    temp.store.watches.add(newWatch(1, { addedAt: T0 + 10 }));
+    temp.store.watches.add(newWatch(2, { addedAt: T0 + 20 }));
+    temp.store.watches.add(newWatch(9, { channelId: OTHER_CHANNEL }));
+    expect(temp.store.watches.inChannel(CHANNEL).map((w) => w.resourceId)).toEqual([
       pageId(1),
       pageId(2),
       pageId(3),
@@ -140,45 +120,47 @@ describe('watches', () => {
 
   it('remove returns the removed watch once, and only in its channel', () => {
     addWatches(2);
-    store.watches.add(newWatch(1, { channelId: OTHER_CHANNEL }));
-    const removed = store.watches.remove(CHANNEL, pageId(1));
+    temp.store.watches.add(newWatch(1, { channelId: OTHER_CHANNEL }));
+    const removed = temp.store.watches.remove(CHANNEL, pageId(1));
     expect(removed).toMatchObject({
       channelId: CHANNEL,
       resourceId: pageId(1),
       title: 'Roadmap page 1',
     });
-    expect(store.watches.remove(CHANNEL, pageId(1))).toBeUndefined();
-    expect(store.watches.remove(CHANNEL, pageId(42))).toBeUndefined();
-    expect(store.watches.inChannel(CHANNEL).map((w) => w.resourceId)).toEqual([pageId(2)]);
-    expect(store.watches.countInChannel(OTHER_CHANNEL)).toBe(1);
+    expect(temp.store.watches.remove(CHANNEL, pageId(1))).toBeUndefined();
+    expect(temp.store.watches.remove(CHANNEL, pageId(42))).toBeUndefined();
+    expect(temp.store.watches.inChannel(CHANNEL).map((w) => w.resourceId)).toEqual([pageId(2)]);
+    expect(temp.store.watches.countInChannel(OTHER_CHANNEL)).toBe(1);
     // Removed, it can be watched again.
-    expect(store.watches.add(newWatch(1))).toBe(true);
+    expect(temp.store.watches.add(newWatch(1))).toBe(true);
   });
 
   it('countInChannel counts one channel; zero for a channel with none', () => {
     addWatches(5);
     addWatches(2, { channelId: OTHER_CHANNEL });
-    expect(store.watches.countInChannel(CHANNEL)).toBe(5);
-    expect(store.watches.countInChannel(OTHER_CHANNEL)).toBe(2);
-    expect(store.watches.countInChannel('C0NONE')).toBe(0);
+    expect(temp.store.watches.countInChannel(CHANNEL)).toBe(5);
+    expect(temp.store.watches.countInChannel(OTHER_CHANNEL)).toBe(2);
+    expect(temp.store.watches.countInChannel('C0NONE')).toBe(0);
   });
 
   it('forConnection returns every channel’s watches of that connection only', () => {
     addWatches(2);
     addWatches(1, { channelId: OTHER_CHANNEL });
-    store.watches.add(newWatch(7, { connection: 'marketing' }));
-    const ofDefault = store.watches.forConnection('default');
+    temp.store.watches.add(newWatch(7, { connection: 'marketing' }));
+    const ofDefault = temp.store.watches.forConnection('default');
     expect(ofDefault).toHaveLength(3);
     expect(ofDefault.every((w) => w.connection === 'default')).toBe(true);
-    expect(store.watches.forConnection('marketing').map((w) => w.resourceId)).toEqual([pageId(7)]);
-    expect(store.watches.forConnection('nobody')).toEqual([]);
-    expect(store.watches.connections()).toEqual(['default', 'marketing']);
+    expect(temp.store.watches.forConnection('marketing').map((w) => w.resourceId)).toEqual([
+      pageId(7),
+    ]);
+    expect(temp.store.watches.forConnection('nobody')).toEqual([]);
+    expect(temp.store.watches.connections()).toEqual(['default', 'marketing']);
   });
 
   it('saveStatuses persists state, since, kind, request id, last check and last kind', () => {
     const [first, second, third] = addWatches(3);
     if (!first || !second || !third) throw new Error('three watches expected');
-    store.watches.saveStatuses([
+    temp.store.watches.saveStatuses([
       {
         id: first.id,
         status: { state: 'failing', since: T0 + 1, kind: 'restricted', requestId: 'req-f' },
@@ -192,7 +174,7 @@ describe('watches', () => {
         lastKind: 'in_trash',
       },
     ]);
-    const byId = new Map(store.watches.inChannel(CHANNEL).map((w) => [w.id, w]));
+    const byId = new Map(temp.store.watches.inChannel(CHANNEL).map((w) => [w.id, w]));
     expect(byId.get(first.id)).toMatchObject({
       status: { state: 'failing', since: T0 + 1, kind: 'restricted', requestId: 'req-f' },
       lastCheckedAt: T0 + 2 * HOUR,
@@ -208,7 +190,7 @@ describe('watches', () => {
     expect(byId.get(third.id)).toEqual(third);
 
     // Back to ok: the old diagnosis is cleared, not left behind.
-    store.watches.saveStatuses([
+    temp.store.watches.saveStatuses([
       {
         id: first.id,
         status: { state: 'ok', since: T0 + 3 * HOUR },
@@ -216,11 +198,11 @@ describe('watches', () => {
         lastKind: 'ok',
       },
     ]);
-    expect(store.watches.inChannel(CHANNEL)[0]).toMatchObject({
+    expect(temp.store.watches.inChannel(CHANNEL)[0]).toMatchObject({
       status: { state: 'ok', since: T0 + 3 * HOUR },
       lastKind: 'ok',
     });
-    expect(store.watches.inChannel(CHANNEL)[0]?.status).toEqual({
+    expect(temp.store.watches.inChannel(CHANNEL)[0]?.status).toEqual({
       state: 'ok',
       since: T0 + 3 * HOUR,
       kind: undefined,
@@ -231,8 +213,8 @@ describe('watches', () => {
   it('saveStatuses ignores a watch removed in the meantime', () => {
     const [first, second] = addWatches(2);
     if (!first || !second) throw new Error('two watches expected');
-    store.watches.remove(CHANNEL, first.resourceId);
-    store.watches.saveStatuses([
+    temp.store.watches.remove(CHANNEL, first.resourceId);
+    temp.store.watches.saveStatuses([
       { id: first.id, status: { state: 'failing', since: T0 }, checkedAt: T0, lastKind: 'timeout' },
       {
         id: second.id,
@@ -241,9 +223,9 @@ describe('watches', () => {
         lastKind: 'network',
       },
     ]);
-    expect(store.watches.inChannel(CHANNEL).map((w) => [w.resourceId, w.status.state])).toEqual([
-      [second.resourceId, 'suspect'],
-    ]);
+    expect(
+      temp.store.watches.inChannel(CHANNEL).map((w) => [w.resourceId, w.status.state]),
+    ).toEqual([[second.resourceId, 'suspect']]);
   });
 });
 
@@ -254,11 +236,11 @@ describe('byIds: the pages of an alert that are still watched', () => {
     if (!w1 || !w2 || !w3) throw new Error('watches expected');
     expect(members([w1, w2, w3]).map((w) => w.id)).toEqual([w1.id, w2.id, w3.id]);
 
-    store.watches.remove(CHANNEL, w2.resourceId);
+    temp.store.watches.remove(CHANNEL, w2.resourceId);
     expect(members([w1, w2, w3]).map((w) => w.id)).toEqual([w1.id, w3.id]);
 
-    store.watches.remove(CHANNEL, w1.resourceId);
-    store.watches.remove(CHANNEL, w3.resourceId);
+    temp.store.watches.remove(CHANNEL, w1.resourceId);
+    temp.store.watches.remove(CHANNEL, w3.resourceId);
     expect(members([w1, w2, w3])).toEqual([]);
   });
 
@@ -267,17 +249,17 @@ describe('byIds: the pages of an alert that are still watched', () => {
     // another channel). The new watch has nothing to do with the alert.
     const [w1] = addWatches(1);
     if (!w1) throw new Error('watch expected');
-    store.watches.remove(CHANNEL, w1.resourceId);
+    temp.store.watches.remove(CHANNEL, w1.resourceId);
     expect(members([w1])).toEqual([]);
-    store.watches.add(newWatch(2, { channelId: OTHER_CHANNEL }));
+    temp.store.watches.add(newWatch(2, { channelId: OTHER_CHANNEL }));
     expect(members([w1]).map((w) => [w.channelId, w.resourceId])).toEqual([]);
   });
 
   it('re-watching the alert’s page starts a fresh watch, not the alert’s', () => {
     const [w1] = addWatches(1);
     if (!w1) throw new Error('watch expected');
-    store.watches.remove(CHANNEL, w1.resourceId);
-    store.watches.add(newWatch(1));
+    temp.store.watches.remove(CHANNEL, w1.resourceId);
+    temp.store.watches.add(newWatch(1));
     expect(members([w1])).toEqual([]);
   });
 
@@ -295,7 +277,7 @@ describe('a restart (close and reopen the Store)', () => {
     addWatches(1, { channelId: OTHER_CHANNEL });
     const [w1] = watches;
     if (!w1) throw new Error('watch expected');
-    store.watches.saveStatuses([
+    temp.store.watches.saveStatuses([
       {
         id: w1.id,
         status: { state: 'failing', since: T0, kind: 'not_shared', requestId: 'req-1' },
@@ -304,11 +286,11 @@ describe('a restart (close and reopen the Store)', () => {
       },
     ]);
     const before = {
-      one: store.watches.inChannel(CHANNEL),
-      two: store.watches.inChannel(OTHER_CHANNEL),
+      one: temp.store.watches.inChannel(CHANNEL),
+      two: temp.store.watches.inChannel(OTHER_CHANNEL),
     };
 
-    const reopened = restart();
+    const reopened = temp.restart();
 
     expect(reopened.watches.inChannel(CHANNEL)).toEqual(before.one);
     expect(reopened.watches.inChannel(OTHER_CHANNEL)).toEqual(before.two);

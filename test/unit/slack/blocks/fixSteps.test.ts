@@ -1,14 +1,9 @@
-/**
- * Every fix step at once, one group per diagnosis, in PRODUCT.md's order: what the user sees
- * when no walkthrough can be posted. Within Block Kit's limits, escaped and token-free.
- */
-import type { KnownBlock } from '@slack/types';
 import type { CheckRun } from '../../../../src/domain/check';
 import { type DiagnosisKind, diagnosisOf } from '../../../../src/domain/diagnosis';
 import { buildFixSteps } from '../../../../src/slack/blocks/fixSteps';
 import { buildReport } from '../../../../src/slack/blocks/report';
 import { assertBlockKitLimits } from '../../../support/blockKitLimits';
-import { visibleTexts } from '../../../support/blocks';
+import { lastContext, sectionText } from '../../../support/blocks';
 import {
   failedTokenRunWith,
   fakeToken,
@@ -33,15 +28,6 @@ function report(run: CheckRun) {
   const payload = buildReport(run, { userId: USER });
   assertBlockKitLimits(payload);
   return payload;
-}
-
-const sectionText = (blocks: KnownBlock[]) =>
-  visibleTexts(blocks.filter((block) => block.type === 'section')).join('\n');
-
-function lastContext(blocks: KnownBlock[]): string {
-  const last = blocks[blocks.length - 1];
-  if (last?.type !== 'context') throw new Error('expected the message to end with a context');
-  return visibleTexts([last]).join(' ');
 }
 
 /** Asserts the titles appear as numbered steps 1…n in this order. */

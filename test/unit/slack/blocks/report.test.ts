@@ -1,15 +1,9 @@
-/**
- * The check report (`/notion-check`): a token line, a line per page or database, who checked
- * and how long. Every payload stays within Block Kit's limits and shows only escaped,
- * token-free text. The fix steps posted in its thread are in fixSteps.test.ts.
- */
-import type { KnownBlock } from '@slack/types';
 import type { CheckRun } from '../../../../src/domain/check';
 import { type DiagnosisKind, diagnosisOf } from '../../../../src/domain/diagnosis';
 import { buildFixSteps } from '../../../../src/slack/blocks/fixSteps';
 import { buildReport } from '../../../../src/slack/blocks/report';
 import { assertBlockKitLimits } from '../../../support/blockKitLimits';
-import { visibleTexts } from '../../../support/blocks';
+import { lastContext, sectionText, visibleTexts } from '../../../support/blocks';
 import {
   checkRun,
   failedTokenRunWith,
@@ -29,16 +23,6 @@ function report(run: CheckRun) {
   const payload = buildReport(run, { userId: USER });
   assertBlockKitLimits(payload);
   return payload;
-}
-
-/** The report's section texts (not its header, not its context), by line. */
-const sectionText = (blocks: KnownBlock[]) =>
-  visibleTexts(blocks.filter((block) => block.type === 'section')).join('\n');
-
-function lastContext(blocks: KnownBlock[]): string {
-  const last = blocks[blocks.length - 1];
-  if (last?.type !== 'context') throw new Error('expected the message to end with a context');
-  return visibleTexts([last]).join(' ');
 }
 
 describe('report: everything accessible', () => {
