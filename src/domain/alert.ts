@@ -92,9 +92,10 @@ export function groupLosses(
   losses: ConfirmedLoss[],
   facts: { connection: string; integrationName?: string; fingerprint?: string },
 ): NewAlert[] {
+  const kindOf = (loss: ConfirmedLoss) => loss.status.kind ?? 'not_shared';
   const groups = new Map<string, ConfirmedLoss[]>();
   for (const loss of losses) {
-    const key = `${loss.watch.channelId}|${loss.status.kind}`;
+    const key = `${loss.watch.channelId}|${kindOf(loss)}`;
     groups.set(key, [...(groups.get(key) ?? []), loss]);
   }
   return [...groups.values()].flatMap((group) => {
@@ -105,7 +106,7 @@ export function groupLosses(
         connection: facts.connection,
         channelId: first.watch.channelId,
         scope: 'resources' as const,
-        kind: first.status.kind ?? 'not_shared',
+        kind: kindOf(first),
         failingSince: Math.min(...group.map((loss) => loss.status.since)),
         details: {
           watches: group.map((loss) => alertedWatch(loss.watch)),

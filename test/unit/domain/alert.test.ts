@@ -148,6 +148,12 @@ describe('groupLosses: one alert per channel and cause', () => {
     expect(only?.kind).toBe('not_shared');
   });
 
+  it('…and shares one alert with the pages of that channel that are not shared', () => {
+    const alerts = groupLosses([loss(1, undefined), loss(2, 'not_shared')], FACTS);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]?.details.watches.map((w) => w.id)).toEqual([1, 2]);
+  });
+
   it('without the integration facts, the alert has none either', () => {
     const [only] = groupLosses([loss(1, 'not_shared')], { connection: 'marketing' });
     expect(only).toMatchObject({ connection: 'marketing' });
