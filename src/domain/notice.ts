@@ -6,7 +6,8 @@
 import type { Alert } from './alert';
 import type { CheckRun, IntegrationInfo } from './check';
 import type { Diagnosis } from './diagnosis';
-import type { ProblemSnapshot, Walkthrough } from './walkthrough';
+import type { ProblemSnapshot } from './problems';
+import type { Walkthrough } from './walkthrough';
 import type { Watch } from './watch';
 
 export type Notice =

@@ -3,11 +3,9 @@ import { diagnosisOf } from '../domain/diagnosis';
 import { newId } from '../domain/ids';
 import { type Outcome, refuse } from '../domain/outcome';
 import type { StepContext, StepId } from '../domain/playbook';
+import { connectionContext, leakProblem, problemsOf } from '../domain/problems';
 import {
   applyEvent,
-  connectionContext,
-  leakProblem,
-  problemsOf,
   startWalkthrough,
   type ThreadParent,
   type Walkthrough,

@@ -5,7 +5,8 @@
  */
 import type { ResourceRef, ResourceType } from '../domain/check';
 import type { StepContext } from '../domain/playbook';
-import type { ProblemSnapshot, Walkthrough } from '../domain/walkthrough';
+import type { ProblemSnapshot } from '../domain/problems';
+import type { Walkthrough } from '../domain/walkthrough';
 
 interface LegacyContext extends Omit<StepContext, 'resource'> {
   resourceTitle?: string;

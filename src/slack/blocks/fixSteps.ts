@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { accessProblems, type CheckRun } from '../../domain/check';
 import { STEPS, STEPS_FOR } from '../../domain/playbook';
-import { connectionContext } from '../../domain/walkthrough';
+import { connectionContext } from '../../domain/problems';
 import { context, escapeMrkdwn, sections } from './mrkdwn';
 import { diagnosisTitle, listAffected } from './resource';
 import { escalationAdvice, stepInstructions } from './steps';

@@ -1,9 +1,9 @@
 import type { Button, KnownBlock } from '@slack/types';
 import { STEPS } from '../../domain/playbook';
+import type { ProblemSnapshot } from '../../domain/problems';
 import {
   allRequestIds,
   currentStep,
-  type ProblemSnapshot,
   stepContext,
   stepsTried,
   type Walkthrough,

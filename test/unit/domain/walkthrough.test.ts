@@ -31,14 +31,16 @@ import { type CheckRun, refOf, uncheckedResources } from '../../../src/domain/ch
 import { type DiagnosisKind, diagnosisOf } from '../../../src/domain/diagnosis';
 import type { StepContext, StepId } from '../../../src/domain/playbook';
 import {
-  allRequestIds,
-  applyEvent,
   connectionContext,
-  currentStep,
   leakProblem,
   orderProblems,
   type ProblemSnapshot,
   problemsOf,
+} from '../../../src/domain/problems';
+import {
+  allRequestIds,
+  applyEvent,
+  currentStep,
   startWalkthrough,
   stepContext,
   stepsTried,

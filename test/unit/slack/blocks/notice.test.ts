@@ -6,12 +6,8 @@ import type { Alert } from '../../../../src/domain/alert';
 import type { CheckRun } from '../../../../src/domain/check';
 import { type DiagnosisKind, diagnosisOf } from '../../../../src/domain/diagnosis';
 import type { Notice, NoticeType } from '../../../../src/domain/notice';
-import {
-  applyEvent,
-  problemsOf,
-  startWalkthrough,
-  type Walkthrough,
-} from '../../../../src/domain/walkthrough';
+import { problemsOf } from '../../../../src/domain/problems';
+import { applyEvent, startWalkthrough, type Walkthrough } from '../../../../src/domain/walkthrough';
 import type { Watch } from '../../../../src/domain/watch';
 import { renderNotice } from '../../../../src/slack/blocks/notice';
 import { assertBlockKitLimits } from '../../../support/blockKitLimits';

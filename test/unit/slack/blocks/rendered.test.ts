@@ -12,11 +12,10 @@ import {
   type DiagnosisKind,
   diagnosisOf,
 } from '../../../../src/domain/diagnosis';
+import { connectionContext, problemsOf } from '../../../../src/domain/problems';
 import {
   applyEvent,
-  connectionContext,
   currentStep,
-  problemsOf,
   startWalkthrough,
   type Walkthrough,
   type WalkthroughEvent,

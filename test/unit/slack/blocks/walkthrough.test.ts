@@ -7,10 +7,10 @@ import type { KnownBlock } from '@slack/types';
 import { refOf } from '../../../../src/domain/check';
 import { type DiagnosisKind, diagnosisOf } from '../../../../src/domain/diagnosis';
 import { STEPS, type StepContext, type StepId } from '../../../../src/domain/playbook';
+import type { ProblemSnapshot } from '../../../../src/domain/problems';
 import {
   applyEvent,
   currentStep,
-  type ProblemSnapshot,
   startWalkthrough,
   type Walkthrough,
   type WalkthroughEvent,
