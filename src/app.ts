@@ -2,6 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { App } from '@slack/bolt';
 import type { Config } from './config';
 import { registerListeners } from './listeners';
+import type { HomeWorkspace } from './listeners/foreign';
 import { type Logger, toBoltLogger } from './logger';
 import { Scheduler } from './monitor/scheduler';
 import { Sweep } from './monitor/sweep';
@@ -18,7 +19,7 @@ import { WalkthroughService } from './services/walkthroughs';
 import { WatchService } from './services/watches';
 import { slackErrorCode } from './slack/errors';
 import { SlackNotifier } from './slack/notify';
-import { createHttpReceiver } from './slack/receiver';
+import { createHttpReceiver, FRONT_DOOR, type FrontDoorLimits } from './slack/receiver';
 import type { Store } from './store/store';
 
 /** Notion allows about 3 requests per second per integration; the small margin absorbs jitter. */
@@ -32,6 +33,8 @@ export interface AppDeps {
   /** Tests and benchmarks scale these down together with the fake Notion's limit. */
   limiter?: RateLimiter;
   checkDeadlineMs?: number;
+  /** The HTTP front door's limits (tests shorten the timeouts). */
+  frontDoor?: Partial<FrontDoorLimits>;
 }
 
 export interface NotionCheckApp {
@@ -44,7 +47,12 @@ export interface NotionCheckApp {
   stop(graceMs?: number): Promise<void>;
 }
 
-function createBoltApp(config: Config, logger: Logger, healthy: () => boolean): App {
+function createBoltApp(
+  config: Config,
+  logger: Logger,
+  healthy: () => boolean,
+  frontDoor: FrontDoorLimits,
+): App {
   const healthz = {
     path: '/healthz',
     method: ['GET'],
@@ -69,15 +77,19 @@ function createBoltApp(config: Config, logger: Logger, healthy: () => boolean): 
           installerOptions: { port: config.port },
         }
       : {
-          // Our receiver: a body limit and a shorter unhandled timeout, which App doesn't pass on.
-          receiver: createHttpReceiver({
-            signingSecret: config.slack.signingSecret ?? '',
-            customRoutes: [healthz],
-            logger: boltLogger,
-            // A request no listener acks (Slack never sends those) is answered 404 before
-            // Slack's own 3 s limit, instead of just after it.
-            unhandledRequestTimeoutMillis: 2_900,
-          }),
+          // Our receiver: the front door (header check, body limit, deadlines) and a shorter
+          // unhandled timeout, which App doesn't pass on.
+          receiver: createHttpReceiver(
+            {
+              signingSecret: config.slack.signingSecret ?? '',
+              customRoutes: [healthz],
+              logger: boltLogger,
+              // A request no listener acks (Slack never sends those) is answered 404 before
+              // Slack's own 3 s limit, instead of just after it.
+              unhandledRequestTimeoutMillis: 2_900,
+            },
+            frontDoor,
+          ),
         }),
     clientOptions: {
       slackApiUrl: config.slack.apiUrl,
@@ -91,7 +103,12 @@ function createBoltApp(config: Config, logger: Logger, healthy: () => boolean): 
 export function createApp(deps: AppDeps): NotionCheckApp {
   const { config, store, logger } = deps;
   let stopping = false;
-  const app = createBoltApp(config, logger, () => !stopping && store.isHealthy());
+  const app = createBoltApp(config, logger, () => !stopping && store.isHealthy(), {
+    ...FRONT_DOOR,
+    ...deps.frontDoor,
+  });
+  // The one workspace (and app) SLACK_BOT_TOKEN belongs to, from auth.test in start().
+  let home: HomeWorkspace | undefined;
 
   const connections = new Connections(store, config, logger);
   connections.syncEnvToken();
@@ -139,7 +156,7 @@ export function createApp(deps: AppDeps): NotionCheckApp {
   app.error(async (error) => {
     logger.error({ err: error }, 'unhandled error in a Slack listener');
   });
-  registerListeners(app, services);
+  registerListeners(app, services, () => home);
 
   // Slack retries a delivery within minutes; a day of de-duplication keys is plenty.
   let maintenance: NodeJS.Timeout | undefined;
@@ -152,6 +169,9 @@ export function createApp(deps: AppDeps): NotionCheckApp {
     async start() {
       try {
         await app.init();
+        // Bolt's init() keeps only the bot's ids; requests from any other team are dropped.
+        const identity = await app.client.auth.test();
+        if (identity.team_id) home = { teamId: identity.team_id, appId: identity.app_id };
       } catch (error) {
         const code = slackErrorCode(error);
         throw new Error(
@@ -160,6 +180,7 @@ export function createApp(deps: AppDeps): NotionCheckApp {
             : `could not reach the Slack API at ${config.slack.apiUrl}: ${error instanceof Error ? error.message : String(error)}`,
         );
       }
+      if (!home) throw new Error('Slack auth.test did not name the workspace of SLACK_BOT_TOKEN');
       pruneDedupKeys();
       maintenance = setInterval(pruneDedupKeys, 60 * 60_000).unref();
       const server = await app.start(config.port);

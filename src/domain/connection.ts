@@ -33,3 +33,13 @@ export interface Leak {
   reportedBy?: string;
   createdAt: number;
 }
+
+/** The one thread warning posted under a message with pasted tokens: edits update it. */
+export interface LeakWarning {
+  channelId: string;
+  /** The message holding the tokens. */
+  messageTs: string;
+  /** The warning's own ts (what chat.update needs). */
+  ts: string;
+  postedAt: number;
+}

@@ -15,6 +15,7 @@ export type DiagnosisKind =
   | 'rate_limited'
   | 'notion_unavailable'
   | 'timeout'
+  | 'busy'
   | 'network'
   | 'edge_blocked'
   | 'bad_response'
@@ -52,6 +53,7 @@ export const CATEGORY_OF: Record<DiagnosisKind, DiagnosisCategory> = {
   rate_limited: 'transient',
   notion_unavailable: 'transient',
   timeout: 'transient',
+  busy: 'transient',
   network: 'transient',
   edge_blocked: 'transient',
   bad_response: 'transient',

@@ -20,7 +20,12 @@ export type Notice =
   | { type: 'retest_resolved'; by: string; tookMs: number }
   | { type: 'retest_still_failing'; by: string; problem?: ProblemSnapshot }
   | { type: 'token_updated'; by: string; fingerprint: string; integration: IntegrationInfo }
-  | { type: 'leak_warning'; leakId: string; fingerprint: string; connection?: string }
+  /**
+   * The one warning under a message holding Notion tokens: a fingerprint per distinct token
+   * (all of them; the edge shows a few), the connections whose token is among them, and the
+   * leak that Start fix walks (one of ours when there is one).
+   */
+  | { type: 'leak_warning'; leakId: string; fingerprints: string[]; connections: string[] }
   | {
       type: 'compromised';
       leakId: string;

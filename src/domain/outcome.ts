@@ -10,6 +10,8 @@ export type Refusal =
   | { reason: 'duplicate' }
   /** The walkthrough, alert or warning behind a button is not (any more) in the database. */
   | { reason: 'not_found'; what: 'walkthrough' | 'alert' | 'leak' }
+  /** A click from another channel or message than the walkthrough's or alert's (place.ts). */
+  | { reason: 'wrong_place'; what: 'walkthrough' | 'alert' }
   /** A Done/Skip on a step that is not the current one (an older checklist). */
   | { reason: 'stale_button' }
   | { reason: 'already_resolved'; what: 'walkthrough' | 'alert' }
@@ -19,12 +21,21 @@ export type Refusal =
   /** A test of this walkthrough, or a walkthrough in this thread, is already under way. */
   | { reason: 'busy'; what: 'test' | 'alert_walkthrough' | 'thread_walkthrough' }
   | { reason: 'not_posted_yet' }
+  /** This person (or channel) already has this many checks waiting for Notion. */
+  | { reason: 'too_many_checks'; scope: 'user' | 'channel'; waiting: number }
   /** Notion could not give a verdict (outage, rate limit, network): nothing changed. */
   | { reason: 'inconclusive'; diagnosis: Diagnosis; during: 'test' | 'fix' | 'token' }
   | { reason: 'accessible_again' }
   | { reason: 'not_watched' }
   | { reason: 'not_owner'; owner: string }
-  | { reason: 'watch_limit'; watched: number; adding: number; limit: number }
+  /** Adding would pass a cap: the channel's, the person's (all channels) or the workspace's. */
+  | {
+      reason: 'watch_limit';
+      scope: 'channel' | 'user' | 'workspace';
+      watched: number;
+      adding: number;
+      limit: number;
+    }
   | { reason: 'token_shape' }
   | { reason: 'token_refused' };
 

@@ -138,6 +138,7 @@ export const STEPS_FOR: Record<DiagnosisKind, StepId[]> = {
   rate_limited: [],
   notion_unavailable: [],
   timeout: [],
+  busy: [],
   network: [],
   edge_blocked: [],
   bad_response: [],

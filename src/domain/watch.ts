@@ -46,6 +46,35 @@ export type NewWatch = Omit<Watch, 'id' | 'lastCheckedAt' | 'lastKind'>;
 
 /** A channel may watch at most this many pages. */
 export const MAX_WATCHES_PER_CHANNEL = 200;
+/** One person may have added at most this many watches, across every channel. */
+export const MAX_WATCHES_PER_USER = 100;
+/** The workspace (every channel together) may have at most this many watches. */
+export const MAX_WATCHES_PER_WORKSPACE = 2_000;
+
+export type WatchCapScope = 'channel' | 'user' | 'workspace';
+
+/** How many watches there are now: in the channel, added by the person, in the workspace. */
+export type WatchCounts = Record<WatchCapScope, number>;
+
+export const WATCH_CAPS: WatchCounts = {
+  channel: MAX_WATCHES_PER_CHANNEL,
+  user: MAX_WATCHES_PER_USER,
+  workspace: MAX_WATCHES_PER_WORKSPACE,
+};
+
+/**
+ * The first cap that `adding` new watches would pass (channel, then person, then workspace),
+ * with its numbers; undefined when all three leave room.
+ */
+export function passedWatchCap(
+  counts: WatchCounts,
+  adding: number,
+  caps: WatchCounts = WATCH_CAPS,
+): { scope: WatchCapScope; watched: number; adding: number; limit: number } | undefined {
+  const scopes: WatchCapScope[] = ['channel', 'user', 'workspace'];
+  const scope = scopes.find((each) => adding > 0 && counts[each] + adding > caps[each]);
+  return scope && { scope, watched: counts[scope], adding, limit: caps[scope] };
+}
 
 export interface CheckOutcome {
   category: DiagnosisCategory;

@@ -11,6 +11,20 @@ import {
 
 type SupportedFetch = NonNullable<NonNullable<ConstructorParameters<typeof Client>[0]>['fetch']>;
 
+/**
+ * Notion kept answering 429 or 5xx and the SDK's next retry would start after the deadline:
+ * the verdict is Notion's last answer, not our queue.
+ */
+export class RetriesPastDeadlineError extends Error {
+  constructor(
+    readonly status: number,
+    readonly requestId: string | undefined,
+  ) {
+    super(`Notion answered ${status}; no time left to retry`);
+    this.name = 'RetriesPastDeadlineError';
+  }
+}
+
 /** Notion answered 429 and asked us to wait longer than the check may still take. */
 export class RateLimitedPastDeadlineError extends Error {
   constructor(
@@ -33,6 +47,8 @@ export interface NotionClientOptions {
   priority?: Priority;
   /** When the check started: its requests go before those of later checks. */
   order?: number;
+  /** Who is waiting (a Slack user, else a channel): people take turns for this token's slots. */
+  owner?: string;
   /**
    * How often the SDK retries a 429 or a GET 5xx (default 3). Its back-off sleeps are not
    * bounded by `deadline`, so a short deadline (a modal's 3 s) wants none.
@@ -60,16 +76,42 @@ export function createNotionClient(token: string, options: NotionClientOptions):
   const key = tokenHash(token);
   const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
 
+  // Each request's last 429/5xx answer (the SDK retries with the same method, URL and body):
+  // if the retry cannot start in time, that answer is the verdict, not our queue.
+  const failures = new Map<string, { status: number; requestId?: string }>();
   const pacedFetch: SupportedFetch = async (url, init) => {
-    await options.limiter.acquire(key, options.deadline, options.priority, options.order);
+    const request = `${init?.method ?? 'GET'} ${url} ${typeof init?.body === 'string' ? init.body : ''}`;
+    const outOfTime = () => {
+      const failure = failures.get(request);
+      return failure
+        ? new RetriesPastDeadlineError(failure.status, failure.requestId)
+        : new DeadlineExceededError();
+    };
+    try {
+      await options.limiter.acquire(
+        key,
+        options.deadline,
+        options.priority,
+        options.order,
+        options.owner,
+      );
+    } catch (error) {
+      throw error instanceof DeadlineExceededError ? outOfTime() : error;
+    }
     const remaining = options.deadline - clock.now();
-    if (remaining <= 0) throw new DeadlineExceededError();
+    if (remaining <= 0) throw outOfTime();
     const response = await fetch(url, {
       method: init?.method,
       headers: init?.headers,
       body: init?.body,
       signal: AbortSignal.timeout(Math.min(requestTimeoutMs, remaining)),
     });
+    if (response.status === 429 || response.status >= 500) {
+      const requestId = response.headers.get('x-notion-request-id') ?? undefined;
+      failures.set(request, { status: response.status, requestId });
+    } else {
+      failures.delete(request);
+    }
     if (response.status === 429) {
       const waitMs = retryAfterMs(response.headers.get('retry-after')) ?? 1_000;
       if (clock.now() + waitMs > options.deadline) {

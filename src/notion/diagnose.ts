@@ -11,8 +11,8 @@ import {
   type DiagnosisKind,
   diagnosisOf,
 } from '../domain/diagnosis';
-import { RateLimitedPastDeadlineError } from './client';
-import { DeadlineExceededError } from './pacing';
+import { RateLimitedPastDeadlineError, RetriesPastDeadlineError } from './client';
+import { DeadlineExceededError, QueueFullError } from './pacing';
 
 const API_CODE_KINDS: Record<APIErrorCode, DiagnosisKind> = {
   [APIErrorCode.Unauthorized]: 'token_invalid',
@@ -84,8 +84,14 @@ export function diagnoseError(error: unknown): Diagnosis {
       requestId: error.requestId,
     });
   }
-  if (error instanceof DeadlineExceededError) {
-    return diagnosisOf('timeout', { message: error.message });
+  if (error instanceof RetriesPastDeadlineError) {
+    const kind = error.status === 429 ? 'rate_limited' : 'notion_unavailable';
+    return diagnosisOf(kind, { status: error.status, requestId: error.requestId });
+  }
+  // Our own queue, not Notion: the check waited behind others until its deadline, or the
+  // token's queue was full. Never said as "Notion did not answer".
+  if (error instanceof DeadlineExceededError || error instanceof QueueFullError) {
+    return diagnosisOf('busy', { message: error.message });
   }
   if (isHTTPResponseError(error)) {
     const notionRequestId = error.request_id ?? header(error.headers, 'x-notion-request-id');

@@ -1,7 +1,16 @@
+/** The request waited in our own queue until its check's deadline: we were busy, not Notion. */
 export class DeadlineExceededError extends Error {
-  constructor(message = 'the check ran out of time before Notion could be asked') {
+  constructor(message = 'the check ran out of time waiting for its turn to ask Notion') {
     super(message);
     this.name = 'DeadlineExceededError';
+  }
+}
+
+/** The token's queue is full: refused at once rather than queued to time out. */
+export class QueueFullError extends Error {
+  constructor(readonly waiting: number) {
+    super(`${waiting} requests for this token are already waiting`);
+    this.name = 'QueueFullError';
   }
 }
 
@@ -20,7 +29,9 @@ export type Priority = 'interactive' | 'background';
 
 interface Waiter {
   priority: Priority;
-  /** Requests of an earlier check go first, so checks finish one after another. */
+  /** Who waits (a Slack user, else a channel): people take turns, one slot each. */
+  owner: string;
+  /** Within one owner, requests of an earlier check go first. */
   order: number;
   deadline: number;
   resolve: () => void;
@@ -32,14 +43,21 @@ interface KeyState {
   starts: number[];
   waiters: Waiter[];
   pumping: boolean;
+  /** When each owner was last served (a grant counter), for round-robin among people. */
+  served: Map<string, number>;
+  grants: number;
 }
+
+/** A token's queue never holds more than this many requests (about 3 minutes at Notion's pace). */
+export const MAX_QUEUED_PER_KEY = 600;
 
 /**
  * Sliding-window pacing per key (one key per Notion token): at most `limit` request starts in
- * any `windowMs` window. Waiters are served one slot at a time: interactive before background,
- * then the earliest check's requests (so ten people checking at once get their reports one after
- * another, not all at the deadline), then first come. A start is recorded when it really happens,
- * so late timers can never bunch requests together.
+ * any `windowMs` window. Waiters are served one slot at a time: interactive before background;
+ * among people, round-robin by owner (the one served longest ago goes next), so one member's
+ * twenty queued checks never hold another's first request back by more than a slot or two;
+ * within one owner, the earliest check's requests first, then first come. A start is recorded
+ * when it really happens, so late timers can never bunch requests together.
  */
 export class RateLimiter {
   private readonly keys = new Map<string, KeyState>();
@@ -48,6 +66,7 @@ export class RateLimiter {
     readonly limit: number,
     readonly windowMs: number,
     private readonly clock: Clock = systemClock,
+    private readonly maxQueued = MAX_QUEUED_PER_KEY,
   ) {}
 
   /** Waits for this key's next slot; throws DeadlineExceededError if it comes after `deadline`. */
@@ -56,11 +75,21 @@ export class RateLimiter {
     deadline = Number.POSITIVE_INFINITY,
     priority: Priority = 'interactive',
     order = this.clock.now(),
+    owner = 'anyone',
   ): Promise<void> {
-    const state = this.keys.get(key) ?? { starts: [], waiters: [], pumping: false };
+    const state = this.keys.get(key) ?? {
+      starts: [],
+      waiters: [],
+      pumping: false,
+      served: new Map<string, number>(),
+      grants: 0,
+    };
     this.keys.set(key, state);
+    if (state.waiters.length >= this.maxQueued) {
+      return Promise.reject(new QueueFullError(state.waiters.length));
+    }
     const granted = new Promise<void>((resolve, reject) => {
-      state.waiters.push({ priority, order, deadline, resolve, reject });
+      state.waiters.push({ priority, owner, order, deadline, resolve, reject });
     });
     void this.pump(key, state);
     return granted;
@@ -74,18 +103,24 @@ export class RateLimiter {
       : now;
   }
 
-  /** Interactive before background; within those, the earliest check; then first come. */
-  private nextWaiter(waiters: Waiter[]): number {
+  /**
+   * Interactive before background; then the owner served longest ago (never served: first);
+   * then the earliest check; then first come.
+   */
+  private nextWaiter(state: KeyState): number {
+    const rank = (w: Waiter) => [
+      w.priority === 'interactive' ? 0 : 1,
+      state.served.get(w.owner) ?? -1,
+      w.order,
+    ];
     let best = 0;
-    waiters.forEach((waiter, index) => {
-      const current = waiters[best];
-      if (!current) return;
-      const rank = (w: Waiter) => (w.priority === 'interactive' ? 0 : 1);
-      if (
-        rank(waiter) < rank(current) ||
-        (rank(waiter) === rank(current) && waiter.order < current.order)
-      ) {
+    let bestRank = rank(state.waiters[0] as Waiter);
+    state.waiters.forEach((waiter, index) => {
+      const candidate = rank(waiter);
+      const better = candidate.findIndex((value, i) => value !== bestRank[i]);
+      if (better !== -1 && (candidate[better] ?? 0) < (bestRank[better] ?? 0)) {
         best = index;
+        bestRank = candidate;
       }
     });
     return best;
@@ -107,8 +142,9 @@ export class RateLimiter {
           await this.clock.sleep(slot - now);
           continue;
         }
-        const [next] = state.waiters.splice(this.nextWaiter(state.waiters), 1);
+        const [next] = state.waiters.splice(this.nextWaiter(state), 1);
         state.starts.push(now);
+        if (next) state.served.set(next.owner, state.grants++);
         next?.resolve();
       }
     } finally {

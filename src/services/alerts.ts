@@ -1,6 +1,7 @@
 import { type Alert, isSnoozed, SNOOZE_MS } from '../domain/alert';
 import { firstTransient } from '../domain/check';
 import { type Outcome, refuse } from '../domain/outcome';
+import { isOnMessage, type Place } from '../domain/place';
 import type { Watch } from '../domain/watch';
 import type { Store } from '../store/store';
 import type { CheckService } from './checks';
@@ -32,15 +33,23 @@ export class AlertService {
     );
   }
 
-  private findOpen(id: string): Outcome<{ alert: Alert }> {
+  /**
+   * The open alert behind a click, only when the click is on the alert's own message (the
+   * channel it was posted in, its ts): a button value carried anywhere else changes nothing.
+   */
+  private findOpen(id: string, where: Place): Outcome<{ alert: Alert }> {
     const alert = this.deps.store.alerts.get(id);
     if (!alert) return refuse({ reason: 'not_found', what: 'alert' });
+    if (!alert.ts || !alert.postedChannel) return refuse({ reason: 'not_posted_yet' });
+    if (!isOnMessage(where, { channel: alert.postedChannel, ts: alert.ts })) {
+      return refuse({ reason: 'wrong_place', what: 'alert' });
+    }
     if (alert.status === 'resolved') return refuse({ reason: 'already_resolved', what: 'alert' });
     return { ok: true, alert };
   }
 
-  async acknowledge(id: string, userId: string): Promise<Outcome> {
-    const found = this.findOpen(id);
+  async acknowledge(id: string, userId: string, where: Place): Promise<Outcome> {
+    const found = this.findOpen(id, where);
     if (!found.ok) return found;
     if (!this.deps.store.alerts.acknowledge(id, userId, this.now())) {
       return refuse({ reason: 'already_acknowledged', by: found.alert.acknowledgedBy });
@@ -51,8 +60,8 @@ export class AlertService {
     return { ok: true };
   }
 
-  async snooze(id: string, userId: string): Promise<Outcome> {
-    const found = this.findOpen(id);
+  async snooze(id: string, userId: string, where: Place): Promise<Outcome> {
+    const found = this.findOpen(id, where);
     if (!found.ok) return found;
     const now = this.now();
     if (isSnoozed(found.alert, now)) {
@@ -65,8 +74,8 @@ export class AlertService {
   }
 
   /** Checks the alert's pages again and, if access is still lost, walks the fix in its thread. */
-  async startFix(id: string, userId: string, messenger: Messenger): Promise<Outcome> {
-    const found = this.findOpen(id);
+  async startFix(id: string, userId: string, messenger: Messenger, where: Place): Promise<Outcome> {
+    const found = this.findOpen(id, where);
     if (!found.ok) return found;
     const { ts, postedChannel, connection, details } = found.alert;
     if (!ts || !postedChannel) return refuse({ reason: 'not_posted_yet' });
@@ -75,12 +84,14 @@ export class AlertService {
     }
     this.starting.add(id);
     try {
-      const run = await this.deps.checks.run({
+      const checked = await this.deps.checks.check({
         connection,
         targets: details.watches.map((watch) => watch.resourceId),
         channelId: postedChannel,
         userId,
       });
+      if (!checked.ok) return checked;
+      const { run } = checked;
       const anchor = { channel: postedChannel, ts, userId, parent: 'alert' as const };
       if (await this.deps.walkthroughs.start(run, anchor, messenger)) return { ok: true };
       const transient = firstTransient(run);

@@ -5,6 +5,7 @@ import {
   uncheckedResources,
 } from '../domain/check';
 import { diagnosisOf } from '../domain/diagnosis';
+import { type Outcome, refuse } from '../domain/outcome';
 import type { Logger } from '../logger';
 import { checkResource, checkToken } from '../notion/check';
 import { createNotionClient } from '../notion/client';
@@ -40,14 +41,71 @@ export interface CheckServiceDeps {
   now?: () => number;
 }
 
+/**
+ * Fair use of a token's Notion budget: a person may have this many checks waiting at once, a
+ * channel this many; more is refused at once ("busy") instead of queued to time out.
+ */
+export const MAX_CHECKS_PER_USER = 3;
+export const MAX_CHECKS_PER_CHANNEL = 6;
+
+/** How many checks each person and channel has running now. */
+class Running {
+  private readonly counts = new Map<string, number>();
+  get(key: string): number {
+    return this.counts.get(key) ?? 0;
+  }
+  add(key: string, delta: number): void {
+    const next = this.get(key) + delta;
+    if (next > 0) this.counts.set(key, next);
+    else this.counts.delete(key);
+  }
+}
+
 /** Runs one check (token first, then every target) and records it in the history. */
 export class CheckService {
   private readonly now: () => number;
+  private readonly running = new Running();
 
   constructor(private readonly deps: CheckServiceDeps) {
     this.now = deps.now ?? Date.now;
   }
 
+  /**
+   * A check someone asked for in Slack: refused at once when they (or their channel) already
+   * have too many waiting, so one member can never hold everyone else's checks back.
+   */
+  async check(request: CheckRequest): Promise<Outcome<{ run: CheckRun }>> {
+    const admitted = this.admit(request);
+    return admitted.ok ? { ok: true, run: await admitted.start() } : admitted;
+  }
+
+  /**
+   * The fair-use decision alone, synchronously (a slash command says "busy" in its ack);
+   * `start()` then runs the check, counted against its person and channel until it ends.
+   */
+  admit(request: CheckRequest): Outcome<{ start: () => Promise<CheckRun> }> {
+    const user = request.userId && `user:${request.userId}`;
+    const channel = request.channelId && `channel:${request.channelId}`;
+    if (user && this.running.get(user) >= MAX_CHECKS_PER_USER) {
+      return refuse({ reason: 'too_many_checks', scope: 'user', waiting: this.running.get(user) });
+    }
+    if (channel && this.running.get(channel) >= MAX_CHECKS_PER_CHANNEL) {
+      const waiting = this.running.get(channel);
+      return refuse({ reason: 'too_many_checks', scope: 'channel', waiting });
+    }
+    const keys = [user, channel].filter((key): key is string => Boolean(key));
+    for (const key of keys) this.running.add(key, 1);
+    const start = async () => {
+      try {
+        return await this.run(request);
+      } finally {
+        for (const key of keys) this.running.add(key, -1);
+      }
+    };
+    return { ok: true, start };
+  }
+
+  /** One check, no fair-use limit (the monitor's sweeps: they already yield to people). */
   async run(request: CheckRequest): Promise<CheckRun> {
     const startedAt = this.now();
     const connection = this.deps.connections.resolve(request.connection);
@@ -66,6 +124,8 @@ export class CheckService {
         logger: this.deps.logger,
         priority: request.priority,
         order: startedAt,
+        // People take turns for the token's slots: one member's queue never blocks another's.
+        owner: request.userId ?? (request.channelId ? `#${request.channelId}` : undefined),
       });
       token = await checkToken(client);
       // A bad token or an outage fails every resource the same way: don't spend requests on it.

@@ -2,6 +2,7 @@ import { type CheckRun, firstTransient, mergeRetest } from '../domain/check';
 import { diagnosisOf } from '../domain/diagnosis';
 import { newId } from '../domain/ids';
 import { type Outcome, refuse } from '../domain/outcome';
+import { isOnMessage, type Place } from '../domain/place';
 import type { StepContext, StepId } from '../domain/playbook';
 import { connectionContext, leakProblem, problemsOf } from '../domain/problems';
 import {
@@ -47,6 +48,18 @@ export class WalkthroughService {
 
   get(id: string): WalkthroughRecord | undefined {
     return this.deps.store.walkthroughs.get(id);
+  }
+
+  /**
+   * The walkthrough behind a click, only when the click is on its own message (its channel and
+   * its message ts): a button value carried anywhere else is `wrong_place` and changes nothing.
+   */
+  at(id: string, where: Place): Outcome<{ walkthrough: WalkthroughRecord }> {
+    const walkthrough = this.get(id);
+    if (!walkthrough) return refuse({ reason: 'not_found', what: 'walkthrough' });
+    const message = { channel: walkthrough.channelId, ts: walkthrough.messageTs };
+    if (!isOnMessage(where, message)) return refuse({ reason: 'wrong_place', what: 'walkthrough' });
+    return { ok: true, walkthrough };
   }
 
   findByParent(channel: string, ts: string): WalkthroughRecord | undefined {
@@ -171,7 +184,10 @@ export class WalkthroughService {
     by: string,
     actionKey: string,
     messenger: Messenger,
+    where: Place,
   ): Promise<WalkthroughOutcome> {
+    const found = this.at(id, where);
+    if (!found.ok) return found;
     const outcome = this.apply(id, { type, step, by, at: this.now() }, actionKey);
     if (outcome.ok) await this.redraw(id, messenger);
     return outcome;
@@ -182,7 +198,10 @@ export class WalkthroughService {
     by: string,
     actionKey: string,
     messenger: Messenger,
+    where: Place,
   ): Promise<WalkthroughOutcome> {
+    const found = this.at(id, where);
+    if (!found.ok) return found;
     const outcome = this.apply(id, { type: 'escalate', by, at: this.now() }, actionKey);
     const row = outcome.ok ? this.get(id) : undefined;
     if (!row) return outcome;
@@ -205,7 +224,8 @@ export class WalkthroughService {
   ): Promise<void> {
     const outcome = this.apply(id, { type: 'token_updated', by, at: this.now(), context });
     if (outcome.ok) await this.redraw(id, messenger);
-    await this.retest(id, by, undefined, messenger);
+    const row = this.get(id);
+    if (row) await this.retestRow(row, by, undefined, messenger);
   }
 
   /**
@@ -216,11 +236,21 @@ export class WalkthroughService {
   async retest(
     id: string,
     by: string,
+    actionKey: string,
+    messenger: Messenger,
+    where: Place,
+  ): Promise<WalkthroughOutcome> {
+    const found = this.at(id, where);
+    return found.ok ? this.retestRow(found.walkthrough, by, actionKey, messenger) : found;
+  }
+
+  private async retestRow(
+    row: WalkthroughRecord,
+    by: string,
     actionKey: string | undefined,
     messenger: Messenger,
   ): Promise<WalkthroughOutcome> {
-    const row = this.get(id);
-    if (!row) return refuse({ reason: 'not_found', what: 'walkthrough' });
+    const { id } = row;
     if (row.state.status === 'resolved')
       return refuse({ reason: 'already_resolved', what: 'walkthrough' });
     if (this.retesting.has(id)) return refuse({ reason: 'busy', what: 'test' });
@@ -230,12 +260,14 @@ export class WalkthroughService {
     this.retesting.add(id);
     try {
       const connection = row.report.run.connection;
-      const run = await this.deps.checks.run({
+      const checked = await this.deps.checks.check({
         connection,
         targets: row.state.targets,
         channelId: row.channelId,
         userId: by,
       });
+      if (!checked.ok) return checked;
+      const { run } = checked;
       const { problems, targets } = problemsOf(run);
       const leaked = row.state.leakedTokenHash;
       if (leaked && this.deps.connections.currentTokenHash(connection) === leaked) {

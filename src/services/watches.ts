@@ -4,8 +4,8 @@ import { DEFAULT_CONNECTION } from '../domain/connection';
 import { type Outcome, refuse } from '../domain/outcome';
 import {
   initialWatchStatus,
-  MAX_WATCHES_PER_CHANNEL,
   outcomeOf,
+  passedWatchCap,
   type Watch,
   type WatchStatus,
 } from '../domain/watch';
@@ -29,26 +29,43 @@ export class WatchService {
     userId: string,
     targets: string[],
   ): Promise<Outcome<{ run: CheckRun; added: ResourceCheck[]; existing: ResourceCheck[] }>> {
+    const before = this.capRefusal(channelId, userId, targets);
+    if (before) return before;
+    const checked = await this.deps.checks.check({
+      connection: DEFAULT_CONNECTION,
+      targets,
+      channelId,
+      userId,
+    });
+    if (!checked.ok) return checked;
+    const { run } = checked;
+    // Counted again as they are added, in one transaction: watches added meanwhile (this
+    // person's other commands, other channels) can never take a cap past its limit.
+    return this.deps.store.immediate(
+      () =>
+        this.capRefusal(channelId, userId, targets) ?? {
+          ok: true as const,
+          run,
+          ...this.add(run, channelId, userId),
+        },
+    );
+  }
+
+  /** The cap (channel, person, workspace) these targets would pass, if any, with its numbers. */
+  private capRefusal(channelId: string, userId: string, targets: string[]) {
     const repo = this.deps.store.watches;
     const already = new Set(repo.inChannel(channelId).map((watch) => watch.resourceId));
     const fresh = targets.filter((target) => {
       const id = extractNotionId(target);
       return !id || !already.has(id);
     });
-    if (already.size + fresh.length > MAX_WATCHES_PER_CHANNEL) {
-      return refuse({
-        reason: 'watch_limit',
-        watched: already.size,
-        adding: fresh.length,
-        limit: MAX_WATCHES_PER_CHANNEL,
-      });
-    }
-    const run = await this.deps.checks.run({
-      connection: DEFAULT_CONNECTION,
-      targets,
-      channelId,
-      userId,
-    });
+    const passed = passedWatchCap(repo.counts(channelId, userId), fresh.length);
+    return passed && refuse({ reason: 'watch_limit', ...passed });
+  }
+
+  /** Adds every page the run could name, each in the state its first check found. */
+  private add(run: CheckRun, channelId: string, userId: string) {
+    const repo = this.deps.store.watches;
     const tokenOk = run.token.diagnosis.kind === 'ok';
     const added: ResourceCheck[] = [];
     const existing: ResourceCheck[] = [];
@@ -73,7 +90,7 @@ export class WatchService {
       });
       (isNew ? added : existing).push(resource);
     }
-    return { ok: true, run, added, existing };
+    return { added, existing };
   }
 
   /**

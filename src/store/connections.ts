@@ -1,4 +1,4 @@
-import type { Connection, Leak } from '../domain/connection';
+import type { Connection, Leak, LeakWarning } from '../domain/connection';
 import { type Db, orNull, orUndefined } from './db';
 
 interface ConnectionRow {
@@ -91,7 +91,24 @@ interface LeakRow extends Omit<Leak, 'connection' | 'reportedBy'> {
   reportedBy: string | null;
 }
 
-/** Pasted tokens, once per message and token: the hash and fingerprint, never the token. */
+const LEAK_COLUMNS = `id, channel_id AS channelId, message_ts AS messageTs, token_hash AS tokenHash,
+  fingerprint, connection, reported_by AS reportedBy, created_at AS createdAt`;
+
+function toLeak(row: LeakRow): Leak {
+  return {
+    ...row,
+    connection: orUndefined(row.connection),
+    reportedBy: orUndefined(row.reportedBy),
+  };
+}
+
+const WARNING_COLUMNS = `channel_id AS channelId, message_ts AS messageTs, warning_ts AS ts,
+  posted_at AS postedAt`;
+
+/**
+ * Pasted tokens, once per message and token: the hash and fingerprint, never the token. And the
+ * one warning per message (its ts), so an edit updates it instead of posting another.
+ */
 export class LeakRepo {
   constructor(private readonly db: Db) {}
 
@@ -109,18 +126,50 @@ export class LeakRepo {
   }
 
   get(id: string): Leak | undefined {
+    const row = this.db.prepare(`SELECT ${LEAK_COLUMNS} FROM leaks WHERE id = ?`).get(id);
+    return row ? toLeak(row as LeakRow) : undefined;
+  }
+
+  /** Every token ever seen in this message (across its edits), in the order they were seen. */
+  forMessage(channelId: string, messageTs: string): Leak[] {
+    const rows = this.db
+      .prepare(
+        `SELECT ${LEAK_COLUMNS} FROM leaks WHERE channel_id = ? AND message_ts = ?
+         ORDER BY created_at, rowid`,
+      )
+      .all(channelId, messageTs);
+    return (rows as LeakRow[]).map(toLeak);
+  }
+
+  /** The warning already posted under this message, if any. */
+  warningFor(channelId: string, messageTs: string): LeakWarning | undefined {
     const row = this.db
       .prepare(
-        `SELECT id, channel_id AS channelId, message_ts AS messageTs, token_hash AS tokenHash,
-           fingerprint, connection, reported_by AS reportedBy, created_at AS createdAt
-         FROM leaks WHERE id = ?`,
+        `SELECT ${WARNING_COLUMNS} FROM leak_warnings WHERE channel_id = ? AND message_ts = ?`,
       )
-      .get(id) as LeakRow | undefined;
-    if (!row) return undefined;
-    return {
-      ...row,
-      connection: orUndefined(row.connection),
-      reportedBy: orUndefined(row.reportedBy),
-    };
+      .get(channelId, messageTs);
+    return row ? (row as LeakWarning) : undefined;
+  }
+
+  saveWarning(warning: LeakWarning): void {
+    this.db
+      .prepare(
+        `INSERT INTO leak_warnings (channel_id, message_ts, warning_ts, posted_at)
+         VALUES (@channelId, @messageTs, @ts, @postedAt)
+         ON CONFLICT (channel_id, message_ts) DO UPDATE SET warning_ts = excluded.warning_ts,
+           posted_at = excluded.posted_at`,
+      )
+      .run(warning);
+  }
+
+  /** Warnings posted in a channel after `after`, oldest first (the rate limit's window). */
+  warningsPostedAfter(channelId: string, after: number): LeakWarning[] {
+    const rows = this.db
+      .prepare(
+        `SELECT ${WARNING_COLUMNS} FROM leak_warnings WHERE channel_id = ? AND posted_at > ?
+         ORDER BY posted_at`,
+      )
+      .all(channelId, after);
+    return rows as LeakWarning[];
   }
 }

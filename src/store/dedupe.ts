@@ -2,8 +2,9 @@ import type { Db } from './db';
 
 /**
  * Keys of things done once: a click (user + action + action_ts), an event (event_id), a
- * command (user + channel + text, within a window). Slack retries deliveries; these make the
- * retry a no-op, across restarts.
+ * command (user + channel + text, within a window), a saved token form (view id + hash). Slack
+ * retries deliveries (and a captured request can be replayed); these make the retry a no-op,
+ * across restarts.
  */
 export class DedupeRepo {
   constructor(private readonly db: Db) {}
@@ -14,6 +15,14 @@ export class DedupeRepo {
       this.db
         .prepare('INSERT OR IGNORE INTO processed_actions (key, processed_at) VALUES (?, ?)')
         .run(key, now).changes === 1
+    );
+  }
+
+  /** Whether `key` was claimed (and not pruned yet), without claiming it. */
+  seen(key: string): boolean {
+    return (
+      this.db.prepare('SELECT 1 AS seen FROM processed_actions WHERE key = ?').get(key) !==
+      undefined
     );
   }
 

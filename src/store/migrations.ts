@@ -134,4 +134,16 @@ export const MIGRATIONS: (string | ((db: Database.Database) => void))[] = [
       update.run(JSON.stringify({ version: STATE_VERSION, ...state }), row.id);
     }
   },
+  // One leak warning per message: its ts, so an edit adding tokens updates it; posted_at for
+  // the per-channel rate limit.
+  `
+  CREATE TABLE leak_warnings (
+    channel_id  TEXT NOT NULL,
+    message_ts  TEXT NOT NULL,
+    warning_ts  TEXT NOT NULL,
+    posted_at   INTEGER NOT NULL,
+    PRIMARY KEY (channel_id, message_ts)
+  );
+  CREATE INDEX leak_warnings_recent ON leak_warnings (channel_id, posted_at);
+  `,
 ];

@@ -1,5 +1,5 @@
 import type { DiagnosisKind } from '../domain/diagnosis';
-import type { NewWatch, Watch, WatchState, WatchStatus } from '../domain/watch';
+import type { NewWatch, Watch, WatchCounts, WatchState, WatchStatus } from '../domain/watch';
 import { type Db, orNull, orUndefined } from './db';
 
 interface WatchRow {
@@ -102,6 +102,17 @@ export class WatchRepo {
       .prepare('SELECT COUNT(*) AS n FROM watches WHERE channel_id = ?')
       .get(channelId) as { n: number };
     return row.n;
+  }
+
+  /** How many watches there are in the channel, added by the person, and in all (the caps). */
+  counts(channelId: string, userId: string): WatchCounts {
+    return this.db
+      .prepare(
+        `SELECT COALESCE(SUM(channel_id = @channelId), 0) AS channel,
+           COALESCE(SUM(added_by = @userId), 0) AS user, COUNT(*) AS workspace
+         FROM watches`,
+      )
+      .get({ channelId, userId }) as WatchCounts;
   }
 
   forConnection(connection: string): Watch[] {

@@ -7,6 +7,7 @@ import http from 'node:http';
 import fc from 'fast-check';
 import { ACTIONS, TOKEN_MODAL } from '../../src/slack/blocks/actions';
 import { SLACK_IDS } from '../fakes/fakeSlack';
+import { findButton } from '../support/blocks';
 import { Harness } from '../support/harness';
 import {
   eventsUrl,
@@ -360,5 +361,136 @@ describe('random slash-command text', () => {
       { numRuns: 30 },
     );
     expect(await healthz()).toBe(200);
+  }, 60_000);
+});
+
+describe('words Notion and users cannot forge, fallbacks within Slack limits', () => {
+  const HOSTILE_PAGE = '0a1b2c3d4e5f4a6b8c7d9e0f1a2b3c4d';
+  const TEXT_LIMIT = 40_000;
+
+  async function command(text: string): Promise<string> {
+    responseCount += 1;
+    const id = `words-${responseCount}`;
+    const result = await sendSlashCommand(h.appUrl, h.signingSecret, {
+      text,
+      responseUrl: h.slack.responseUrl(id),
+    });
+    expect(result.status).toBe(200);
+    return id;
+  }
+
+  /** The report: the first top-level message posted. */
+  async function report() {
+    return h.slack.waitFor('chat.postMessage', (call) => !call.body.thread_ts, 15_000);
+  }
+
+  /** Every line of the report's sections, as a reader sees them. */
+  function reportLines(blocks: unknown): string[] {
+    const list = (Array.isArray(blocks) ? blocks : []) as {
+      type: string;
+      text?: { text: string };
+    }[];
+    return list
+      .filter((block) => block.type === 'section')
+      .flatMap((block) => block.text?.text.split('\n') ?? []);
+  }
+
+  // Protects escapeMrkdwn: a title is data, so it cannot add a line to the report, nor bold,
+  // code or emoji that would make it read like the bot's own status line.
+  test('a Notion title with a newline and markup renders as one line, its markup neutralised', async () => {
+    h.notion.addPage({
+      id: HOSTILE_PAGE,
+      title: 'Roadmap\n:white_check_mark: *Token …abcd works* — all good',
+      sharedWith: [h.notionToken],
+    });
+    await command(HOSTILE_PAGE);
+    const call = await report();
+    const lines = reportLines(call.body.blocks);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(
+      /^:white_check_mark: Token …\w{4} works — integration \*Zapier Sync\*/,
+    );
+    expect(lines[1]).toMatch(/^:white_check_mark: <https:\/\/www\.notion\.so\//);
+    expect(lines[1]).toContain('|Roadmap ∶white_check_mark: ∗Token …abcd works∗ — all good>');
+    const sent = JSON.stringify(call.body);
+    expect(sent).not.toContain(':white_check_mark: *Token …abcd');
+    expect(sent).not.toContain('*Token …abcd works*');
+  });
+
+  // Protects resourceLabel/isNotionUrl: for an id Notion would not show us, what the user typed
+  // is linked only when it is a Notion link; an outside site never sits under a Notion-id label.
+  test('an unreadable id typed inside an outside link → the report links no outside site', async () => {
+    const unreadable = '9f8e7d6c5b4a4f3e8d2c1b0a9f8e7d6c';
+    await command(`https://evil.example/x-${unreadable}`);
+    const call = await report();
+    const sent = JSON.stringify(call.body);
+    expect(sent).toContain('Not shared with the integration');
+    expect(sent).not.toContain('<https://evil.example');
+    await h.slack.waitFor('chat.postMessage', (c) => Boolean(c.body.thread_ts), 15_000);
+    for (const post of h.slack.callsTo('chat.postMessage')) {
+      expect(JSON.stringify(post.body)).not.toContain('<https://evil.example');
+    }
+  });
+
+  // Protects capText: the unwatch answer is a text-only message; a 50,000-character escaped
+  // title once made it 40,028 characters, past Slack's limit.
+  test('unwatch of a page with a huge title → the reply is within 40,000 characters', async () => {
+    h.notion.addPage({ id: HOSTILE_PAGE, title: '&'.repeat(10_000), sharedWith: [h.notionToken] });
+    const watched = await command(`watch ${HOSTILE_PAGE}`);
+    await h.slack.waitForResponse(
+      (post) => post.id === watched && /Watching/.test(String(post.body.text)),
+      15_000,
+    );
+    const unwatched = await command(`unwatch ${HOSTILE_PAGE}`);
+    const reply = await h.slack.waitForResponse((post) => post.id === unwatched, 15_000);
+    const text = String(reply.body.text);
+    expect(text).toMatch(/^<@\w+> stopped watching &amp;/);
+    expect(text.length).toBeLessThanOrEqual(TEXT_LIMIT);
+  }, 30_000);
+
+  // Protects capText in SlackMessenger: "still failing" lists every affected page; 20 pages in
+  // the trash with long titles once made its fallback text 300,768 characters.
+  test('Test on 20 pages in the trash with long titles → the still-failing text is within 40,000', async () => {
+    const ids = Array.from(
+      { length: 20 },
+      (_, i) => `${(i + 1).toString(16).padStart(2, '0')}${'ab'.repeat(15)}`,
+    );
+    for (const id of ids) {
+      h.notion.addPage({
+        id,
+        title: '&'.repeat(2_000),
+        inTrash: true,
+        sharedWith: [h.notionToken],
+      });
+    }
+    await command(ids.join(' '));
+    const walkthrough = await h.slack.waitFor(
+      'chat.postMessage',
+      (call) =>
+        Boolean(call.body.thread_ts) &&
+        JSON.stringify(call.body.blocks).includes('Test connection'),
+      30_000,
+    );
+    const test = findButton(walkthrough.body.blocks, 'Test connection');
+    const click = await sendBlockAction(h.appUrl, h.signingSecret, {
+      actionId: test.action_id,
+      value: test.value,
+      messageTs: String(walkthrough.response?.ts),
+      responseUrl: responseUrl(),
+    });
+    expect(click.status).toBe(200);
+    const reply = await h.slack.waitFor(
+      'chat.postMessage',
+      (call) => String(call.body.text).includes('still failing'),
+      30_000,
+    );
+    const text = String(reply.body.text);
+    expect(text).toMatch(/^:x: Test by <@\w+>: still failing/);
+    expect(text.length).toBeLessThanOrEqual(TEXT_LIMIT);
+    for (const call of h.slack.calls) {
+      if (typeof call.body.text === 'string') {
+        expect(call.body.text.length).toBeLessThanOrEqual(TEXT_LIMIT);
+      }
+    }
   }, 60_000);
 });

@@ -3,7 +3,7 @@ import { RateLimiter } from '../../src/notion/pacing';
 import type { SlackCall } from '../fakes/fakeSlack';
 import { SLACK_IDS } from '../fakes/fakeSlack';
 import { assertBlockKitLimits } from '../support/blockKitLimits';
-import { messageText } from '../support/blocks';
+import { findButton, messageText } from '../support/blocks';
 import { Harness } from '../support/harness';
 import { pressButton, sendSlashCommand } from '../support/slackRequest';
 
@@ -220,6 +220,93 @@ test('the bot removed from the channel → the alert goes to ALERT_CHANNEL, neve
   expect(alert.body.channel).toBe(ALERT_CHANNEL);
   expect(messageText(alert.body)).toContain(`could not post this in <#${CHANNEL}>`);
   expect(h.logs.text()).toContain('posting to ALERT_CHANNEL instead');
+});
+
+test('an alert button with a valid alert id from another message or channel: "not valid any more", nothing changes', async () => {
+  await start();
+  await watch(ROADMAP);
+  h.notion.unshare(ROADMAP, h.notionToken);
+  const alert = await firstAlert();
+  const alertTs = String(alert.response?.ts);
+  // The alert's real buttons (valid alert id) from another message of its channel, and from
+  // another channel with the alert's own ts.
+  const elsewhere = [
+    { channelId: CHANNEL, messageTs: '1700000099.000999' },
+    { channelId: 'C0ELSEWHERE', messageTs: alertTs },
+  ];
+  for (const where of elsewhere) {
+    for (const label of ['Start fix', 'Acknowledge', 'Snooze']) {
+      const { response, responseId } = await pressButton(h, alert, label, where);
+      expect(response.status).toBe(200);
+      const answer = await h.slack.waitForResponse((post) => post.id === responseId);
+      expect(answer.body.response_type).toBe('ephemeral');
+      expect(String(answer.body.text)).toBe('This button is not valid any more.');
+    }
+  }
+  await sleep(300);
+  // Not acknowledged, not snoozed, no walkthrough in its thread, the alert never redrawn.
+  const stored = h.bot?.services.store.alerts.get(findButton(alert.body.blocks, 'Snooze').value);
+  expect(stored).toMatchObject({ status: 'open', acknowledgedBy: undefined, snoozedBy: undefined });
+  expect(h.slack.callsTo('chat.update').filter((c) => c.body.ts === alertTs)).toHaveLength(0);
+  expect(h.slack.callsTo('chat.postMessage').filter((c) => c.body.thread_ts === alertTs)).toEqual(
+    [],
+  );
+
+  // On the alert message itself the same button works.
+  await clickOn(alert, 'Acknowledge');
+  await h.slack.waitFor('chat.update', (c) => messageText(c.body).includes('<@U0USER> is on it'));
+});
+
+test('watch caps: per person across channels and per workspace, refused with the numbers', async () => {
+  await start({ CHECK_INTERVAL: '1h' });
+  const store = h.bot?.services.store;
+  if (!store) throw new Error('app not started');
+  const seed = (index: number, channelId: string, addedBy: string) => ({
+    channelId,
+    connection: 'default',
+    resourceId: `${String(index).padStart(8, '0')}-0000-4000-8000-000000000000`,
+    resourceType: 'page',
+    addedBy,
+    addedAt: Date.now(),
+    status: { state: 'ok' as const, since: Date.now() },
+  });
+  // This person already added 100 watches, spread over other channels.
+  store.immediate(() => {
+    for (let i = 0; i < 100; i++) store.watches.add(seed(i, `C0OTHER${i % 4}`, SLACK_IDS.userId));
+  });
+  await command(`watch ${ROADMAP}`);
+  const perUser = await h.slack.waitForResponse((post) =>
+    JSON.stringify(post.body).includes('limit of'),
+  );
+  expect(perUser.body.response_type).toBe('ephemeral');
+  expect(String(perUser.body.text)).toBe(
+    'You have added 100 watches across all channels; with 1 more you would pass the limit of 100 per person. Remove some of yours with `/notion-check unwatch <link>` first.',
+  );
+
+  // The workspace holds 2,000 watches in all, added by many people in many channels.
+  store.immediate(() => {
+    for (let i = 100; i < 2_000; i++) store.watches.add(seed(i, `C0CH${i % 40}`, `U0P${i % 50}`));
+  });
+  h.slack.setUser({ id: 'U0NEWBIE', name: 'new.person' });
+  await sendSlashCommand(h.appUrl, h.signingSecret, {
+    text: `watch ${ROADMAP} ${SPECS}`,
+    userId: 'U0NEWBIE',
+    channelId: 'C0FRESH',
+    responseUrl: h.slack.responseUrl('workspace-cap'),
+  });
+  const perWorkspace = await h.slack.waitForResponse(
+    (post) => post.id === 'workspace-cap' && JSON.stringify(post.body).includes('limit of'),
+  );
+  expect(String(perWorkspace.body.text)).toBe(
+    'This workspace has 2,000 watches in all; with 2 more it would pass the limit of 2,000 for the whole workspace. Remove some with `/notion-check unwatch <link>` first.',
+  );
+  // Refused before asking Notion, and nothing was added.
+  expect(h.notion.requests).toHaveLength(0);
+  expect(store.watches.counts('C0FRESH', 'U0NEWBIE')).toEqual({
+    channel: 0,
+    user: 0,
+    workspace: 2_000,
+  });
 });
 
 test('Start fix opens the walkthrough in the alert thread', async () => {

@@ -36,11 +36,28 @@ function message(textValue: string, ts: string, channel = CHANNEL) {
   };
 }
 
+/** A leak warning, for one token ("a Notion token") or many ("150 Notion tokens"). */
+const isWarning = (call: SlackCall) =>
+  /This message contains (?:a Notion token|\d+ Notion tokens)/.test(messageText(call.body));
+
 async function warnings(): Promise<SlackCall[]> {
   await sleep(300);
-  return h.slack
-    .callsTo('chat.postMessage')
-    .filter((call) => messageText(call.body).includes('This message contains a Notion token'));
+  return h.slack.callsTo('chat.postMessage').filter(isWarning);
+}
+
+/** Slack's event for an edit: the new message inside, the edit's own ts outside. */
+function edited(newMessage: Record<string, unknown>, editTs: string, channel = CHANNEL) {
+  return {
+    type: 'message',
+    subtype: 'message_changed',
+    hidden: true,
+    channel,
+    ts: editTs,
+    event_ts: editTs,
+    channel_type: 'channel',
+    message: { type: 'message', user: SLACK_IDS.userId, ...newMessage },
+    previous_message: { type: 'message', user: SLACK_IDS.userId, ts: newMessage.ts, text: '' },
+  };
 }
 
 afterEach(async () => {
@@ -157,17 +174,164 @@ describe('leaked tokens', () => {
     expect(everythingSentToSlack()).not.toContain(stranger);
   });
 
-  test('ordinary messages and bot messages are left alone', async () => {
+  test("ordinary messages and our own bot's messages are left alone", async () => {
     await sendEvent(h.appUrl, h.signingSecret, message('ntn_ is how tokens start', '1.1'), {
       eventId: 'Ev0PLAIN',
     });
     await sendEvent(
       h.appUrl,
       h.signingSecret,
-      { ...message(`bot says ${h.notionToken}`, '1.2'), subtype: 'bot_message', bot_id: 'B1' },
+      {
+        ...message(`bot says ${h.notionToken}`, '1.2'),
+        subtype: 'bot_message',
+        bot_id: SLACK_IDS.botId,
+      },
       { eventId: 'Ev0BOT' },
     );
     expect(await warnings()).toHaveLength(0);
+  });
+
+  test('one message holding 150 tokens → exactly one warning; an edit adding one updates it', async () => {
+    const tokens = Array.from({ length: 150 }, (_, i) => fakeNotionToken(`many${i}`));
+    h.extraSecrets.push(...tokens);
+    const ts = '1700000400.000100';
+    await sendEvent(h.appUrl, h.signingSecret, message(tokens.join('\n'), ts), {
+      eventId: 'Ev0MANY',
+    });
+    const warning = await h.slack.waitFor('chat.postMessage', isWarning);
+    expect(await warnings()).toHaveLength(1);
+    expect(warning.body.thread_ts).toBe(ts);
+    expect(messageText(warning.body)).toContain('This message contains 150 Notion tokens');
+    expect(messageText(warning.body)).toContain('and 145 more');
+    expect(messageText(warning.body).match(/Start fix/g)).toHaveLength(1);
+    expect(h.bot?.services.store.leaks.forMessage(CHANNEL, ts)).toHaveLength(150);
+
+    // The edit adds one token: the same warning is redrawn, nothing new is posted.
+    const more = fakeNotionToken('oneMore');
+    h.extraSecrets.push(more);
+    const text = `${tokens.join('\n')}\n${more}`;
+    await sendEvent(h.appUrl, h.signingSecret, edited({ text, ts }, '1700000401.000100'), {
+      eventId: 'Ev0MANYEDIT',
+    });
+    const update = await h.slack.waitFor('chat.update', isWarning);
+    expect(update.body).toMatchObject({ channel: CHANNEL, ts: warning.response?.ts });
+    expect(messageText(update.body)).toContain('This message contains 151 Notion tokens');
+    expect(await warnings()).toHaveLength(1);
+
+    // An edit that adds no token changes nothing.
+    await sendEvent(
+      h.appUrl,
+      h.signingSecret,
+      edited({ text: `typo fixed ${text}`, ts }, '1700000402.000100'),
+      { eventId: 'Ev0MANYEDIT2' },
+    );
+    await sleep(300);
+    expect(h.slack.callsTo('chat.update')).toHaveLength(1);
+    expect(await warnings()).toHaveLength(1);
+    expect(everythingSentToSlack()).not.toContain(more);
+  });
+
+  describe('finds tokens wherever a message holds them', () => {
+    const stranger = fakeNotionToken('strgr');
+    const cases: [string, Record<string, unknown>][] = [
+      ['glued to text before and after', { text: `key=abc${stranger}_prod` }],
+      ['in a /me message', { subtype: 'me_message', text: `pastes ${stranger}` }],
+      [
+        'in a message from another bot',
+        { subtype: 'bot_message', bot_id: 'B0OTHERBOT', user: undefined, text: stranger },
+      ],
+      [
+        'in an attachment field',
+        { text: '', attachments: [{ fallback: 'x', fields: [{ title: 't', value: stranger }] }] },
+      ],
+      [
+        'in a file name',
+        { subtype: 'file_share', text: '', files: [{ id: 'F1', name: `${stranger}.env` }] },
+      ],
+      [
+        'in rich_text blocks only',
+        {
+          text: undefined,
+          blocks: [
+            {
+              type: 'rich_text',
+              elements: [
+                {
+                  type: 'rich_text_list',
+                  elements: [
+                    { type: 'rich_text_section', elements: [{ type: 'text', text: stranger }] },
+                  ],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    ];
+
+    test.each(cases)('%s', async (_label, fields) => {
+      h.extraSecrets.push(stranger);
+      await sendEvent(
+        h.appUrl,
+        h.signingSecret,
+        { ...message('', '1700000500.000100'), ...fields },
+        { eventId: 'Ev0WHERE' },
+      );
+      const warning = await h.slack.waitFor('chat.postMessage', isWarning);
+      expect(warning.body.thread_ts).toBe('1700000500.000100');
+      expect(messageText(warning.body)).toContain(`…${stranger.slice(-4)}`);
+      expect(await warnings()).toHaveLength(1);
+      expect(everythingSentToSlack()).not.toContain(stranger);
+    });
+  });
+
+  test("our own bot's messages and edits are not scanned", async () => {
+    const ours = { user: SLACK_IDS.botUserId, bot_id: SLACK_IDS.botId };
+    // An edit of our own message: Bolt's self filter does not see it, our own check does.
+    await sendEvent(
+      h.appUrl,
+      h.signingSecret,
+      edited({ ...ours, text: `echo ${h.notionToken}`, ts: '1.3' }, '1.4'),
+      { eventId: 'Ev0SELFEDIT' },
+    );
+    await sendEvent(
+      h.appUrl,
+      h.signingSecret,
+      { ...message(`echo ${h.notionToken}`, '1.5'), ...ours },
+      { eventId: 'Ev0SELF' },
+    );
+    expect(await warnings()).toHaveLength(0);
+    expect(h.bot?.services.store.connections.isCompromised('default')).toBe(false);
+  });
+
+  test('a 43-character base64 word, or a token body with more letters after it, is no token', async () => {
+    const base64 = 'Zm9vYmFyYmF6cXV4cXV1eDEyMzQ1Njc4OTBhYmNkZWY';
+    expect(base64).toHaveLength(43);
+    await sendEvent(
+      h.appUrl,
+      h.signingSecret,
+      message(`sha: ${base64} and ${h.notionToken}x glued on the right`, '1.6'),
+      { eventId: 'Ev0BASE64' },
+    );
+    expect(await warnings()).toHaveLength(0);
+    expect(h.bot?.services.store.connections.isCompromised('default')).toBe(false);
+  });
+
+  test('at most 5 new warnings per channel per 10 minutes; our token is still marked compromised', async () => {
+    for (let i = 1; i <= 6; i++) {
+      const token = fakeNotionToken(`flood${i}`);
+      h.extraSecrets.push(token);
+      await sendEvent(h.appUrl, h.signingSecret, message(token, `1700000600.00010${i}`), {
+        eventId: `Ev0FLOOD${i}`,
+      });
+    }
+    await sendEvent(h.appUrl, h.signingSecret, message(h.notionToken, '1700000600.000107'), {
+      eventId: 'Ev0FLOOD7',
+    });
+    await sleep(300);
+    expect(await warnings()).toHaveLength(5);
+    expect(h.bot?.services.store.connections.isCompromised('default')).toBe(true);
+    expect(h.logs.lines.filter((line) => line.includes('too many leak warnings'))).toHaveLength(1);
   });
 });
 

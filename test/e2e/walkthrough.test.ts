@@ -84,13 +84,22 @@ async function waitForReply(reportTs: string, fragment: string): Promise<string>
   return messageText(call.body);
 }
 
+/** The id Slack gave the view views.open opened. */
+function viewId(viewCall: SlackCall): string | undefined {
+  return (viewCall.response as { view?: { id?: string } } | undefined)?.view?.id;
+}
+
+/** Submits the form views.open opened, as Slack does: with that view's id and hash. */
 async function submitToken(viewCall: SlackCall, token: string, userId: string = ADMIN) {
   const view = viewCall.body.view as { private_metadata: string; callback_id: string };
+  const opened = (viewCall.response as { view?: { id?: string; hash?: string } } | undefined)?.view;
   return sendViewSubmission(h.appUrl, h.signingSecret, {
     callbackId: view.callback_id,
     privateMetadata: view.private_metadata,
     values: { token_input: { token_value: token } },
     userId,
+    viewId: opened?.id,
+    hash: opened?.hash,
   });
 }
 
@@ -316,6 +325,109 @@ test('the same click delivered twice changes state once', async () => {
   const now = messageText(current(ts));
   expect(now).toMatch(/~1\. Verify page sharing settings~ — done/);
   expect(now).toContain(':arrow_right: *2. Re-add the integration to the page*');
+});
+
+test('a walkthrough button clicked from another channel or message: "not valid any more", nothing changes', async () => {
+  h.notion.revoke(h.notionToken);
+  await command(ROADMAP);
+  const { ts, reportTs } = await walkthroughPost();
+  // On the "Regenerate the API token" step, where the walkthrough has all five buttons.
+  await click(ts, 'Done');
+  await waitForUpdates(ts, 1);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const notionCallsBefore = h.notion.requests.length;
+  const postsBefore = h.slack.callsTo('chat.postMessage').length;
+
+  // Every button of the real walkthrough message, with its real value, sent from elsewhere:
+  // another channel (same message ts), and the same channel but another message (the report).
+  const elsewhere = [
+    { channelId: 'C0ELSEWHERE', messageTs: ts },
+    { channelId: CHANNEL, messageTs: reportTs },
+  ];
+  const labels = ['Done', 'Skip', 'Test connection', 'Update token', 'Escalate'];
+  for (const where of elsewhere) {
+    for (const label of labels) {
+      const target = findButton(current(ts).blocks, label);
+      const id = `elsewhere-${randomBytes(4).toString('hex')}`;
+      const response = await sendBlockAction(h.appUrl, h.signingSecret, {
+        actionId: target.action_id,
+        value: target.value,
+        userId: ADMIN,
+        ...where,
+        responseUrl: h.slack.responseUrl(id),
+      });
+      expect(response.status).toBe(200);
+      const answer = await h.slack.waitForResponse((post) => post.id === id);
+      expect(answer.body.response_type).toBe('ephemeral');
+      expect(String(answer.body.text)).toBe(
+        'This button is not valid any more. Run `/notion-check` again.',
+      );
+    }
+  }
+
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  // The walkthrough message was never redrawn, nothing was posted, no modal, no re-test.
+  expect(h.slack.callsTo('chat.update').filter((c) => c.body.ts === ts)).toHaveLength(1);
+  expect(h.slack.callsTo('chat.postMessage')).toHaveLength(postsBefore);
+  expect(h.slack.callsTo('views.open')).toHaveLength(0);
+  expect(h.notion.requests).toHaveLength(notionCallsBefore);
+  const stored = h.bot?.services.walkthroughs.get(
+    findButton(current(ts).blocks, 'Test connection').value,
+  );
+  expect(stored?.state.steps.map((step) => step.status)).toEqual([
+    'done',
+    'pending',
+    'pending',
+    'pending',
+    'pending',
+  ]);
+  expect(stored?.state.status).toBe('open');
+
+  // The same button on the walkthrough message itself still works.
+  await click(ts, 'Skip');
+  await waitForUpdates(ts, 2);
+  expect(messageText(current(ts))).toMatch(/~2\. Regenerate the API token~ — skipped/);
+});
+
+test('a replayed token form (same view id and hash) is refused, even after a restart: saved once', async () => {
+  const second = fakeNotionToken('second');
+  h.notion.addIntegration({ token: second, name: 'Zapier Sync', workspaceName: 'Acme' });
+  await command('token', ADMIN);
+  const first = await h.slack.waitFor('views.open');
+  expect((await submitToken(first, newToken)).json).toMatchObject({ response_action: 'clear' });
+  expect(h.bot?.services.connections.resolve('default').token).toBe(newToken);
+  const verified = h.notion.requestsFor(newToken).length;
+
+  // The same form again, at once (a captured request sent back): out of date, nothing saved.
+  const again = await submitToken(first, newToken);
+  expect(again.json).toMatchObject({ response_action: 'errors' });
+  expect(JSON.stringify(again.json)).toContain('out of date');
+
+  // Later an admin rotates the token with a new form; replaying the old one must not undo it.
+  await command('token', ADMIN);
+  const rotation = await h.slack.waitFor('views.open', (c) => viewId(c) !== viewId(first));
+  expect(viewId(rotation)).toBeDefined();
+  expect((await submitToken(rotation, second)).json).toMatchObject({ response_action: 'clear' });
+  const replay = await submitToken(first, newToken);
+  expect(replay.json).toMatchObject({ response_action: 'errors' });
+  expect(JSON.stringify(replay.json)).toContain('out of date');
+  expect(h.bot?.services.connections.resolve('default').token).toBe(second);
+
+  // …and after a restart too: the claim is in the database.
+  await h.stopApp();
+  await h.startApp();
+  const afterRestart = await submitToken(first, newToken);
+  expect(afterRestart.json).toMatchObject({ response_action: 'errors' });
+  expect(JSON.stringify(afterRestart.json)).toContain('out of date');
+  expect(h.bot?.services.connections.resolve('default').token).toBe(second);
+
+  // Each replay was refused before asking Notion; each form was saved (and confirmed) once.
+  expect(h.notion.requestsFor(newToken)).toHaveLength(verified);
+  expect(h.logs.lines.filter((line) => line.includes('token updated from Slack'))).toHaveLength(2);
+  const confirmations = h.slack.callsTo('chat.postEphemeral').map((c) => messageText(c.body));
+  for (const token of [newToken, second]) {
+    expect(confirmations.filter((text) => text.includes(`…${token.slice(-4)}`))).toHaveLength(1);
+  }
 });
 
 test('non-admins are refused on the command, the button and a crafted view submission', async () => {

@@ -123,13 +123,17 @@ export class FakeSlack {
   private messageCount = 0;
   private viewCount = 0;
   private readonly tsEpoch: number;
+  private readonly authTestAppId: boolean;
 
   /**
    * `tsEpoch`: the seconds of the first message ts (default 1700000000). A fake started on a
    * database written by another fake picks another one, so old and new messages never share a ts.
+   * `authTestAppId`: auth.test also names the app (`app_id`), as Slack may for a bot token; by
+   * default it answers like Slack's documented example, without one.
    */
-  constructor(options: { botToken?: string; tsEpoch?: number } = {}) {
+  constructor(options: { botToken?: string; tsEpoch?: number; authTestAppId?: boolean } = {}) {
     this.tsEpoch = options.tsEpoch ?? 1_700_000_000;
+    this.authTestAppId = options.authTestAppId ?? false;
     // Built at run time so no token-shaped literal sits in the repository.
     this.botToken =
       options.botToken ?? ['xoxb', '0'.repeat(10), '0'.repeat(13), 'fakebot'].join('-');
@@ -296,6 +300,7 @@ export class FakeSlack {
           team_id: SLACK_IDS.teamId,
           user_id: SLACK_IDS.botUserId,
           bot_id: SLACK_IDS.botId,
+          ...(this.authTestAppId ? { app_id: SLACK_IDS.appId } : {}),
           is_enterprise_install: false,
         };
       case 'chat.postMessage':

@@ -6,6 +6,7 @@
 import type { Alert } from '../../src/domain/alert';
 import type { CheckRun } from '../../src/domain/check';
 import type { Notice, NoticeType } from '../../src/domain/notice';
+import type { Outcome, Refusal } from '../../src/domain/outcome';
 import type { Watch } from '../../src/domain/watch';
 import type { CheckRequest, CheckService } from '../../src/services/checks';
 import type { Messenger, Notifier } from '../../src/services/ports';
@@ -127,7 +128,7 @@ type Scripted = CheckRun | ((request: CheckRequest) => CheckRun | Promise<CheckR
  * Stands in for CheckService: each `run` answers the next scripted value (a CheckRun, or a
  * function of the request), and records the request. An unscripted call fails the test.
  */
-export class ScriptedChecks implements Pick<CheckService, 'run'> {
+export class ScriptedChecks implements Pick<CheckService, 'run' | 'check' | 'admit'> {
   readonly requests: CheckRequest[] = [];
   private readonly script: Scripted[] = [];
 
@@ -152,6 +153,21 @@ export class ScriptedChecks implements Pick<CheckService, 'run'> {
     const next = this.script.shift();
     if (!next) throw new Error(`no CheckRun scripted for ${JSON.stringify(request)}`);
     return typeof next === 'function' ? next(request) : next;
+  }
+
+  /** People's checks: admitted unless `refuseNext` was set (the fair-use cap is CheckService's). */
+  refuseNext: Refusal | undefined;
+
+  admit(request: CheckRequest): Outcome<{ start: () => Promise<CheckRun> }> {
+    const refusal = this.refuseNext;
+    this.refuseNext = undefined;
+    if (refusal) return { ok: false, ...refusal };
+    return { ok: true, start: () => this.run(request) };
+  }
+
+  async check(request: CheckRequest): Promise<Outcome<{ run: CheckRun }>> {
+    const admitted = this.admit(request);
+    return admitted.ok ? { ok: true, run: await admitted.start() } : admitted;
   }
 
   /** What a constructor that wants a CheckService gets. */

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { createApp, type NotionCheckApp } from '../../src/app';
+import { type AppDeps, createApp, type NotionCheckApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { RateLimiter } from '../../src/notion/pacing';
@@ -42,6 +42,8 @@ export interface HarnessOptions {
   /** Override pacing (tests that count requests scale it together with the fake's limit). */
   limiter?: RateLimiter;
   checkDeadlineMs?: number;
+  /** The app's HTTP front door limits (shorter timeouts for tests). */
+  frontDoor?: AppDeps['frontDoor'];
   /** Options of the fake Slack (e.g. `tsEpoch`). */
   slack?: ConstructorParameters<typeof FakeSlack>[0];
   /**
@@ -101,6 +103,7 @@ export class Harness {
       logger: createLogger(config.logLevel, this.logs),
       limiter: this.options.limiter ?? new RateLimiter(3, 1_050),
       checkDeadlineMs: this.options.checkDeadlineMs,
+      frontDoor: this.options.frontDoor,
     });
     const server = await this.bot.start();
     if (!server) throw new Error('the harness drives the app in HTTP mode only');

@@ -33,6 +33,8 @@ export interface SlashCommandInput {
   channelId?: string;
   channelName?: string;
   teamId?: string;
+  /** Default SLACK_IDS.appId. */
+  apiAppId?: string;
   triggerId?: string;
   responseUrl: string;
 }
@@ -51,6 +53,10 @@ export interface BlockActionInput {
   actionTs?: string;
   /** The message the button sits on, as Slack echoes it back. */
   message?: { text?: string; blocks?: unknown[] };
+  /** The clicker's workspace (`team.id`, `user.team_id`); default SLACK_IDS.teamId. */
+  teamId?: string;
+  /** Default SLACK_IDS.appId. */
+  apiAppId?: string;
 }
 
 export interface ViewSubmissionInput {
@@ -63,6 +69,8 @@ export interface ViewSubmissionInput {
   values: Record<string, Record<string, string | Record<string, unknown>>>;
   userId?: string;
   viewId?: string;
+  /** The view's version, as Slack sends it back (a replay carries the same); default: per second. */
+  hash?: string;
   triggerId?: string;
 }
 
@@ -171,7 +179,7 @@ export function sendSlashCommand(
       user_name: input.userName ?? userId.toLowerCase(),
       command: input.command ?? '/notion-check',
       text: input.text,
-      api_app_id: SLACK_IDS.appId,
+      api_app_id: input.apiAppId ?? SLACK_IDS.appId,
       is_enterprise_install: 'false',
       response_url: input.responseUrl,
       trigger_id: input.triggerId ?? triggerId(),
@@ -190,17 +198,18 @@ export function sendBlockAction(
   const channelId = input.channelId ?? SLACK_IDS.channelId;
   const messageTs = input.messageTs ?? '1700000000.000100';
   const blockId = input.blockId ?? 'actions';
+  const teamId = input.teamId ?? SLACK_IDS.teamId;
   const user = {
     id: userId,
     username: userId.toLowerCase(),
     name: userId.toLowerCase(),
-    team_id: SLACK_IDS.teamId,
+    team_id: teamId,
   };
   const thread = input.threadTs === undefined ? {} : { thread_ts: input.threadTs };
   const payload = {
     type: 'block_actions',
     user,
-    api_app_id: SLACK_IDS.appId,
+    api_app_id: input.apiAppId ?? SLACK_IDS.appId,
     token: 'deprecated-verification-token',
     container: {
       type: 'message',
@@ -210,7 +219,7 @@ export function sendBlockAction(
       ...thread,
     },
     trigger_id: input.triggerId ?? triggerId(),
-    team: { id: SLACK_IDS.teamId, domain: SLACK_IDS.teamDomain },
+    team: { id: teamId, domain: SLACK_IDS.teamDomain },
     enterprise: null,
     is_enterprise_install: false,
     channel: { id: channelId, name: 'general' },
@@ -311,7 +320,7 @@ export function sendViewSubmission(
       private_metadata: input.privateMetadata,
       callback_id: input.callbackId,
       state: { values },
-      hash: `${Math.floor(Date.now() / 1000)}.abcdef12`,
+      hash: input.hash ?? `${Math.floor(Date.now() / 1000)}.abcdef12`,
       title: { type: 'plain_text', text: 'Modal', emoji: true },
       clear_on_close: false,
       notify_on_close: false,
@@ -335,12 +344,23 @@ export function sendEvent(
   appUrl: string,
   signingSecret: string,
   event: Record<string, unknown>,
-  options: { eventId: string; retryNum?: number; timestamp?: number; signature?: string },
+  options: {
+    eventId: string;
+    retryNum?: number;
+    timestamp?: number;
+    signature?: string;
+    /** The envelope's team_id; default SLACK_IDS.teamId. */
+    teamId?: string;
+    /** The installation the event is delivered for (`authorizations`); default `teamId`. */
+    authorizedTeamId?: string;
+    apiAppId?: string;
+  },
 ): Promise<SlackHttpResult> {
+  const teamId = options.teamId ?? SLACK_IDS.teamId;
   const body = JSON.stringify({
     token: 'deprecated-verification-token',
-    team_id: SLACK_IDS.teamId,
-    api_app_id: SLACK_IDS.appId,
+    team_id: teamId,
+    api_app_id: options.apiAppId ?? SLACK_IDS.appId,
     event,
     type: 'event_callback',
     event_id: options.eventId,
@@ -348,7 +368,7 @@ export function sendEvent(
     authorizations: [
       {
         enterprise_id: null,
-        team_id: SLACK_IDS.teamId,
+        team_id: options.authorizedTeamId ?? teamId,
         user_id: SLACK_IDS.botUserId,
         is_bot: true,
         is_enterprise_install: false,

@@ -24,6 +24,7 @@ import { SECRET_PATTERN, tokenFingerprint } from '../../src/security/tokens';
 import { buttonValue } from '../../src/slack/blocks/actions';
 import { DIAGNOSIS_TITLES } from '../../src/slack/blocks/copy';
 import { usageProblemText } from '../../src/slack/blocks/help';
+import { escapeMrkdwn } from '../../src/slack/blocks/mrkdwn';
 import { buildReport, type ReportOptions } from '../../src/slack/blocks/report';
 import { assertBlockKitLimits } from '../support/blockKitLimits';
 
@@ -683,6 +684,55 @@ describe('buildReportBlocks on arbitrary check runs', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+});
+
+// ---- escapeMrkdwn --------------------------------------------------------------------------
+
+/** Strings rich in what Slack would read as markup, line breaks and invisible characters. */
+const MARKUP_CHARS = chars(
+  "*_~`:>&<|! ab1Z\n\r\v\f\u0085\u2028\u2029\u202a\u202e\u2066\u2069\u200e\u200f\u061c\u200b\u200d\u2060\ufeff＊＿｀＞-+'",
+);
+const markupText = fc.oneof(
+  fc.string({ unit: MARKUP_CHARS, maxLength: 80 }),
+  fc.string(),
+  fc.string({ unit: 'binary', maxLength: 200 }),
+  fc.string({ unit: 'grapheme', maxLength: 50 }),
+  fc
+    .array(
+      fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom(':x:', '*b*', '_i_', '~s~', '`c`')),
+    )
+    .map((parts) => parts.join('')),
+);
+
+/** A span Slack would format: a marker at a word boundary, text, the same marker at one. */
+const span = (marker: string) =>
+  new RegExp(
+    `(?:^|[^A-Za-z0-9])\\${marker}[^\\s${marker}](?:[^${marker}]*[^\\s${marker}])?\\${marker}(?![A-Za-z0-9])`,
+  );
+const SPANS = ['*', '_', '~', '`'].map(span);
+const EMOJI_CODE = /:[\p{L}\p{N}\p{M}_＿+＋'’.-]+:/u;
+
+describe('escapeMrkdwn on arbitrary strings', () => {
+  // Protects the one rendering edge every Notion- or user-supplied string goes through: no
+  // forged line, link, mention, formatting, emoji or reordering, whatever a title holds.
+  it('leaves no line break, bidi or zero-width character, raw <, > or &, span or emoji code', () => {
+    fc.assert(
+      fc.property(markupText, (text) => {
+        const out = escapeMrkdwn(text);
+        expect(out).not.toMatch(/[\n\r\v\f\u0085\u2028\u2029]/);
+        expect(out).not.toMatch(/[\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/);
+        expect(out).not.toMatch(/[<>]/);
+        expect(out).not.toMatch(/&(?!amp;|lt;|gt;)/);
+        for (const pattern of SPANS) expect(out).not.toMatch(pattern);
+        expect(out).not.toMatch(EMOJI_CODE);
+        // Stronger than "no span": a marker left is inside a word, where Slack never formats.
+        expect(out).not.toMatch(/(?<![A-Za-z0-9])[*_~]|[*_~](?![A-Za-z0-9])|[`＊＿｀]/);
+        // Nothing that starts a quote where the text starts.
+        expect(out).not.toMatch(/^\s*(?:&gt;|>|＞)/);
+      }),
+      { numRuns: 2_000 },
     );
   });
 });

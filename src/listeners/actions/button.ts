@@ -4,7 +4,9 @@ import type {
   ButtonAction,
   SlackActionMiddlewareArgs,
 } from '@slack/bolt';
+import { z } from 'zod';
 import type { Outcome } from '../../domain/outcome';
+import type { Place } from '../../domain/place';
 import type { Services } from '../../services';
 import { refusalText } from '../../slack/blocks/refusals';
 import { REPLIES } from '../../slack/blocks/replies';
@@ -21,6 +23,30 @@ export type ButtonHandler = (
 /** One delivery of one click: Slack re-sends the same action_ts when it retries. */
 export function actionKey(args: ButtonArgs): string {
   return `${args.body.user.id}:${args.action.action_id}:${args.action.action_ts}`;
+}
+
+const container = z
+  .object({ channel_id: z.string().optional(), message_ts: z.string().optional() })
+  .catch({});
+
+/** The one value Slack gave in all the places it gives it; undefined if none, or if they differ. */
+function agreed(...values: (string | undefined)[]): string | undefined {
+  const given = new Set(values.filter((value) => value !== undefined));
+  return given.size === 1 ? [...given][0] : undefined;
+}
+
+/**
+ * Where the click happened, as Slack's block_actions payload says: `channel.id` and
+ * `container.channel_id`, `message.ts` and `container.message_ts`. A message only one user sees
+ * (ephemeral) comes without `message`; its container still has both. Services decide whether
+ * that is where the button's walkthrough or alert lives.
+ */
+export function clickedAt(args: ButtonArgs): Place {
+  const { channel_id, message_ts } = container.parse(args.body.container);
+  return {
+    channel: agreed(args.body.channel?.id, channel_id),
+    messageTs: agreed(args.body.message?.ts, message_ts),
+  };
 }
 
 /** The words for an outcome: nothing on success (unless given), the refusal otherwise. */

@@ -2,7 +2,7 @@
 import { buttonValue } from '../../slack/blocks/actions';
 import { REPLIES } from '../../slack/blocks/replies';
 import { openTokenModal } from '../views/tokenModal';
-import { actionKey, type ButtonHandler, reply } from './button';
+import { actionKey, type ButtonHandler, clickedAt, reply } from './button';
 
 const INVALID = REPLIES.buttonInvalid(true);
 
@@ -13,7 +13,15 @@ function stepButton(type: 'done' | 'skip'): ButtonHandler {
     const { id, step } = value.data;
     const user = args.body.user.id;
     return reply(
-      await services.walkthroughs.step(id, type, step, user, actionKey(args), messenger),
+      await services.walkthroughs.step(
+        id,
+        type,
+        step,
+        user,
+        actionKey(args),
+        messenger,
+        clickedAt(args),
+      ),
     );
   };
 }
@@ -26,21 +34,30 @@ export const test: ButtonHandler = async (args, { services, messenger }) => {
   const id = buttonValue.walkthrough.safeParse(args.action.value);
   if (!id.success) return INVALID;
   const user = args.body.user.id;
-  return reply(await services.walkthroughs.retest(id.data, user, actionKey(args), messenger));
+  const where = clickedAt(args);
+  return reply(
+    await services.walkthroughs.retest(id.data, user, actionKey(args), messenger, where),
+  );
 };
 
 export const escalate: ButtonHandler = async (args, { services, messenger }) => {
   const id = buttonValue.walkthrough.safeParse(args.action.value);
   if (!id.success) return INVALID;
   const user = args.body.user.id;
-  return reply(await services.walkthroughs.escalate(id.data, user, actionKey(args), messenger));
+  const where = clickedAt(args);
+  return reply(
+    await services.walkthroughs.escalate(id.data, user, actionKey(args), messenger, where),
+  );
 };
 
 /** Opens the token modal for the walkthrough's connection (admins only). */
 export const updateToken: ButtonHandler = async (args, { services }) => {
   const id = buttonValue.walkthrough.safeParse(args.action.value);
-  const walkthrough = id.success ? services.walkthroughs.get(id.data) : undefined;
-  if (!walkthrough) return INVALID;
+  if (!id.success) return INVALID;
+  const found = services.walkthroughs.at(id.data, clickedAt(args));
+  // Unknown, or clicked anywhere but on the walkthrough's message: "not valid any more".
+  if (!found.ok) return found.reason === 'not_found' ? INVALID : reply(found);
+  const { walkthrough } = found;
   return openTokenModal(services, args.client, {
     userId: args.body.user.id,
     triggerId: args.body.trigger_id,

@@ -134,10 +134,7 @@ async function handle(command: Command, args: CommandArgs, services: Services): 
         await respond(ephemeral(refusalText(outcome) ?? REPLIES.commandFailed));
         return;
       }
-      await respond({
-        response_type: 'in_channel',
-        text: stoppedWatching(userId, outcome.removed),
-      });
+      await respond(stoppedWatching(userId, outcome.removed));
       return;
     }
     case 'list':
@@ -148,14 +145,15 @@ async function handle(command: Command, args: CommandArgs, services: Services): 
       const targets = command.targets.length
         ? command.targets
         : services.watches.targets(channelId);
-      // Ack before any Notion request: Slack gives up after 3 seconds.
+      const request = { connection: DEFAULT_CONNECTION, targets, channelId, userId };
+      const admitted = services.checks.admit(request);
+      // Ack before any Notion request: Slack gives up after 3 seconds. Busy: said in the ack.
+      if (!admitted.ok) {
+        await ack(ephemeral(refusalText(admitted) ?? REPLIES.commandFailed));
+        return;
+      }
       await ack(ephemeral(checkingProgress(targets.length)));
-      const run = await services.checks.run({
-        connection: DEFAULT_CONNECTION,
-        targets,
-        channelId,
-        userId,
-      });
+      const run = await admitted.start();
       await postReport(run, services, { client, channel: channelId, userId, respond });
     }
   }

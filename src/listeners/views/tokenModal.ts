@@ -49,6 +49,19 @@ export async function openTokenModal(
 
 type SubmitArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
+const submittedView = z.object({ id: z.string().min(1), hash: z.string().min(1) });
+
+/**
+ * One submission of one form: Slack gives every opened view its own id and a hash that changes
+ * with each version of it. A form answered with errors keeps both (the admin fixes the token
+ * and submits again), so only a saved one is claimed: a replay of it (a captured request,
+ * within Slack's 5-minute signature window, even after a restart) is out of date.
+ */
+function submissionKey(view: unknown): string | undefined {
+  const parsed = submittedView.safeParse(view);
+  return parsed.success ? `view:${parsed.data.id}:${parsed.data.hash}` : undefined;
+}
+
 function inputError(message: string) {
   return { response_action: 'errors' as const, errors: { [TOKEN_MODAL.blockId]: message } };
 }
@@ -61,11 +74,21 @@ function safeJson(text: string): unknown {
   }
 }
 
+/** A form that was saved once already: told it is out of date, and nothing is saved. */
+async function replayed(args: SubmitArgs, services: Services): Promise<void> {
+  services.logger.warn(
+    { user: args.body.user.id, view: args.view.id },
+    'token submission refused: this form was already saved',
+  );
+  await args.ack(inputError(TOKEN_FORM_ERRORS.outOfDate));
+}
+
 async function handleSubmit(args: SubmitArgs, services: Services): Promise<void> {
   const { ack, body, view, client } = args;
   const userId = body.user.id;
   const target = modalTarget.safeParse(safeJson(view.private_metadata));
-  if (!target.success) {
+  const submission = submissionKey(view);
+  if (!target.success || !submission) {
     await ack(inputError(TOKEN_FORM_ERRORS.outOfDate));
     return;
   }
@@ -79,6 +102,10 @@ async function handleSubmit(args: SubmitArgs, services: Services): Promise<void>
     await ack(inputError(TOKEN_FORM_ERRORS.savingDisabled));
     return;
   }
+  if (services.store.dedupe.seen(submission)) {
+    await replayed(args, services);
+    return;
+  }
   const token = z
     .string()
     .trim()
@@ -90,7 +117,17 @@ async function handleSubmit(args: SubmitArgs, services: Services): Promise<void>
     return;
   }
   const { connection, walkthroughId, channelId } = target.data;
-  services.tokens.save(connection, token, userId);
+  // Claimed and saved in one transaction: two copies at once save once; a failed save claims
+  // nothing.
+  const saved = services.store.immediate(() => {
+    if (!services.store.dedupe.claim(submission, Date.now())) return false;
+    services.tokens.save(connection, token, userId);
+    return true;
+  });
+  if (!saved) {
+    await replayed(args, services);
+    return;
+  }
   await ack({ response_action: 'clear' });
   services.logger.info(
     { connection, user: userId, fingerprint: verdict.fingerprint },

@@ -17,6 +17,7 @@ export const DIAGNOSIS_TITLES: Record<DiagnosisKind, string> = {
   rate_limited: 'Notion is rate limiting us — not an access problem, try again later',
   notion_unavailable: 'Notion is unavailable — not an access problem, try again later',
   timeout: 'Notion did not answer in time — not an access problem, try again later',
+  busy: 'notion-check is busy with other checks — not a Notion problem, try again in a minute',
   network: 'Could not reach Notion (network problem) — not an access problem',
   edge_blocked: "Blocked at Notion's network edge (firewall, proxy or IP block) — not a permission",
   bad_response: 'Notion sent an unreadable answer (outage or proxy?) — not an access problem',

@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import { section } from './mrkdwn';
+import { capText, section } from './mrkdwn';
 
 /** An answer only the person who typed the command or pressed the button sees. */
 export interface EphemeralMessage {
@@ -10,5 +10,5 @@ export interface EphemeralMessage {
 
 /** One sentence, privately: "Already on it", a refusal, a hint. */
 export function ephemeral(text: string): EphemeralMessage {
-  return { response_type: 'ephemeral', text, blocks: [section(text)] };
+  return capText({ response_type: 'ephemeral', text, blocks: [section(text)] });
 }

@@ -2,7 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import { accessProblems, type CheckRun } from '../../domain/check';
 import { STEPS, STEPS_FOR } from '../../domain/playbook';
 import { connectionContext } from '../../domain/problems';
-import { context, escapeMrkdwn, sections } from './mrkdwn';
+import { capText, context, escapeMrkdwn, sections } from './mrkdwn';
 import { diagnosisTitle, listAffected } from './resource';
 import { escalationAdvice, stepInstructions } from './steps';
 
@@ -30,5 +30,5 @@ export function buildFixStepsBlocks(run: CheckRun): KnownBlock[] {
 
 export function buildFixSteps(run: CheckRun) {
   const titles = accessProblems(run).map(diagnosisTitle);
-  return { text: `How to fix: ${titles.join('; ')}`, blocks: buildFixStepsBlocks(run) };
+  return capText({ text: `How to fix: ${titles.join('; ')}`, blocks: buildFixStepsBlocks(run) });
 }

@@ -1,4 +1,5 @@
 /** Small formatting helpers shared by every message builder. */
+import { escapeMrkdwn } from './mrkdwn';
 
 /** `plural(1, 'page')` → `1 page`; `plural(3, 'page')` → `3 pages`; `plural(2, 'is', 'are')`. */
 export function plural(count: number, word: string, many = `${word}s`): string {
@@ -24,11 +25,11 @@ export function slackDate(ms: number): string {
   return `<!date^${seconds}^{date_short_pretty} at {time}|${new Date(ms).toISOString()}>`;
 }
 
-/** `` `id1`, `id2` `` — at most `max` of them (Notion support asks for these). */
+/** `` `id1`, `id2` `` — at most `max` of them (Notion support asks for these), escaped. */
 export function codeList(values: string[], max = values.length): string {
   return values
     .slice(0, max)
-    .map((value) => `\`${value}\``)
+    .map((value) => `\`${escapeMrkdwn(value)}\``)
     .join(', ');
 }
 

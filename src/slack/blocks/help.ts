@@ -1,7 +1,7 @@
 import { MAX_TARGETS } from '../../domain/check';
 import { EXAMPLE_URL } from './copy';
 import type { EphemeralMessage } from './ephemeral';
-import { context, escapeMrkdwn, section } from './mrkdwn';
+import { capText, context, escapeMrkdwn, section } from './mrkdwn';
 
 export type { EphemeralMessage } from './ephemeral';
 
@@ -25,7 +25,7 @@ const USAGE = [
 ].join('\n');
 
 export function helpMessage(): EphemeralMessage {
-  return {
+  return capText({
     response_type: 'ephemeral',
     text: 'How to use /notion-check',
     blocks: [
@@ -34,10 +34,10 @@ export function helpMessage(): EphemeralMessage {
         'Share a page with the integration first: open it in Notion → ••• → Connections → add your integration.',
       ),
     ],
-  };
+  });
 }
 
-/** What was wrong with a command, in one sentence. */
+/** What was wrong with a command, in one sentence (mrkdwn: what they typed is escaped). */
 export function usageProblemText(usage: UsageProblem): string {
   switch (usage.problem) {
     case 'token_pasted':
@@ -53,7 +53,7 @@ export function usageProblemText(usage: UsageProblem): string {
     case 'token_takes_name':
       return '`token` takes an optional connection name (letters, digits, - and _). Never paste a token here: the command opens a private form.';
     case 'unknown_command':
-      return `I don't know the command \`${usage.word}\`.`;
+      return `I don't know the command \`${escapeMrkdwn(usage.word)}\`.`;
     case 'incomplete_payload':
       return 'Slack sent an incomplete command; please try again.';
   }
@@ -61,9 +61,9 @@ export function usageProblemText(usage: UsageProblem): string {
 
 export function usageMessage(usage: UsageProblem): EphemeralMessage {
   const problem = usageProblemText(usage);
-  return {
+  return capText({
     response_type: 'ephemeral',
     text: `${problem} Type /notion-check help for usage.`,
-    blocks: [section(`:grey_question: ${escapeMrkdwn(problem)}`), section(USAGE)],
-  };
+    blocks: [section(`:grey_question: ${problem}`), section(USAGE)],
+  });
 }

@@ -2,7 +2,7 @@
 import type { Notice } from '../../domain/notice';
 import { buildAlert } from './alert';
 import { formatDuration, mention } from './format';
-import { buildCompromisedNoticeBlocks, buildLeakWarningBlocks } from './leak';
+import { buildCompromisedNoticeBlocks, buildLeakWarningBlocks, leakWarningText } from './leak';
 import { escapeMrkdwn, section } from './mrkdwn';
 import { buildReport, resolvedNote } from './report';
 import { diagnosisTitle, resourceLabel } from './resource';
@@ -51,12 +51,12 @@ export function renderNotice(notice: Notice, now: number): Message {
     }
     case 'leak_warning':
       return {
-        text: 'This message contains a Notion token: regenerate it now.',
-        blocks: buildLeakWarningBlocks(notice.leakId, notice.fingerprint, notice.connection),
+        text: leakWarningText(notice.fingerprints.length),
+        blocks: buildLeakWarningBlocks(notice.leakId, notice.fingerprints, notice.connections),
       };
     case 'compromised':
       return {
-        text: `Connection ${notice.connection} is compromised: regenerate its token now.`,
+        text: `Connection ${escapeMrkdwn(notice.connection)} is compromised: regenerate its token now.`,
         blocks: buildCompromisedNoticeBlocks(
           notice.leakId,
           notice.connection,

@@ -1,6 +1,7 @@
 /** Why nothing happened, in words for the person who pressed the button or typed the command. */
 import type { Refusal } from '../../domain/outcome';
-import { mention } from './format';
+import { mention, noun, plural } from './format';
+import { REPLIES } from './replies';
 import { diagnosisTitle } from './resource';
 
 const NOT_FOUND = {
@@ -15,6 +16,21 @@ const BUSY = {
   thread_walkthrough: 'A fix walkthrough is already running in this thread.',
 } as const;
 
+type WatchLimit = Extract<Refusal, { reason: 'watch_limit' }>;
+/** `2000` → `2,000`. */
+const count = (value: number) => value.toLocaleString('en-US');
+const UNWATCH = '`/notion-check unwatch <link>`';
+
+/** Which cap, and the numbers: the channel's, the person's (across channels), the workspace's. */
+const WATCH_LIMIT: Record<WatchLimit['scope'], (refusal: WatchLimit) => string> = {
+  channel: ({ watched, adding, limit }) =>
+    `This channel watches ${watched} pages; with ${adding} more it would pass the limit of ${limit}. Remove some with ${UNWATCH} first, or watch them from another channel.`,
+  user: ({ watched, adding, limit }) =>
+    `You have added ${count(watched)} ${noun(watched, 'watch', 'watches')} across all channels; with ${count(adding)} more you would pass the limit of ${count(limit)} per person. Remove some of yours with ${UNWATCH} first.`,
+  workspace: ({ watched, adding, limit }) =>
+    `This workspace has ${count(watched)} ${noun(watched, 'watch', 'watches')} in all; with ${count(adding)} more it would pass the limit of ${count(limit)} for the whole workspace. Remove some with ${UNWATCH} first.`,
+};
+
 /** The words for a refusal; undefined for a duplicate delivery, which nobody is told about. */
 export function refusalText(refusal: Refusal): string | undefined {
   switch (refusal.reason) {
@@ -22,6 +38,9 @@ export function refusalText(refusal: Refusal): string | undefined {
       return undefined;
     case 'not_found':
       return NOT_FOUND[refusal.what];
+    case 'wrong_place':
+      // The same words as any button we cannot read: nothing to learn from another channel's.
+      return REPLIES.buttonInvalid(refusal.what === 'walkthrough');
     case 'stale_button':
       return 'That is not the current step any more: it was already done or skipped, or the steps changed after a test. Use the buttons on the latest checklist.';
     case 'already_resolved':
@@ -36,6 +55,8 @@ export function refusalText(refusal: Refusal): string | undefined {
       return `Already snoozed by ${mention(refusal.by)}.`;
     case 'busy':
       return BUSY[refusal.what];
+    case 'too_many_checks':
+      return `:hourglass_flowing_sand: Busy: ${plural(refusal.waiting, 'check')} ${refusal.scope === 'user' ? 'of yours' : 'in this channel'} ${noun(refusal.waiting, 'is', 'are')} still waiting for Notion. Try again when ${noun(refusal.waiting, 'it is', 'they are')} done.`;
     case 'not_posted_yet':
       return 'This alert was not posted yet; try again in a moment.';
     case 'inconclusive': {
@@ -53,7 +74,7 @@ export function refusalText(refusal: Refusal): string | undefined {
     case 'not_owner':
       return `${mention(refusal.owner)} added this watch: only they or an admin can remove it.`;
     case 'watch_limit':
-      return `This channel watches ${refusal.watched} pages; with ${refusal.adding} more it would pass the limit of ${refusal.limit}. Remove some with \`/notion-check unwatch <link>\` first, or watch them from another channel.`;
+      return WATCH_LIMIT[refusal.scope](refusal);
     case 'token_shape':
       return 'That is not a Notion token: it starts with ntn_ followed by 46 letters and digits (older ones: secret_ and 43). Copy it again with the Copy button at notion.so/my-integrations.';
     case 'token_refused':

@@ -2,7 +2,7 @@
 import type { Watch } from '../../domain/watch';
 import { COPY } from './copy';
 import { mention, noun, plural } from './format';
-import { escapeMrkdwn } from './mrkdwn';
+import { capText, escapeMrkdwn } from './mrkdwn';
 
 export const REPLIES = {
   alreadyOnIt: ':hourglass_flowing_sand: Already on it: the answer to that command is on its way.',
@@ -29,8 +29,13 @@ export function watchingProgress(targets: number): string {
   return `:mag: Checking ${plural(targets, 'page')} before watching…`;
 }
 
-export function stoppedWatching(userId: string, watch: Watch): string {
-  return `${mention(userId)} stopped watching ${escapeMrkdwn(watch.title ?? watch.resourceId)}.`;
+/** The answer to `unwatch`, in the channel: a message of its own (text only, no blocks). */
+export function stoppedWatching(
+  userId: string,
+  watch: Watch,
+): { response_type: 'in_channel'; text: string } {
+  const text = `${mention(userId)} stopped watching ${escapeMrkdwn(watch.title ?? watch.resourceId)}.`;
+  return capText({ response_type: 'in_channel', text });
 }
 
 /** The bot may not post in this conversation: the report goes to the user alone. */

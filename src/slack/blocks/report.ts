@@ -7,7 +7,7 @@ import {
 } from '../../domain/check';
 import { COPY, EXAMPLE_URL } from './copy';
 import { formatDuration, mention, noun, plural } from './format';
-import { context, escapeMrkdwn, header, sections } from './mrkdwn';
+import { capText, context, escapeMrkdwn, header, sections } from './mrkdwn';
 import { CATEGORY_EMOJI, diagnosisText, resourceLabel, statusEmoji } from './resource';
 
 /** Beyond this many resource lines the report lists problems and counts the rest. */
@@ -100,5 +100,5 @@ export function buildReportBlocks(run: CheckRun, options: ReportOptions): KnownB
 
 export function buildReport(run: CheckRun, options: ReportOptions) {
   const text = options.resolution ? `${reportText(run)} — resolved` : reportText(run);
-  return { text, blocks: buildReportBlocks(run, options) };
+  return capText({ text, blocks: buildReportBlocks(run, options) });
 }

@@ -2,7 +2,7 @@
 import type { ResourceRef } from '../../domain/check';
 import type { Diagnosis, DiagnosisCategory } from '../../domain/diagnosis';
 import { DIAGNOSIS_TITLES } from './copy';
-import { escapeMrkdwn, mrkdwnLink } from './mrkdwn';
+import { escapeMrkdwn, isNotionUrl, mrkdwnLink } from './mrkdwn';
 
 export const CATEGORY_EMOJI: Record<DiagnosisCategory, string> = {
   ok: ':white_check_mark:',
@@ -29,13 +29,15 @@ export function diagnosisText(result: Diagnosis): string {
 }
 
 /**
- * `<url|Roadmap> (page)`; `` `what they typed` `` when it held no Notion id. Without a title
- * (Notion did not answer), what the user typed is linked, if it was a URL.
+ * `<url|Roadmap> (page)`; `` `what they typed` `` when it held no Notion id. Links go only to
+ * the URL Notion returned or, without a title (Notion did not answer), to what the user typed
+ * if it is a Notion link (`isNotionUrl`): never an outside site under a Notion-id label.
  */
 export function resourceLabel(resource: ResourceRef): string {
   if (!resource.id) return `\`${escapeMrkdwn(resource.input.slice(0, 100))}\``;
   const name = escapeMrkdwn(resource.title ?? resource.id);
-  const linked = mrkdwnLink(resource.url ?? (resource.title ? undefined : resource.input), name);
+  const typed = !resource.title && isNotionUrl(resource.input) ? resource.input : undefined;
+  const linked = mrkdwnLink(resource.url ?? typed, name);
   const type = resource.type === 'data_source' ? 'data source' : resource.type;
   return resource.type === 'unknown' ? linked : `${linked} (${type})`;
 }

@@ -3,7 +3,15 @@ import type { CheckRun, ResourceCheck } from '../../domain/check';
 import type { Watch, WatchState } from '../../domain/watch';
 import { mention, noun, plural, slackDate } from './format';
 import type { EphemeralMessage } from './help';
-import { context, escapeMrkdwn, mrkdwnLink, sections, sectionsWithin, truncate } from './mrkdwn';
+import {
+  capText,
+  context,
+  escapeMrkdwn,
+  mrkdwnLink,
+  sections,
+  sectionsWithin,
+  truncate,
+} from './mrkdwn';
 import { diagnosisTitle, resourceLabel, statusEmoji } from './resource';
 
 const STATE_EMOJI: Record<WatchState, string> = {
@@ -39,11 +47,11 @@ export function watchResultMessage(
   if (run.token.diagnosis.kind !== 'ok') {
     notes.push(`Token: ${diagnosisTitle(run.token.diagnosis)}`);
   }
-  return {
+  return capText({
     response_type: 'in_channel',
     text: `Watching ${added.length} new ${noun(added.length, 'page')}`,
     blocks: [...sectionsWithin(lines, 45), context(...notes)],
-  };
+  });
 }
 
 /** How a watch is named in any message: its title, or its id until Notion told us one. */
@@ -54,13 +62,13 @@ export function watchName(watch: Watch, max = 80): string {
 /** `list`: every watch of the channel with its state, last check and failing-since. */
 export function watchListMessage(watches: Watch[]): EphemeralMessage {
   if (watches.length === 0) {
-    return {
+    return capText({
       response_type: 'ephemeral',
       text: 'This channel watches nothing yet.',
       blocks: sections([
         'This channel watches nothing yet. Add pages with `/notion-check watch <link or ID> …`.',
       ]),
-    };
+    });
   }
   const lines = watches.map((watch) => {
     const link = mrkdwnLink(watch.url, watchName(watch));
@@ -71,12 +79,12 @@ export function watchListMessage(watches: Watch[]): EphemeralMessage {
     const failing = state === 'failing' ? ` · failing since ${slackDate(since)}` : '';
     return `${STATE_EMOJI[state]} ${link} · ${checked}${failing} · added by ${mention(watch.addedBy)}`;
   });
-  return {
+  return capText({
     response_type: 'ephemeral',
     text: `This channel watches ${plural(watches.length, 'page')}`,
     blocks: [
       ...sectionsWithin([`*Watched in this channel (${watches.length}):*`, ...lines], 48),
       context('Remove one with `/notion-check unwatch <link or ID>`.'),
     ],
-  };
+  });
 }

@@ -14,9 +14,9 @@ import {
   diagnosisOf,
 } from '../../../src/domain/diagnosis';
 import { STEPS_FOR, type StepId } from '../../../src/domain/playbook';
-import { RateLimitedPastDeadlineError } from '../../../src/notion/client';
+import { RateLimitedPastDeadlineError, RetriesPastDeadlineError } from '../../../src/notion/client';
 import { diagnoseError } from '../../../src/notion/diagnose';
-import { DeadlineExceededError } from '../../../src/notion/pacing';
+import { DeadlineExceededError, QueueFullError } from '../../../src/notion/pacing';
 import { DIAGNOSIS_TITLES } from '../../../src/slack/blocks/copy';
 
 /**
@@ -283,9 +283,28 @@ describe('diagnoseError: answers that are not about access', () => {
     expectTransient(diagnoseError(error), 'timeout');
   });
 
-  it('DeadlineExceededError (pacing) is a timeout', () => {
-    expectTransient(diagnoseError(new DeadlineExceededError()), 'timeout');
+  // Waiting in our own queue is our doing: never "Notion did not answer".
+  it.each([
+    ['DeadlineExceededError (our queue, past the deadline)', new DeadlineExceededError()],
+    ["QueueFullError (the token's queue is full)", new QueueFullError(600)],
+  ])('%s is busy here, not a Notion timeout', (_, error) => {
+    const result = diagnoseError(error);
+    expect(result).toMatchObject({ kind: 'busy', category: 'transient' });
+    expect(stepsOf(result)).toEqual([]);
+    expect(titleOf(result)).toMatch(/busy.*not a Notion problem/);
+    expect(titleOf(result)).not.toMatch(/did not answer/);
   });
+
+  it.each([
+    [500, 'notion_unavailable'],
+    [429, 'rate_limited'],
+  ] as const)(
+    'a %i whose retry would start past the deadline is that answer, with its request id',
+    (status, kind) => {
+      const result = diagnoseError(new RetriesPastDeadlineError(status, 'req-last'));
+      expect(result).toMatchObject({ kind, detail: { status, requestId: 'req-last' } });
+    },
+  );
 
   it('RateLimitedPastDeadlineError is rate limiting and keeps its request id', () => {
     const result = diagnoseError(new RateLimitedPastDeadlineError(60_000, 'req-429'));

@@ -1,4 +1,9 @@
-import { type Clock, DeadlineExceededError, RateLimiter } from '../../../src/notion/pacing';
+import {
+  type Clock,
+  DeadlineExceededError,
+  QueueFullError,
+  RateLimiter,
+} from '../../../src/notion/pacing';
 
 /**
  * Virtual time. `sleep` queues a wake-up; queued sleepers are woken one at a time in time order
@@ -150,5 +155,61 @@ describe('RateLimiter order between checks', () => {
     await Promise.all([...later, ...earlier]);
     // The first slot was already taken by the first caller; then the earlier check goes first.
     expect(done).toEqual(['later0', 'earlier0', 'earlier1', 'later1']);
+  });
+});
+
+describe('RateLimiter fairness between people', () => {
+  it("one member's queue delays another's first request by at most one slot", async () => {
+    const clock = new FakeClock();
+    const limiter = new RateLimiter(1, 1000, clock);
+    const served: string[] = [];
+    // Ana has 60 requests queued (three checks of twenty) before Ben asks once.
+    const ana = Array.from({ length: 60 }, (_, i) =>
+      limiter
+        .acquire('k', undefined, 'interactive', i < 20 ? 1 : 2, 'U_ANA')
+        .then(() => served.push('ana')),
+    );
+    const ben = limiter
+      .acquire('k', undefined, 'interactive', 99, 'U_BEN')
+      .then(() => served.push('ben'));
+    await Promise.all([...ana, ben]);
+    // Ana's first request had started; Ben, never served, goes next.
+    expect(served.indexOf('ben')).toBe(1);
+  });
+
+  it('people take turns, one slot each, whatever their queue lengths', async () => {
+    const clock = new FakeClock();
+    const limiter = new RateLimiter(1, 1000, clock);
+    const served: string[] = [];
+    const ask = (owner: string, count: number) =>
+      Array.from({ length: count }, () =>
+        limiter.acquire('k', undefined, 'interactive', 0, owner).then(() => served.push(owner)),
+      );
+    await Promise.all([...ask('a', 5), ...ask('b', 2), ...ask('c', 1)]);
+    expect(served).toEqual(['a', 'b', 'c', 'a', 'b', 'a', 'a', 'a']);
+  });
+
+  it('background sweeps still wait for every person', async () => {
+    const clock = new FakeClock();
+    const limiter = new RateLimiter(1, 1000, clock);
+    const served: string[] = [];
+    const sweep = [0, 1].map(() =>
+      limiter.acquire('k', undefined, 'background').then(() => served.push('sweep')),
+    );
+    const people = ['a', 'b'].map((owner) =>
+      limiter.acquire('k', undefined, 'interactive', 0, owner).then(() => served.push(owner)),
+    );
+    await Promise.all([...sweep, ...people]);
+    expect(served).toEqual(['sweep', 'a', 'b', 'sweep']);
+  });
+
+  it('a full queue refuses at once (QueueFullError) instead of queueing to time out', async () => {
+    const clock = new FakeClock();
+    const limiter = new RateLimiter(1, 1000, clock, 3);
+    // The first is granted at once; three more wait: the queue is full.
+    const queued = [0, 1, 2, 3].map(() => limiter.acquire('k'));
+    await expect(limiter.acquire('k')).rejects.toBeInstanceOf(QueueFullError);
+    await Promise.all(queued);
+    await expect(limiter.acquire('k')).resolves.toBeUndefined();
   });
 });

@@ -78,3 +78,55 @@ describe('the exact Notion token shapes', () => {
     expect(containsSecret('ntn_short')).toBe(false);
   });
 });
+
+describe('tokens glued to other text (lookarounds, not \\b)', () => {
+  const current = SECRETS.notion;
+  const legacy = SECRETS.legacy;
+  const found = (text: string) => text.match(NOTION_TOKEN_PATTERN) ?? [];
+
+  it.each<[string, string, string]>([
+    ['letters before the prefix', `abc${current}`, current],
+    ['digits before the prefix', `42${legacy}`, legacy],
+    ['an underscore suffix', `${current}_prod`, current],
+    ['in parentheses', `(${legacy})`, legacy],
+    ['in a query string', `https://x.example/?token=${current}&v=1`, current],
+    ['in a path, between slashes', `/keys/${current}/use`, current],
+    ['in quotes and backticks', `"${legacy}" \`${current}\``, legacy],
+    ['after a client_ prefix', `client_${legacy}`, legacy],
+  ])('NOTION_TOKEN_PATTERN finds a token with %s', (_label, text, token) => {
+    expect(found(text)).toContain(token);
+    expect(found(text)[0]).toBe(token);
+  });
+
+  it.each<[string, string]>([
+    ['a current token body followed by a letter', `${current}x`],
+    ['a current token body followed by a digit', `${current}7`],
+    ['a legacy token body followed by more letters', `${legacy}Abc`],
+    ['inside a longer base64-looking word', `QUJD${current}RUZH`],
+    ['a 43-character base64 word, no prefix', 'Zm9vYmFyYmF6cXV4cXV1eDEyMzQ1Njc4OTBhYmNkZWY'],
+    ['a 46-character word that only looks like a body', `${'4'.repeat(11)}${'n'.repeat(35)}`],
+    ['a prefix with a dash', `ntn-${current.slice(4)}`],
+    ['a truncated token', current.slice(0, -1)],
+  ])('NOTION_TOKEN_PATTERN does not flag %s', (_label, text) => {
+    expect(found(text)).toEqual([]);
+  });
+
+  it('the 43-character base64 word really is 43 characters (the case above tests something)', () => {
+    expect('Zm9vYmFyYmF6cXV4cXV1eDEyMzQ1Njc4OTBhYmNkZWY').toHaveLength(43);
+    expect(isNotionToken(`secret_${'Zm9vYmFyYmF6cXV4cXV1eDEyMzQ1Njc4OTBhYmNkZWY'}`)).toBe(true);
+  });
+
+  it('isNotionToken shares the shape, but wants the whole text: glued forms are refused', () => {
+    expect(isNotionToken(`abc${current}`)).toBe(false);
+    expect(isNotionToken(`${current}_prod`)).toBe(false);
+    expect(isNotionToken(`(${legacy})`)).toBe(false);
+  });
+
+  it('SECRET_PATTERN redacts glued and truncated tokens alike', () => {
+    expect(`abc${current}_prod`.match(SECRET_PATTERN)).toEqual([current]);
+    expect(`x${current.slice(0, 12)}`.match(SECRET_PATTERN)).toEqual([current.slice(0, 12)]);
+    // Looser on purpose: a token body followed by more letters is still redacted.
+    expect(containsSecret(`${current}xyz`)).toBe(true);
+    expect(containsSecret('Zm9vYmFyYmF6cXV4cXV1eDEyMzQ1Njc4OTBhYmNkZWY')).toBe(false);
+  });
+});

@@ -27,6 +27,8 @@ import {
 } from '../../support/fixtures';
 
 const ALERT_TS = '1700000000.000100';
+/** Where a click on the alert's own message comes from (its posted channel and ts). */
+const AT = { channel: CHANNEL, messageTs: ALERT_TS };
 
 function setup(overrides: Partial<Alert> = {}) {
   const store = new Store(':memory:');
@@ -84,7 +86,7 @@ describe('AlertService.acknowledge', () => {
     const { store, clock, notifier, service, watches, id } = setup();
     clock.advance(60_000);
 
-    const outcome = await service.acknowledge(id, USER);
+    const outcome = await service.acknowledge(id, USER, AT);
 
     expect(outcome).toEqual({ ok: true });
     expect(store.alerts.get(id)).toMatchObject({
@@ -102,10 +104,10 @@ describe('AlertService.acknowledge', () => {
 
   it('only once: a second person is told who acknowledged it, and nothing is posted', async () => {
     const { store, notifier, service, id } = setup();
-    await service.acknowledge(id, USER);
+    await service.acknowledge(id, USER, AT);
     notifier.clear();
 
-    const outcome = await service.acknowledge(id, OTHER_USER);
+    const outcome = await service.acknowledge(id, OTHER_USER, AT);
 
     expect(outcome).toEqual({ ok: false, reason: 'already_acknowledged', by: USER });
     expect(notifier.calls).toEqual([]);
@@ -117,7 +119,7 @@ describe('AlertService.snooze', () => {
   it('snoozes for SNOOZE_MS and redraws the alert', async () => {
     const { store, notifier, service, watches, id } = setup();
 
-    const outcome = await service.snooze(id, USER);
+    const outcome = await service.snooze(id, USER, AT);
 
     expect(outcome).toEqual({ ok: true });
     expect(store.alerts.get(id)).toMatchObject({ snoozedBy: USER, snoozedUntil: T0 + SNOOZE_MS });
@@ -127,16 +129,16 @@ describe('AlertService.snooze', () => {
 
   it('refuses while snoozed, and allows it again once the snooze is over', async () => {
     const { store, clock, notifier, service, id } = setup();
-    await service.snooze(id, USER);
+    await service.snooze(id, USER, AT);
     notifier.clear();
 
     clock.advance(SNOOZE_MS - 1);
-    const during = await service.snooze(id, OTHER_USER);
+    const during = await service.snooze(id, OTHER_USER, AT);
     expect(during).toEqual({ ok: false, reason: 'already_snoozed', by: USER });
     expect(notifier.calls).toEqual([]);
 
     clock.advance(1);
-    const after = await service.snooze(id, OTHER_USER);
+    const after = await service.snooze(id, OTHER_USER, AT);
     expect(after).toEqual({ ok: true });
     expect(store.alerts.get(id)).toMatchObject({
       snoozedBy: OTHER_USER,
@@ -150,7 +152,7 @@ describe('AlertService.startFix', () => {
     const { store, checks, messenger, service, id } = setup();
     checks.answer(runFor('not_shared', 'ok'));
 
-    const outcome = await service.startFix(id, OTHER_USER, messenger);
+    const outcome = await service.startFix(id, OTHER_USER, messenger, AT);
 
     expect(outcome).toEqual({ ok: true });
     expect(checks.requests).toEqual([
@@ -175,7 +177,7 @@ describe('AlertService.startFix', () => {
   it('an alert not posted yet has no thread to walk it in', async () => {
     const { checks, messenger, service, id } = setup({ ts: undefined, postedChannel: undefined });
 
-    const outcome = await service.startFix(id, USER, messenger);
+    const outcome = await service.startFix(id, USER, messenger, AT);
 
     expect(outcome).toEqual({ ok: false, reason: 'not_posted_yet' });
     expect(checks.requests).toEqual([]);
@@ -185,10 +187,10 @@ describe('AlertService.startFix', () => {
   it('is busy when a walkthrough already lives in the alert thread', async () => {
     const { checks, messenger, service, id } = setup();
     checks.answer(runFor('not_shared'));
-    await service.startFix(id, USER, messenger);
+    await service.startFix(id, USER, messenger, AT);
     messenger.clear();
 
-    const outcome = await service.startFix(id, OTHER_USER, messenger);
+    const outcome = await service.startFix(id, OTHER_USER, messenger, AT);
 
     expect(outcome).toEqual({ ok: false, reason: 'busy', what: 'alert_walkthrough' });
     expect(checks.requests).toHaveLength(1);
@@ -199,8 +201,8 @@ describe('AlertService.startFix', () => {
     const { checks, messenger, service, id } = setup();
     const running = checks.hold();
 
-    const first = service.startFix(id, USER, messenger);
-    const second = await service.startFix(id, OTHER_USER, messenger);
+    const first = service.startFix(id, USER, messenger, AT);
+    const second = await service.startFix(id, OTHER_USER, messenger, AT);
     running.release(runFor('not_shared'));
 
     expect(second).toEqual({ ok: false, reason: 'busy', what: 'alert_walkthrough' });
@@ -212,7 +214,7 @@ describe('AlertService.startFix', () => {
     const { store, checks, messenger, service, id } = setup();
     checks.answer(runFor('ok', 'ok'));
 
-    const outcome = await service.startFix(id, USER, messenger);
+    const outcome = await service.startFix(id, USER, messenger, AT);
 
     expect(outcome).toEqual({ ok: false, reason: 'accessible_again' });
     expect(messenger.calls).toEqual([]);
@@ -223,7 +225,7 @@ describe('AlertService.startFix', () => {
     const { store, checks, messenger, service, id } = setup();
     checks.answer(runFor('notion_unavailable', 'ok'));
 
-    const outcome = await service.startFix(id, USER, messenger);
+    const outcome = await service.startFix(id, USER, messenger, AT);
 
     expect(outcome).toEqual({
       ok: false,
@@ -244,9 +246,9 @@ describe('refusals for every button', () => {
     });
 
     const outcomes = [
-      await service.acknowledge(id, USER),
-      await service.snooze(id, USER),
-      await service.startFix(id, USER, messenger),
+      await service.acknowledge(id, USER, AT),
+      await service.snooze(id, USER, AT),
+      await service.startFix(id, USER, messenger, AT),
     ];
 
     for (const outcome of outcomes) {
@@ -263,9 +265,9 @@ describe('refusals for every button', () => {
     const unknown = 'a0000000000000000';
 
     const outcomes = [
-      await service.acknowledge(unknown, USER),
-      await service.snooze(unknown, USER),
-      await service.startFix(unknown, USER, messenger),
+      await service.acknowledge(unknown, USER, AT),
+      await service.snooze(unknown, USER, AT),
+      await service.startFix(unknown, USER, messenger, AT),
     ];
 
     for (const outcome of outcomes) {
@@ -273,5 +275,67 @@ describe('refusals for every button', () => {
     }
     expect(notifier.calls).toEqual([]);
     expect(messenger.calls).toEqual([]);
+  });
+});
+
+describe('a click from anywhere but the alert message', () => {
+  const elsewhere = [
+    ['another channel', { channel: 'C0ELSEWHERE', messageTs: ALERT_TS }],
+    ['another message in its channel', { channel: CHANNEL, messageTs: '1700000000.000999' }],
+    ['no message ts', { channel: CHANNEL }],
+    ['no channel', { messageTs: ALERT_TS }],
+  ] as const;
+
+  it.each(elsewhere)('%s: wrong_place for every button, and nothing changes', async (_, where) => {
+    const { store, checks, notifier, messenger, service, id } = setup();
+    const before = store.alerts.get(id);
+
+    const outcomes = [
+      await service.acknowledge(id, USER, where),
+      await service.snooze(id, USER, where),
+      await service.startFix(id, USER, messenger, where),
+    ];
+
+    for (const outcome of outcomes) {
+      expect(outcome).toEqual({ ok: false, reason: 'wrong_place', what: 'alert' });
+    }
+    expect(store.alerts.get(id)).toEqual(before);
+    expect(notifier.calls).toEqual([]);
+    expect(messenger.calls).toEqual([]);
+    expect(checks.requests).toEqual([]);
+  });
+
+  it('an alert posted to ALERT_CHANNEL answers clicks there, not in its watch channel', async () => {
+    const { store, notifier, service, id } = setup({ postedChannel: 'C0ALERTS' });
+
+    const inWatchChannel = await service.acknowledge(id, USER, AT);
+    const inAlertChannel = await service.acknowledge(id, USER, {
+      channel: 'C0ALERTS',
+      messageTs: ALERT_TS,
+    });
+
+    expect(inWatchChannel).toEqual({ ok: false, reason: 'wrong_place', what: 'alert' });
+    expect(inAlertChannel).toEqual({ ok: true });
+    expect(store.alerts.get(id)?.acknowledgedBy).toBe(USER);
+    expect(notifier.summary()).toEqual(['updateAlert', 'replyToAlert:alert_acknowledged']);
+  });
+
+  it('a resolved alert clicked elsewhere is still just wrong_place', async () => {
+    const { service, id } = setup({ status: 'resolved', resolvedAt: T0 });
+
+    const outcome = await service.snooze(id, USER, { channel: 'C0ELSEWHERE', messageTs: ALERT_TS });
+
+    expect(outcome).toEqual({ ok: false, reason: 'wrong_place', what: 'alert' });
+  });
+
+  it('an alert not posted yet has no message to click: not_posted_yet, nothing changes', async () => {
+    const { store, notifier, service, id } = setup({ ts: undefined, postedChannel: undefined });
+
+    const outcomes = [await service.acknowledge(id, USER, AT), await service.snooze(id, USER, AT)];
+
+    for (const outcome of outcomes)
+      expect(outcome).toEqual({ ok: false, reason: 'not_posted_yet' });
+    expect(store.alerts.get(id)).toMatchObject({ acknowledgedBy: undefined, snoozedBy: undefined });
+    expect(notifier.calls).toEqual([]);
   });
 });

@@ -1,16 +1,18 @@
 /**
- * LeakService (src/services/leaks.ts): Notion tokens pasted in Slack. A warning under the
- * message per token; when the token is one we hold, the connection marked compromised and the
- * channels that rely on it told; Start fix walks the rotation.
+ * LeakService (src/services/leaks.ts): Notion tokens pasted in Slack. One warning under the
+ * message however many tokens it holds (an edit adding tokens updates it), at most
+ * LEAK_WARNING_RATE per channel; when a token is one we hold, the connection marked compromised
+ * and the channels that rely on it told; Start fix walks the rotation.
  */
 import { createLogger } from '../../../src/logger';
 import { tokenFingerprint, tokenHash } from '../../../src/security/tokens';
 import { Connections } from '../../../src/services/connections';
-import { LeakService, type PostedMessage } from '../../../src/services/leaks';
+import { LEAK_WARNING_RATE, LeakService, type PostedMessage } from '../../../src/services/leaks';
 import { WalkthroughService } from '../../../src/services/walkthroughs';
 import { Store } from '../../../src/store/store';
 import { FakeClock, RecordingMessenger, ScriptedChecks } from '../../support/fakes';
-import { CHANNEL, fakeToken, newWatch, T0, USER } from '../../support/fixtures';
+import { CHANNEL, fakeToken, MINUTE, newWatch, T0, USER } from '../../support/fixtures';
+import { LogCapture } from '../../support/harness';
 
 const OURS = fakeToken('ours');
 const STRANGER = fakeToken('strg');
@@ -19,6 +21,7 @@ const THIRD_CHANNEL = 'C0THIRD001';
 const MESSAGE_TS = '1699999999.000050';
 
 function setup(options: { alertChannel?: string } = {}) {
+  const logs = new LogCapture();
   const store = new Store(':memory:');
   const connections = new Connections(store, {
     notion: { defaultToken: OURS, apiUrl: 'http://notion.invalid' },
@@ -37,11 +40,11 @@ function setup(options: { alertChannel?: string } = {}) {
   const service = new LeakService({
     store,
     walkthroughs,
-    logger: createLogger('silent'),
+    logger: createLogger('info', logs),
     alertChannel: options.alertChannel,
     now: clock.now,
   });
-  return { store, clock, messenger, walkthroughs, service };
+  return { store, clock, messenger, walkthroughs, service, logs };
 }
 
 const message = (text: string, overrides: Partial<PostedMessage> = {}): PostedMessage => ({
@@ -53,31 +56,47 @@ const message = (text: string, overrides: Partial<PostedMessage> = {}): PostedMe
 });
 
 describe('LeakService.handleMessage', () => {
-  it('posts one warning per distinct token, in the thread of the message', async () => {
-    const { messenger, service } = setup();
+  it('posts one warning for every distinct token of a message, in its thread', async () => {
+    const { store, messenger, service } = setup();
     const text = `try ${STRANGER} or ${fakeToken('zzzz')}, I mean ${STRANGER}`;
 
-    const warned = await service.handleMessage(message(text), messenger);
+    const result = await service.handleMessage(message(text), messenger);
 
-    expect(warned).toBe(2);
-    expect(messenger.calls).toMatchObject([
+    expect(result).toEqual({ tokens: 2, fresh: 2, warning: 'posted' });
+    expect(messenger.calls).toEqual([
       {
         op: 'post',
         channel: CHANNEL,
         threadTs: MESSAGE_TS,
+        ts: expect.any(String),
         notice: {
           type: 'leak_warning',
-          fingerprint: tokenFingerprint(STRANGER),
-          connection: undefined,
+          leakId: expect.stringMatching(/^l[0-9a-f]{16}$/),
+          fingerprints: [tokenFingerprint(STRANGER), '…zzzz'],
+          connections: [],
         },
       },
-      {
-        op: 'post',
-        channel: CHANNEL,
-        threadTs: MESSAGE_TS,
-        notice: { type: 'leak_warning', fingerprint: '…zzzz' },
-      },
     ]);
+    // Still one leak row per token.
+    expect(store.leaks.forMessage(CHANNEL, MESSAGE_TS).map((leak) => leak.fingerprint)).toEqual([
+      tokenFingerprint(STRANGER),
+      '…zzzz',
+    ]);
+  });
+
+  it('a message holding 150 distinct tokens gets exactly one warning with one Start fix', async () => {
+    const { store, messenger, service } = setup();
+    const tokens = Array.from({ length: 150 }, (_, i) => fakeToken(String(i).padStart(4, '0')));
+
+    const result = await service.handleMessage(message(tokens.join(' ')), messenger);
+
+    expect(result).toEqual({ tokens: 150, fresh: 150, warning: 'posted' });
+    expect(messenger.summary()).toEqual(['post:leak_warning']);
+    const [warning] = messenger.notices('leak_warning');
+    expect(warning?.fingerprints).toHaveLength(150);
+    expect(store.leaks.forMessage(CHANNEL, MESSAGE_TS)).toHaveLength(150);
+    expect(store.leaks.get(warning?.leakId ?? '')?.fingerprint).toBe('…0000');
+    expect(store.leaks.warningFor(CHANNEL, MESSAGE_TS)?.ts).toBe(messenger.calls[0]?.ts);
   });
 
   it('a message in a thread is answered in that thread', async () => {
@@ -91,9 +110,9 @@ describe('LeakService.handleMessage', () => {
   it('says nothing about a message without a token', async () => {
     const { messenger, service } = setup();
 
-    const warned = await service.handleMessage(message('ntn_ is how tokens start'), messenger);
+    const result = await service.handleMessage(message('ntn_ is how tokens start'), messenger);
 
-    expect(warned).toBe(0);
+    expect(result).toEqual({ tokens: 0, fresh: 0, warning: 'none' });
     expect(messenger.calls).toEqual([]);
   });
 
@@ -102,9 +121,9 @@ describe('LeakService.handleMessage', () => {
     await service.handleMessage(message(STRANGER), messenger);
     messenger.clear();
 
-    const warned = await service.handleMessage(message(STRANGER), messenger);
+    const result = await service.handleMessage(message(STRANGER), messenger);
 
-    expect(warned).toBe(0);
+    expect(result).toEqual({ tokens: 1, fresh: 0, warning: 'none' });
     expect(messenger.calls).toEqual([]);
   });
 
@@ -117,15 +136,15 @@ describe('LeakService.handleMessage', () => {
     store.watches.add(newWatch(5, { channelId: 'C0ELSEWHERE', connection: 'sync-2' }));
     clock.advance(1_000);
 
-    const warned = await service.handleMessage(message(`here: ${OURS}`), messenger);
+    const result = await service.handleMessage(message(`here: ${OURS}`), messenger);
 
-    expect(warned).toBe(1);
+    expect(result.warning).toBe('posted');
     expect(store.connections.isCompromised('default')).toBe(true);
     const [warning, ...told] = messenger.calls;
     expect(warning).toMatchObject({
       channel: CHANNEL,
       threadTs: MESSAGE_TS,
-      notice: { type: 'leak_warning', connection: 'default', fingerprint: '…ours' },
+      notice: { type: 'leak_warning', connections: ['default'], fingerprints: ['…ours'] },
     });
     if (warning?.notice.type !== 'leak_warning') throw new Error('expected the warning first');
     expect(told.map((call) => call.channel).sort()).toEqual([OTHER_CHANNEL, THIRD_CHANNEL]);
@@ -161,6 +180,159 @@ describe('LeakService.handleMessage', () => {
 
     expect(store.connections.isCompromised('default')).toBe(false);
     expect(messenger.summary()).toEqual(['post:leak_warning']);
+  });
+});
+
+describe('LeakService.handleMessage: edits (message_changed)', () => {
+  it('an edit adding a token updates the first warning with the new totals, posts nothing', async () => {
+    const { store, messenger, service } = setup();
+    await service.handleMessage(message(`a ${STRANGER}`), messenger);
+    const warningTs = messenger.calls[0]?.ts;
+    messenger.clear();
+
+    const result = await service.handleMessage(
+      message(`a ${STRANGER} and b ${fakeToken('new1')}`),
+      messenger,
+    );
+
+    expect(result).toEqual({ tokens: 2, fresh: 1, warning: 'updated' });
+    expect(messenger.calls).toEqual([
+      {
+        op: 'update',
+        channel: CHANNEL,
+        ts: warningTs,
+        notice: {
+          type: 'leak_warning',
+          leakId: expect.any(String),
+          fingerprints: [tokenFingerprint(STRANGER), '…new1'],
+          connections: [],
+        },
+      },
+    ]);
+    expect(store.leaks.forMessage(CHANNEL, MESSAGE_TS)).toHaveLength(2);
+  });
+
+  it('an edit with no new token changes nothing, even one that drops a token', async () => {
+    const { messenger, service } = setup();
+    await service.handleMessage(message(`${STRANGER} ${fakeToken('zzzz')}`), messenger);
+    messenger.clear();
+
+    const same = await service.handleMessage(message(`fixed typo: ${STRANGER}`), messenger);
+    const none = await service.handleMessage(message('deleted them'), messenger);
+
+    expect([same.warning, none.warning]).toEqual(['none', 'none']);
+    expect(messenger.calls).toEqual([]);
+  });
+
+  it('an edit adding our token: the warning names the connection, Start fix walks its rotation', async () => {
+    const { store, messenger, service } = setup();
+    store.watches.add(newWatch(2, { channelId: OTHER_CHANNEL }));
+    await service.handleMessage(message(STRANGER), messenger);
+    messenger.clear();
+
+    await service.handleMessage(message(`${STRANGER} ${OURS}`), messenger);
+
+    expect(messenger.summary()).toEqual(['update:leak_warning', 'post:compromised']);
+    const [warning] = messenger.notices('leak_warning');
+    expect(warning).toMatchObject({ fingerprints: ['…strg', '…ours'], connections: ['default'] });
+    expect(store.leaks.get(warning?.leakId ?? '')?.connection).toBe('default');
+    expect(store.connections.isCompromised('default')).toBe(true);
+  });
+
+  it('the message and its edit handled at once still make one warning, then an update', async () => {
+    const { messenger, service } = setup();
+
+    await Promise.all([
+      service.handleMessage(message(STRANGER), messenger),
+      service.handleMessage(message(`${STRANGER} ${fakeToken('new1')}`), messenger),
+    ]);
+
+    expect(messenger.summary()).toEqual(['post:leak_warning', 'update:leak_warning']);
+    expect(messenger.calls[1]?.ts).toBe(messenger.calls[0]?.ts);
+  });
+
+  it('a warning that could not be posted is logged, and our connection is still compromised', async () => {
+    const { store, messenger, service, logs } = setup();
+    store.watches.add(newWatch(2, { channelId: OTHER_CHANNEL }));
+    const post = messenger.post.bind(messenger);
+    messenger.post = async (channel, notice, threadTs) => {
+      if (notice.type === 'leak_warning') throw new Error('not_in_channel');
+      return post(channel, notice, threadTs);
+    };
+
+    const result = await service.handleMessage(message(OURS), messenger);
+
+    expect(result.warning).toBe('failed');
+    expect(store.connections.isCompromised('default')).toBe(true);
+    expect(messenger.summary()).toEqual(['post:compromised']);
+    expect(logs.text()).toContain('could not post the leak warning');
+  });
+});
+
+describe('LeakService.handleMessage: rate limit per channel', () => {
+  const { warnings, windowMs } = LEAK_WARNING_RATE;
+  const ts = (index: number) => `1699999999.${String(index).padStart(6, '0')}`;
+
+  it(`is ${warnings} new warnings per channel per ${windowMs / MINUTE} minutes`, () => {
+    expect(LEAK_WARNING_RATE).toEqual({ warnings: 5, windowMs: 10 * MINUTE });
+  });
+
+  it('past the limit: no thread warning (logged once), but ours still compromised and told', async () => {
+    const { store, clock, messenger, service, logs } = setup();
+    store.watches.add(newWatch(2, { channelId: OTHER_CHANNEL }));
+    for (let i = 1; i <= warnings; i++) {
+      clock.advance(1_000);
+      const result = await service.handleMessage(
+        message(fakeToken(`s${i}00`), { ts: ts(i) }),
+        messenger,
+      );
+      expect(result.warning).toBe('posted');
+    }
+    messenger.clear();
+
+    const skipped = await service.handleMessage(
+      message(fakeToken('over'), { ts: ts(10) }),
+      messenger,
+    );
+    const ours = await service.handleMessage(message(OURS, { ts: ts(11) }), messenger);
+
+    expect([skipped.warning, ours.warning]).toEqual(['rate_limited', 'rate_limited']);
+    expect(messenger.summary()).toEqual(['post:compromised']);
+    expect(messenger.calls[0]?.channel).toBe(OTHER_CHANNEL);
+    expect(store.connections.isCompromised('default')).toBe(true);
+    expect(store.leaks.forMessage(CHANNEL, ts(10))).toHaveLength(1); // the row is still kept
+    const logged = logs.lines.filter((line) => line.includes('too many leak warnings'));
+    expect(logged).toHaveLength(1);
+    expect(logs.text()).not.toContain(OURS);
+  });
+
+  it('other channels are not limited, edits of warned messages still update, and the window slides', async () => {
+    const { clock, messenger, service } = setup();
+    for (let i = 1; i <= warnings + 1; i++) {
+      await service.handleMessage(message(fakeToken(`s${i}00`), { ts: ts(i) }), messenger);
+    }
+    expect(messenger.summary()).toHaveLength(warnings);
+    messenger.clear();
+
+    const elsewhere = await service.handleMessage(
+      message(fakeToken('else'), { channel: OTHER_CHANNEL }),
+      messenger,
+    );
+    const edit = await service.handleMessage(
+      message(`${fakeToken('s100')} ${fakeToken('edit')}`, { ts: ts(1) }),
+      messenger,
+    );
+    clock.advance(windowMs);
+    const later = await service.handleMessage(
+      message(fakeToken('late'), { ts: ts(20) }),
+      messenger,
+    );
+
+    expect([elsewhere.warning, edit.warning, later.warning]).toEqual([
+      'posted',
+      'updated',
+      'posted',
+    ]);
   });
 });
 

@@ -26,6 +26,8 @@ import {
 
 const REPORT_TS = '1699999999.000001';
 const ANCHOR = { channel: CHANNEL, ts: REPORT_TS, userId: USER };
+/** Where a click on the walkthrough message comes from: RecordingMessenger's first post. */
+const AT = { channel: CHANNEL, messageTs: '1700000000.000101' };
 const ENV_TOKEN = fakeToken('envt');
 
 function setup() {
@@ -115,7 +117,15 @@ describe('WalkthroughService.step', () => {
     const { id } = await started();
     clock.advance(MINUTE);
 
-    const outcome = await service.step(id, 'done', 'verify_sharing', OTHER_USER, 'k1', messenger);
+    const outcome = await service.step(
+      id,
+      'done',
+      'verify_sharing',
+      OTHER_USER,
+      'k1',
+      messenger,
+      AT,
+    );
 
     expect(outcome.ok).toBe(true);
     const state = store.walkthroughs.state(id);
@@ -139,7 +149,7 @@ describe('WalkthroughService.step', () => {
     const { store, messenger, service, started } = setup();
     const { id } = await started();
 
-    const outcome = await service.step(id, 'skip', 'verify_sharing', USER, 'k1', messenger);
+    const outcome = await service.step(id, 'skip', 'verify_sharing', USER, 'k1', messenger, AT);
 
     expect(outcome).toMatchObject({ ok: true });
     expect(store.walkthroughs.state(id)?.steps.map((step) => step.status)).toEqual([
@@ -154,7 +164,7 @@ describe('WalkthroughService.step', () => {
   it('the same action key twice: the second is a duplicate and nothing is posted', async () => {
     const { store, messenger, service, started } = setup();
     const { id } = await started();
-    await service.step(id, 'done', 'verify_sharing', USER, 'same-key', messenger);
+    await service.step(id, 'done', 'verify_sharing', USER, 'same-key', messenger, AT);
     const after = store.walkthroughs.state(id);
     messenger.clear();
 
@@ -166,6 +176,7 @@ describe('WalkthroughService.step', () => {
       USER,
       'same-key',
       messenger,
+      AT,
     );
 
     expect(outcome).toEqual({ ok: false, reason: 'duplicate' });
@@ -176,12 +187,12 @@ describe('WalkthroughService.step', () => {
   it('a click on a step that is not the current one is stale', async () => {
     const { store, messenger, service, started } = setup();
     const { id } = await started();
-    await service.step(id, 'done', 'verify_sharing', USER, 'k1', messenger);
+    await service.step(id, 'done', 'verify_sharing', USER, 'k1', messenger, AT);
     const after = store.walkthroughs.state(id);
     messenger.clear();
 
-    const again = await service.step(id, 'done', 'verify_sharing', USER, 'k2', messenger);
-    const ahead = await service.step(id, 'skip', 'test_connection', USER, 'k3', messenger);
+    const again = await service.step(id, 'done', 'verify_sharing', USER, 'k2', messenger, AT);
+    const ahead = await service.step(id, 'skip', 'test_connection', USER, 'k3', messenger, AT);
 
     expect(again).toEqual({ ok: false, reason: 'stale_button' });
     expect(ahead).toEqual({ ok: false, reason: 'stale_button' });
@@ -199,6 +210,7 @@ describe('WalkthroughService.step', () => {
       USER,
       'k1',
       messenger,
+      AT,
     );
 
     expect(outcome).toEqual({ ok: false, reason: 'not_found', what: 'walkthrough' });
@@ -211,7 +223,7 @@ describe('WalkthroughService.escalate', () => {
     const { store, messenger, service, started } = setup();
     const { id } = await started(runWith(['ok', 'not_shared']));
 
-    const outcome = await service.escalate(id, OTHER_USER, 'esc-1', messenger);
+    const outcome = await service.escalate(id, OTHER_USER, 'esc-1', messenger, AT);
 
     expect(outcome).toMatchObject({ ok: true, walkthrough: { status: 'escalated' } });
     const state = store.walkthroughs.state(id);
@@ -241,10 +253,10 @@ describe('WalkthroughService.escalate', () => {
   it('a second escalation is refused with who escalated first, and posts nothing', async () => {
     const { messenger, service, started } = setup();
     const { id } = await started();
-    await service.escalate(id, OTHER_USER, 'esc-1', messenger);
+    await service.escalate(id, OTHER_USER, 'esc-1', messenger, AT);
     messenger.clear();
 
-    const outcome = await service.escalate(id, USER, 'esc-2', messenger);
+    const outcome = await service.escalate(id, USER, 'esc-2', messenger, AT);
 
     expect(outcome).toEqual({ ok: false, reason: 'already_escalated', by: OTHER_USER });
     expect(messenger.calls).toEqual([]);
@@ -253,7 +265,7 @@ describe('WalkthroughService.escalate', () => {
   it('an unknown walkthrough id is not_found', async () => {
     const { messenger, service } = setup();
 
-    const outcome = await service.escalate('w0000000000000000', USER, 'esc-1', messenger);
+    const outcome = await service.escalate('w0000000000000000', USER, 'esc-1', messenger, AT);
 
     expect(outcome).toEqual({ ok: false, reason: 'not_found', what: 'walkthrough' });
     expect(messenger.calls).toEqual([]);
@@ -266,7 +278,7 @@ describe('WalkthroughService.retest', () => {
     const { id } = await started(runWith(['ok', 'not_shared', 'in_trash']));
     checks.answer(runWith(['ok', 'ok', 'ok']));
 
-    await service.retest(id, OTHER_USER, 'rt-1', messenger);
+    await service.retest(id, OTHER_USER, 'rt-1', messenger, AT);
 
     expect(checks.requests).toEqual([
       {
@@ -284,7 +296,7 @@ describe('WalkthroughService.retest', () => {
     clock.advance(5 * MINUTE);
     checks.answer(runWith(['ok', 'ok']));
 
-    const outcome = await service.retest(id, OTHER_USER, 'rt-1', messenger);
+    const outcome = await service.retest(id, OTHER_USER, 'rt-1', messenger, AT);
 
     expect(outcome).toMatchObject({ ok: true, walkthrough: { status: 'resolved' } });
     const state = store.walkthroughs.state(id);
@@ -323,7 +335,7 @@ describe('WalkthroughService.retest', () => {
     const { id } = await started(runWith(['not_shared']), 'alert');
     checks.answer(runWith(['ok']));
 
-    const outcome = await service.retest(id, USER, 'rt-1', messenger);
+    const outcome = await service.retest(id, USER, 'rt-1', messenger, AT);
 
     expect(outcome.ok).toBe(true);
     expect(messenger.summary()).toEqual(['post:retest_resolved', 'update:walkthrough']);
@@ -336,7 +348,7 @@ describe('WalkthroughService.retest', () => {
     const before = store.walkthroughs.state(id);
     checks.answer(runWith(['rate_limited']));
 
-    const outcome = await service.retest(id, OTHER_USER, 'rt-1', messenger);
+    const outcome = await service.retest(id, OTHER_USER, 'rt-1', messenger, AT);
 
     expect(outcome).toEqual({
       ok: false,
@@ -363,11 +375,11 @@ describe('WalkthroughService.retest', () => {
   it('another access problem: retest_still_failing, and the walkthrough moves to its steps', async () => {
     const { store, checks, messenger, service, started } = setup();
     const { id } = await started();
-    await service.step(id, 'done', 'verify_sharing', USER, 'k1', messenger);
+    await service.step(id, 'done', 'verify_sharing', USER, 'k1', messenger, AT);
     messenger.clear();
     checks.answer(runWith(['in_trash']));
 
-    const outcome = await service.retest(id, OTHER_USER, 'rt-1', messenger);
+    const outcome = await service.retest(id, OTHER_USER, 'rt-1', messenger, AT);
 
     expect(outcome).toMatchObject({ ok: true, walkthrough: { status: 'open', kind: 'in_trash' } });
     const state = store.walkthroughs.state(id);
@@ -386,10 +398,10 @@ describe('WalkthroughService.retest', () => {
   it('the same problem again keeps the progress made', async () => {
     const { store, checks, messenger, service, started } = setup();
     const { id } = await started();
-    await service.step(id, 'done', 'verify_sharing', USER, 'k1', messenger);
+    await service.step(id, 'done', 'verify_sharing', USER, 'k1', messenger, AT);
     checks.answer(runWith(['not_shared']));
 
-    await service.retest(id, USER, 'rt-1', messenger);
+    await service.retest(id, USER, 'rt-1', messenger, AT);
 
     expect(store.walkthroughs.state(id)?.steps[0]).toMatchObject({ status: 'done' });
   });
@@ -399,8 +411,8 @@ describe('WalkthroughService.retest', () => {
     const { id } = await started();
     const running = checks.hold();
 
-    const first = service.retest(id, USER, 'rt-1', messenger);
-    const second = await service.retest(id, OTHER_USER, 'rt-2', messenger);
+    const first = service.retest(id, USER, 'rt-1', messenger, AT);
+    const second = await service.retest(id, OTHER_USER, 'rt-2', messenger, AT);
     running.release(runWith(['ok']));
 
     expect(second).toEqual({ ok: false, reason: 'busy', what: 'test' });
@@ -413,10 +425,10 @@ describe('WalkthroughService.retest', () => {
     const { checks, messenger, service, started } = setup();
     const { id } = await started();
     checks.answer(runWith(['not_shared']));
-    await service.retest(id, USER, 'rt-1', messenger);
+    await service.retest(id, USER, 'rt-1', messenger, AT);
     messenger.clear();
 
-    const again = await service.retest(id, USER, 'rt-1', messenger);
+    const again = await service.retest(id, USER, 'rt-1', messenger, AT);
 
     expect(again).toEqual({ ok: false, reason: 'duplicate' });
     expect(checks.requests).toHaveLength(1);
@@ -427,11 +439,11 @@ describe('WalkthroughService.retest', () => {
     const { checks, messenger, service, started } = setup();
     const { id } = await started();
     checks.answer(runWith(['ok']));
-    await service.retest(id, USER, 'rt-1', messenger);
+    await service.retest(id, USER, 'rt-1', messenger, AT);
     messenger.clear();
 
-    const resolved = await service.retest(id, USER, 'rt-2', messenger);
-    const unknown = await service.retest('w0000000000000000', USER, 'rt-3', messenger);
+    const resolved = await service.retest(id, USER, 'rt-2', messenger, AT);
+    const unknown = await service.retest('w0000000000000000', USER, 'rt-3', messenger, AT);
 
     expect(resolved).toEqual({ ok: false, reason: 'already_resolved', what: 'walkthrough' });
     expect(unknown).toEqual({ ok: false, reason: 'not_found', what: 'walkthrough' });
@@ -463,7 +475,7 @@ describe('a leaked-token walkthrough', () => {
     // The token itself works: Notion answers, but it is the one that was posted.
     checks.answer(checkRun());
 
-    const outcome = await service.retest(walkthrough.id, USER, 'rt-1', messenger);
+    const outcome = await service.retest(walkthrough.id, USER, 'rt-1', messenger, AT);
 
     expect(outcome).toMatchObject({
       ok: true,
@@ -491,5 +503,64 @@ describe('a leaked-token walkthrough', () => {
       'post:retest_resolved',
       'update:walkthrough',
     ]);
+  });
+});
+
+describe('a click from anywhere but the walkthrough message', () => {
+  const elsewhere = [
+    ['another channel', { channel: 'C0ELSEWHERE', messageTs: AT.messageTs }],
+    ['another message in its channel', { channel: CHANNEL, messageTs: REPORT_TS }],
+    ['no message ts', { channel: CHANNEL }],
+    ['no channel', { messageTs: AT.messageTs }],
+  ] as const;
+
+  it.each(elsewhere)('%s: wrong_place for every button, and nothing changes', async (_, where) => {
+    const { store, checks, messenger, service, started } = setup();
+    const { id } = await started();
+    const before = store.walkthroughs.get(id);
+
+    const outcomes = [
+      await service.step(id, 'done', 'verify_sharing', USER, 'k1', messenger, where),
+      await service.step(id, 'skip', 'verify_sharing', USER, 'k2', messenger, where),
+      await service.escalate(id, USER, 'esc-1', messenger, where),
+      await service.retest(id, USER, 'rt-1', messenger, where),
+      service.at(id, where),
+    ];
+
+    for (const outcome of outcomes) {
+      expect(outcome).toEqual({ ok: false, reason: 'wrong_place', what: 'walkthrough' });
+    }
+    expect(store.walkthroughs.get(id)).toEqual(before);
+    expect(messenger.calls).toEqual([]);
+    expect(checks.requests).toEqual([]);
+    // The refused click claimed nothing: the same click on the real message still counts.
+    const real = await service.step(id, 'done', 'verify_sharing', USER, 'k1', messenger, AT);
+    expect(real.ok).toBe(true);
+  });
+
+  it('a resolved walkthrough clicked elsewhere is still just wrong_place', async () => {
+    const { checks, messenger, service, started } = setup();
+    const { id } = await started();
+    checks.answer(runWith(['ok']));
+    await service.retest(id, USER, 'rt-1', messenger, AT);
+
+    const outcome = await service.step(id, 'done', 'verify_sharing', USER, 'k1', messenger, {
+      channel: 'C0ELSEWHERE',
+      messageTs: AT.messageTs,
+    });
+
+    expect(outcome).toEqual({ ok: false, reason: 'wrong_place', what: 'walkthrough' });
+  });
+
+  it('on its own message: found', async () => {
+    const { service, started } = setup();
+    const { id } = await started();
+
+    expect(service.at(id, AT)).toMatchObject({ ok: true, walkthrough: { id } });
+    expect(service.at('w0000000000000000', AT)).toEqual({
+      ok: false,
+      reason: 'not_found',
+      what: 'walkthrough',
+    });
   });
 });

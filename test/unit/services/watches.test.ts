@@ -5,7 +5,12 @@
 import { extractNotionId } from '@notionhq/client';
 import type { Diagnosis } from '../../../src/domain/diagnosis';
 import { diagnosisOf } from '../../../src/domain/diagnosis';
-import { MAX_WATCHES_PER_CHANNEL } from '../../../src/domain/watch';
+import {
+  MAX_WATCHES_PER_CHANNEL,
+  MAX_WATCHES_PER_USER,
+  MAX_WATCHES_PER_WORKSPACE,
+  passedWatchCap,
+} from '../../../src/domain/watch';
 import { WatchService } from '../../../src/services/watches';
 import { Store } from '../../../src/store/store';
 import { FakeClock, ScriptedChecks } from '../../support/fakes';
@@ -31,6 +36,29 @@ const checked = (index: number, result?: Diagnosis) =>
 
 /** A watch of page `index` already in the store. */
 const watched = (index: number) => newWatch(index, { resourceId: notionId(index) });
+
+/**
+ * `count` watches of pages `first`… in `channelId`, added by ten teammates in turn (none of
+ * them near the per-person cap), or all by `addedBy`.
+ */
+function fill(
+  store: Store,
+  count: number,
+  options: { channelId?: string; first?: number; addedBy?: string } = {},
+) {
+  const first = options.first ?? 1;
+  const rows = Array.from({ length: count }, (_, offset) => {
+    const index = first + offset;
+    return newWatch(index, {
+      resourceId: notionId(index),
+      channelId: options.channelId ?? CHANNEL,
+      addedBy: options.addedBy ?? `U0TEAM00${index % 10}`,
+    });
+  });
+  store.immediate(() => {
+    for (const row of rows) store.watches.add(row);
+  });
+}
 
 function setup() {
   const store = new Store(':memory:');
@@ -128,13 +156,14 @@ describe('WatchService.watch', () => {
 
   it('refuses past the channel limit, with the numbers, before asking Notion', async () => {
     const { store, checks, service } = setup();
-    for (let index = 1; index < MAX_WATCHES_PER_CHANNEL; index++) store.watches.add(watched(index));
+    fill(store, MAX_WATCHES_PER_CHANNEL - 1);
 
     const outcome = await service.watch(CHANNEL, USER, [pageUrl(500), pageUrl(501)]);
 
     expect(outcome).toEqual({
       ok: false,
       reason: 'watch_limit',
+      scope: 'channel',
       watched: MAX_WATCHES_PER_CHANNEL - 1,
       adding: 2,
       limit: MAX_WATCHES_PER_CHANNEL,
@@ -145,13 +174,113 @@ describe('WatchService.watch', () => {
 
   it('pages already watched do not count against the limit', async () => {
     const { store, checks, service } = setup();
-    for (let index = 1; index < MAX_WATCHES_PER_CHANNEL; index++) store.watches.add(watched(index));
+    fill(store, MAX_WATCHES_PER_CHANNEL - 1);
     checks.answer(checkRun({ resources: [checked(1), checked(500)] }));
 
     const outcome = await service.watch(CHANNEL, USER, [pageUrl(1), pageUrl(500)]);
 
     expect(outcome).toMatchObject({ ok: true, added: [checked(500)], existing: [checked(1)] });
     expect(store.watches.countInChannel(CHANNEL)).toBe(MAX_WATCHES_PER_CHANNEL);
+  });
+
+  it('refuses past the per-person limit, counting their watches in every channel', async () => {
+    const { store, checks, service } = setup();
+    // Spread over three channels, none of them near its own limit.
+    const perChannel = Math.ceil((MAX_WATCHES_PER_USER - 1) / 3);
+    for (const [n, channelId] of ['C0ONE', 'C0TWO', 'C0THREE'].entries()) {
+      const count = Math.min(perChannel, MAX_WATCHES_PER_USER - 1 - n * perChannel);
+      fill(store, count, { channelId, first: 1 + n * perChannel, addedBy: USER });
+    }
+    // Someone else's watches never count against this person.
+    fill(store, 30, { first: 1_000, addedBy: OTHER_USER });
+
+    const outcome = await service.watch(CHANNEL, USER, [pageUrl(500), pageUrl(501)]);
+
+    expect(outcome).toEqual({
+      ok: false,
+      reason: 'watch_limit',
+      scope: 'user',
+      watched: MAX_WATCHES_PER_USER - 1,
+      adding: 2,
+      limit: MAX_WATCHES_PER_USER,
+    });
+    expect(checks.requests).toEqual([]);
+    // One more is still fine, for them; any number (within the others) for someone else.
+    checks.answer(checkRun({ resources: [checked(500)] }));
+    await expect(service.watch(CHANNEL, USER, [pageUrl(500)])).resolves.toMatchObject({ ok: true });
+    checks.answer(checkRun({ resources: [checked(501), checked(502)] }));
+    await expect(
+      service.watch(CHANNEL, OTHER_USER, [pageUrl(501), pageUrl(502)]),
+    ).resolves.toMatchObject({ ok: true });
+  });
+
+  it('refuses past the workspace limit, counting every channel and person', async () => {
+    const { store, checks, service } = setup();
+    // Every channel and person well under their own limits: 40 per person, 100 per channel.
+    const people = 50;
+    for (let n = 0; n * 100 < MAX_WATCHES_PER_WORKSPACE - 1; n++) {
+      const count = Math.min(100, MAX_WATCHES_PER_WORKSPACE - 1 - n * 100);
+      const rows = Array.from({ length: count }, (_, offset) => {
+        const index = 1 + n * 100 + offset;
+        return newWatch(index, {
+          resourceId: notionId(index),
+          channelId: `C0CH${n}`,
+          addedBy: `U0P${index % people}`,
+        });
+      });
+      store.immediate(() => {
+        for (const row of rows) store.watches.add(row);
+      });
+    }
+    expect(passedWatchCap(store.watches.counts('C0NEW', 'U0NEW'), 1)).toBeUndefined();
+
+    const outcome = await service.watch('C0NEW', 'U0NEW', [pageUrl(5_000), pageUrl(5_001)]);
+
+    expect(outcome).toEqual({
+      ok: false,
+      reason: 'watch_limit',
+      scope: 'workspace',
+      watched: MAX_WATCHES_PER_WORKSPACE - 1,
+      adding: 2,
+      limit: MAX_WATCHES_PER_WORKSPACE,
+    });
+    expect(checks.requests).toEqual([]);
+    expect(store.watches.counts('C0NEW', 'U0NEW')).toEqual({
+      channel: 0,
+      user: 0,
+      workspace: MAX_WATCHES_PER_WORKSPACE - 1,
+    });
+  });
+
+  it('counts again when adding: watches added while the check ran cannot pass a cap', async () => {
+    const { store, checks, service } = setup();
+    fill(store, MAX_WATCHES_PER_USER - 2, { addedBy: USER });
+    const running = checks.hold();
+
+    const first = service.watch(CHANNEL, USER, [pageUrl(500), pageUrl(501)]);
+    // Meanwhile the same person adds one elsewhere (another command, another channel).
+    store.watches.add(newWatch(600, { resourceId: notionId(600), channelId: 'C0ELSE' }));
+    running.release(checkRun({ resources: [checked(500), checked(501)] }));
+
+    await expect(first).resolves.toEqual({
+      ok: false,
+      reason: 'watch_limit',
+      scope: 'user',
+      watched: MAX_WATCHES_PER_USER - 1,
+      adding: 2,
+      limit: MAX_WATCHES_PER_USER,
+    });
+    expect(store.watches.counts(CHANNEL, USER).user).toBe(MAX_WATCHES_PER_USER - 1);
+  });
+
+  it('watching only pages already watched is never refused, even at a limit', async () => {
+    const { store, checks, service } = setup();
+    fill(store, MAX_WATCHES_PER_USER, { addedBy: USER });
+    checks.answer(checkRun({ resources: [checked(1)] }));
+
+    const outcome = await service.watch(CHANNEL, USER, [pageUrl(1)]);
+
+    expect(outcome).toMatchObject({ ok: true, added: [], existing: [checked(1)] });
   });
 });
 

@@ -72,6 +72,7 @@ describe('opening', () => {
       'check_history',
       'connection_health',
       'connections',
+      'leak_warnings',
       'leaks',
       'processed_actions',
       'walkthroughs',
@@ -94,7 +95,7 @@ describe('migrations', () => {
     again.close();
     const third = open(new Db(file));
     expect(userVersion(third)).toBe(MIGRATIONS.length);
-    expect(tables(third)).toHaveLength(8);
+    expect(tables(third)).toHaveLength(9);
   });
 
   it('reopening a Store twice runs no migration again and loses nothing', () => {

@@ -133,9 +133,16 @@ const EXAMPLES: { [T in NoticeType]: Extract<Notice, { type: T }>[] } = {
     },
   ],
   leak_warning: [
-    { type: 'leak_warning', leakId: LEAK_ID, fingerprint: '…abcd' },
-    { type: 'leak_warning', leakId: LEAK_ID, fingerprint: '…abcd', connection: 'default' },
-    { type: 'leak_warning', leakId: LEAK_ID, fingerprint: '…abcd', connection: HOSTILE },
+    { type: 'leak_warning', leakId: LEAK_ID, fingerprints: ['…abcd'], connections: [] },
+    { type: 'leak_warning', leakId: LEAK_ID, fingerprints: ['…abcd'], connections: ['default'] },
+    { type: 'leak_warning', leakId: LEAK_ID, fingerprints: ['…abcd'], connections: [HOSTILE] },
+    // One message with 150 tokens, three of them ours (one hostile name): still one warning.
+    {
+      type: 'leak_warning',
+      leakId: LEAK_ID,
+      fingerprints: Array.from({ length: 150 }, (_, i) => `…${String(i).padStart(4, '0')}`),
+      connections: ['default', 'sync-2', HOSTILE],
+    },
   ],
   compromised: [
     {

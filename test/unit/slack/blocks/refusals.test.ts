@@ -2,6 +2,7 @@
 import { diagnosisOf } from '../../../../src/domain/diagnosis';
 import type { Refusal, RefusalReason } from '../../../../src/domain/outcome';
 import { refusalText } from '../../../../src/slack/blocks/refusals';
+import { REPLIES } from '../../../../src/slack/blocks/replies';
 import { OTHER_USER } from '../../../support/fixtures';
 
 /** Every reason, with every variant it has. The type makes a new reason fail to compile here. */
@@ -11,6 +12,10 @@ const EXAMPLES: { [R in RefusalReason]: Extract<Refusal, { reason: R }>[] } = {
     { reason: 'not_found', what: 'walkthrough' },
     { reason: 'not_found', what: 'alert' },
     { reason: 'not_found', what: 'leak' },
+  ],
+  wrong_place: [
+    { reason: 'wrong_place', what: 'walkthrough' },
+    { reason: 'wrong_place', what: 'alert' },
   ],
   stale_button: [{ reason: 'stale_button' }],
   already_resolved: [
@@ -26,6 +31,10 @@ const EXAMPLES: { [R in RefusalReason]: Extract<Refusal, { reason: R }>[] } = {
     { reason: 'busy', what: 'thread_walkthrough' },
   ],
   not_posted_yet: [{ reason: 'not_posted_yet' }],
+  too_many_checks: [
+    { reason: 'too_many_checks', scope: 'user', waiting: 3 },
+    { reason: 'too_many_checks', scope: 'channel', waiting: 1 },
+  ],
   inconclusive: (['test', 'fix', 'token'] as const).flatMap((during) =>
     (['rate_limited', 'notion_unavailable', 'timeout', 'network'] as const).map((kind) => ({
       reason: 'inconclusive' as const,
@@ -36,7 +45,11 @@ const EXAMPLES: { [R in RefusalReason]: Extract<Refusal, { reason: R }>[] } = {
   accessible_again: [{ reason: 'accessible_again' }],
   not_watched: [{ reason: 'not_watched' }],
   not_owner: [{ reason: 'not_owner', owner: OTHER_USER }],
-  watch_limit: [{ reason: 'watch_limit', watched: 195, adding: 10, limit: 200 }],
+  watch_limit: [
+    { reason: 'watch_limit', scope: 'channel', watched: 195, adding: 10, limit: 200 },
+    { reason: 'watch_limit', scope: 'user', watched: 95, adding: 10, limit: 100 },
+    { reason: 'watch_limit', scope: 'workspace', watched: 1_995, adding: 10, limit: 2_000 },
+  ],
   token_shape: [{ reason: 'token_shape' }],
   token_refused: [{ reason: 'token_refused' }],
 };
@@ -65,6 +78,35 @@ describe('refusalText', () => {
     }
   });
 
+  it('a click from another channel or message gets the "not valid any more" answer', () => {
+    expect(refusalText({ reason: 'wrong_place', what: 'walkthrough' })).toBe(
+      REPLIES.buttonInvalid(true),
+    );
+    expect(refusalText({ reason: 'wrong_place', what: 'alert' })).toBe(
+      REPLIES.buttonInvalid(false),
+    );
+    expect(REPLIES.buttonInvalid(false)).toBe('This button is not valid any more.');
+  });
+
+  it('says which watch cap and its numbers', () => {
+    expect(
+      refusalText({ reason: 'watch_limit', scope: 'user', watched: 95, adding: 10, limit: 100 }),
+    ).toBe(
+      'You have added 95 watches across all channels; with 10 more you would pass the limit of 100 per person. Remove some of yours with `/notion-check unwatch <link>` first.',
+    );
+    expect(
+      refusalText({
+        reason: 'watch_limit',
+        scope: 'workspace',
+        watched: 1_995,
+        adding: 10,
+        limit: 2_000,
+      }),
+    ).toBe(
+      'This workspace has 1,995 watches in all; with 10 more it would pass the limit of 2,000 for the whole workspace. Remove some with `/notion-check unwatch <link>` first.',
+    );
+  });
+
   it('says the same sentences as before', () => {
     expect(refusalText({ reason: 'not_found', what: 'walkthrough' })).toBe(
       'I no longer know this walkthrough. Run `/notion-check` again to start a new one.',
@@ -90,7 +132,15 @@ describe('refusalText', () => {
     expect(refusalText({ reason: 'not_owner', owner: OTHER_USER })).toBe(
       `<@${OTHER_USER}> added this watch: only they or an admin can remove it.`,
     );
-    expect(refusalText({ reason: 'watch_limit', watched: 195, adding: 10, limit: 200 })).toBe(
+    expect(
+      refusalText({
+        reason: 'watch_limit',
+        scope: 'channel',
+        watched: 195,
+        adding: 10,
+        limit: 200,
+      }),
+    ).toBe(
       'This channel watches 195 pages; with 10 more it would pass the limit of 200. Remove some with `/notion-check unwatch <link>` first, or watch them from another channel.',
     );
     expect(

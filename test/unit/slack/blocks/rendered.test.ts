@@ -166,8 +166,8 @@ function renderLeakWarning(leakId: string, fingerprint: string, connection: stri
   const notice = {
     type: 'leak_warning' as const,
     leakId,
-    fingerprint,
-    connection: connection ?? undefined,
+    fingerprints: [fingerprint],
+    connections: connection ? [connection] : [],
   };
   return message(renderNoticeMessage(notice, NOW));
 }

@@ -17,8 +17,8 @@ const uses = (template: string, slot: Slot) => template.split(`{${slot}}`).lengt
 const count = (text: string, part: string) => text.split(part).length - 1;
 
 const HOSTILE = 'R&D <@U1> *ops* <!channel>';
-/** HOSTILE as it must appear: escaped once. `*` is mrkdwn, not an entity: it stays. */
-const ESCAPED = 'R&amp;D &lt;@U1&gt; *ops* &lt;!channel&gt;';
+/** HOSTILE as it must appear: escaped once; its `*` cannot format (look-alike `∗`, U+2217). */
+const ESCAPED = 'R&amp;D &lt;@U1&gt; ∗ops∗ &lt;!channel&gt;';
 
 const hostileContext: StepContext = {
   integrationName: `${HOSTILE} integration`,
