@@ -33,6 +33,8 @@ export interface DiagnosisDetail {
   code?: string;
   message?: string;
   requestId?: string;
+  /** Rate limits: why, when Notion says (`additional_data.rate_limit_reason`). */
+  reason?: string;
 }
 
 export interface Diagnosis {

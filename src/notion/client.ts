@@ -54,6 +54,8 @@ export interface NotionClientOptions {
    * bounded by `deadline`, so a short deadline (a modal's 3 s) wants none.
    */
   maxRetries?: number;
+  /** The SDK's longest retry back-off (default 30 s); a longer Retry-After is waited in our queue. */
+  maxRetryDelayMs?: number;
   logger?: Logger;
   clock?: Clock;
 }
@@ -114,6 +116,9 @@ export function createNotionClient(token: string, options: NotionClientOptions):
     }
     if (response.status === 429) {
       const waitMs = retryAfterMs(response.headers.get('retry-after')) ?? 1_000;
+      // Honoured for every request of this token, even past the SDK's 30 s back-off cap: an
+      // early retry would only earn another 429.
+      options.limiter.pauseUntil(key, clock.now() + waitMs);
       if (clock.now() + waitMs > options.deadline) {
         await response.body?.cancel();
         throw new RateLimitedPastDeadlineError(
@@ -135,7 +140,7 @@ export function createNotionClient(token: string, options: NotionClientOptions):
     retry: {
       maxRetries: options.maxRetries ?? 3,
       initialRetryDelayMs: 500,
-      maxRetryDelayMs: 30_000,
+      maxRetryDelayMs: options.maxRetryDelayMs ?? 30_000,
     },
     logger: (level, message, extra) =>
       options.logger?.debug({ notion: { level, extra } }, `notion sdk: ${message}`),

@@ -5,6 +5,7 @@ import {
   isHTTPResponseError,
   isNotionClientError,
 } from '@notionhq/client';
+import { z } from 'zod';
 import {
   type Diagnosis,
   type DiagnosisDetail,
@@ -13,6 +14,37 @@ import {
 } from '../domain/diagnosis';
 import { RateLimitedPastDeadlineError, RetriesPastDeadlineError } from './client';
 import { DeadlineExceededError, QueueFullError } from './pacing';
+
+/**
+ * Codes Notion sends that the SDK's enum does not know (they arrive as UnknownHTTPResponseError
+ * with the JSON body as text): from Notion's published status codes.
+ */
+const UNTYPED_CODE_KINDS: Record<string, DiagnosisKind> = {
+  bad_gateway: 'notion_unavailable',
+  service_overload: 'notion_unavailable',
+  database_connection_unavailable: 'notion_unavailable',
+  // Ours: the request lacked the Notion-Version header (a proxy stripped it, or a bug).
+  missing_version: 'unexpected',
+  // OAuth: the grant behind the token was revoked or expired.
+  invalid_grant: 'token_invalid',
+};
+
+/** A Notion error body the SDK did not type: `{ code, message, request_id }`. */
+const untypedBody = z
+  .object({ code: z.string(), message: z.string().optional(), request_id: z.string().optional() })
+  .loose();
+
+function readUntypedBody(body: unknown) {
+  if (typeof body !== 'string') return undefined;
+  try {
+    const parsed = untypedBody.safeParse(JSON.parse(body));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const rateLimitData = z.object({ rate_limit_reason: z.string().max(200) }).loose();
 
 const API_CODE_KINDS: Record<APIErrorCode, DiagnosisKind> = {
   [APIErrorCode.Unauthorized]: 'token_invalid',
@@ -109,7 +141,17 @@ export function diagnoseError(error: unknown): Diagnosis {
       });
     }
     if (APIResponseError.isAPIResponseError(error)) {
+      const reason = rateLimitData.safeParse(error.additional_data);
+      if (reason.success) detail.reason = reason.data.rate_limit_reason;
       return diagnosisOf(API_CODE_KINDS[error.code] ?? 'unexpected', detail);
+    }
+    const untyped = readUntypedBody((error as { body?: unknown }).body);
+    if (untyped) {
+      detail.code = untyped.code;
+      detail.message = untyped.message ?? detail.message;
+      detail.requestId = untyped.request_id ?? detail.requestId;
+      const kind = UNTYPED_CODE_KINDS[untyped.code];
+      if (kind) return diagnosisOf(kind, detail);
     }
     if (error.status === 429) return diagnosisOf('rate_limited', detail);
     if (error.status >= 500) return diagnosisOf('notion_unavailable', detail);

@@ -46,6 +46,8 @@ interface KeyState {
   /** When each owner was last served (a grant counter), for round-robin among people. */
   served: Map<string, number>;
   grants: number;
+  /** No request starts before this (Notion answered 429 with a Retry-After). */
+  pausedUntil: number;
 }
 
 /** A token's queue never holds more than this many requests (about 3 minutes at Notion's pace). */
@@ -83,6 +85,7 @@ export class RateLimiter {
       pumping: false,
       served: new Map<string, number>(),
       grants: 0,
+      pausedUntil: 0,
     };
     this.keys.set(key, state);
     if (state.waiters.length >= this.maxQueued) {
@@ -95,12 +98,21 @@ export class RateLimiter {
     return granted;
   }
 
+  /**
+   * Notion said "retry after": no request with this token starts before `until`, whichever
+   * check it belongs to (the limit is the token's). A later, shorter pause changes nothing.
+   */
+  pauseUntil(key: string, until: number): void {
+    const state = this.keys.get(key);
+    if (state) state.pausedUntil = Math.max(state.pausedUntil, until);
+  }
+
   private nextSlot(state: KeyState, now: number): number {
     state.starts = state.starts.filter((at) => at > now - this.windowMs);
     const blocking = state.starts[state.starts.length - this.limit];
-    return state.starts.length >= this.limit && blocking !== undefined
-      ? blocking + this.windowMs
-      : now;
+    const paced =
+      state.starts.length >= this.limit && blocking !== undefined ? blocking + this.windowMs : now;
+    return Math.max(paced, state.pausedUntil);
   }
 
   /**
@@ -149,7 +161,8 @@ export class RateLimiter {
       }
     } finally {
       state.pumping = false;
-      if (state.waiters.length === 0 && state.starts.length === 0) this.keys.delete(key);
+      const paused = state.pausedUntil > this.clock.now();
+      if (state.waiters.length === 0 && state.starts.length === 0 && !paused) this.keys.delete(key);
     }
   }
 }

@@ -23,9 +23,13 @@ export function diagnosisTitle(result: Pick<Diagnosis, 'kind'>): string {
 /** The title, plus the cause for network failures ("connection refused") so admins can act. */
 export function diagnosisText(result: Diagnosis): string {
   const title = diagnosisTitle(result);
-  return result.kind === 'network' && result.detail.message
-    ? `${title} (${escapeMrkdwn(result.detail.message)})`
-    : title;
+  if (result.kind === 'network' && result.detail.message) {
+    return `${title} (${escapeMrkdwn(result.detail.message)})`;
+  }
+  if (result.kind === 'rate_limited' && result.detail.reason) {
+    return `${title} (Notion says: ${escapeMrkdwn(result.detail.reason)})`;
+  }
+  return title;
 }
 
 /**

@@ -44,3 +44,26 @@ test('a Notion that holds the answer past the per-request timeout is a timeout',
   notion.releaseHeld();
   expect(result.diagnosis.kind).toBe('timeout');
 });
+
+test('a Retry-After longer than the SDK back-off is waited for, not retried early', async () => {
+  // Scaled: the SDK may back off at most 100 ms; Notion asks for 1 s.
+  notion.fault({
+    match: { pathPrefix: '/v1/users/me' },
+    times: 1,
+    fault: { kind: 'status', status: 429, headers: { 'retry-after': '1' } },
+  });
+  notion.requests.length = 0;
+  const client = createNotionClient(token, {
+    baseUrl: notion.url,
+    limiter: new RateLimiter(3, 1_000),
+    deadline: Date.now() + 10_000,
+    maxRetryDelayMs: 100,
+  });
+  const result = await checkToken(client);
+  notion.clearFaults();
+  expect(result.diagnosis.kind).toBe('ok');
+  const [first, retry] = notion.requests;
+  expect(notion.requests).toHaveLength(2);
+  // The retry started only once Notion's Retry-After had passed.
+  expect((retry?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(950);
+});

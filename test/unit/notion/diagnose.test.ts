@@ -18,6 +18,7 @@ import { RateLimitedPastDeadlineError, RetriesPastDeadlineError } from '../../..
 import { diagnoseError } from '../../../src/notion/diagnose';
 import { DeadlineExceededError, QueueFullError } from '../../../src/notion/pacing';
 import { DIAGNOSIS_TITLES } from '../../../src/slack/blocks/copy';
+import { diagnosisText } from '../../../src/slack/blocks/resource';
 
 /**
  * A Diagnosis is data (kind, category, detail). What people read for a kind is at the Slack edge
@@ -426,5 +427,40 @@ describe('diagnoseError: never throws', () => {
       expect(stepsOf(result)).not.toContain('regenerate_token');
       expect(stepsOf(result)).toEqual([]);
     }
+  });
+});
+
+describe('diagnoseError: Notion codes the SDK does not type (issue 10, item 5)', () => {
+  it.each([
+    [502, 'bad_gateway', 'notion_unavailable'],
+    [529, 'service_overload', 'notion_unavailable'],
+    [503, 'database_connection_unavailable', 'notion_unavailable'],
+    [400, 'missing_version', 'unexpected'],
+    [400, 'invalid_grant', 'token_invalid'],
+  ] as const)('%i %s → %s, with its request id, never "unreadable"', (status, code, kind) => {
+    const result = diagnoseError(notionError(status, code, 'req-untyped'));
+    expect(result).toMatchObject({ kind, detail: { status, code, requestId: 'req-untyped' } });
+    expect(result.kind).not.toBe('bad_response');
+  });
+
+  it('an unknown code falls back to what its status says', () => {
+    expect(diagnoseError(notionError(503, 'brand_new_outage')).kind).toBe('notion_unavailable');
+    expect(diagnoseError(notionError(418, 'brand_new_teapot')).kind).toBe('bad_response');
+  });
+
+  it("a rate limit keeps Notion's reason", () => {
+    const body = JSON.stringify({
+      object: 'error',
+      status: 429,
+      code: 'rate_limited',
+      message: 'Rate limited',
+      additional_data: { rate_limit_reason: 'integration_request_limit' },
+    });
+    const result = diagnoseError(httpError(429, body));
+    expect(result).toMatchObject({
+      kind: 'rate_limited',
+      detail: { reason: 'integration_request_limit' },
+    });
+    expect(diagnosisText(result)).toContain('Notion says: integration_request_limit');
   });
 });
