@@ -6,9 +6,8 @@
  * flood grows RSS by 20 MB or more, or any of its connections is not refused at the headers.
  */
 import net from 'node:net';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { Harness } from '../support/harness';
+import { rssMb, settledRssMb } from './memory';
 
 const CONNECTIONS = 200;
 const BODY_BYTES = 1024 * 1024;
@@ -18,24 +17,6 @@ const CHUNK_EVERY_MS = 50;
 /** Every connection is given up by then, whatever happened. */
 const PHASE_LIMIT_MS = 30_000;
 const TARGET_RSS_GROWTH_MB = 20;
-
-const rssMb = () => process.memoryUsage.rss() / 1024 / 1024;
-
-// As in run.ts: RSS once V8 has given back the heap a burst left behind.
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc') as () => void;
-async function settledRssMb(): Promise<number> {
-  const ballast = Array.from({ length: 300_000 }, (_, i) => ({ i }));
-  gc();
-  ballast.length = 0;
-  gc();
-  for (let waited = 0; waited < 60_000; waited += 500) {
-    const { heapTotal, heapUsed } = process.memoryUsage();
-    if (heapTotal < 1.5 * heapUsed) break;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  return rssMb();
-}
 
 interface Ending {
   status: number | undefined;

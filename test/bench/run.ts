@@ -5,12 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { App } from '@slack/bolt';
 import type { SlackCall } from '../fakes/fakeSlack';
 import { Harness } from '../support/harness';
 import { type SlackHttpResult, sendBlockAction, sendSlashCommand } from '../support/slackRequest';
+import { rssMb, settledRssMb } from './memory';
 
 const TOTAL = 2_000;
 const CONCURRENCY = 50;
@@ -31,28 +30,6 @@ interface Click {
   actionId: string;
   value: string;
   messageTs: string;
-}
-
-const rssMb = () => process.memoryUsage.rss() / 1024 / 1024;
-
-// RSS of the settled process. After a burst V8 keeps its grown heap (garbage and free pages, 60+
-// MB here) until its memory reducer runs; gc() alone gives nothing back. The reducer starts 8 s
-// after a full GC finds the old generation 10 MB bigger than at its last run, and retries every
-// 8 s until allocation is low: a ballast that lives through one GC sets it going.
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc') as () => void;
-async function settledRssMb(): Promise<number> {
-  const ballast = Array.from({ length: 300_000 }, (_, i) => ({ i }));
-  gc();
-  ballast.length = 0;
-  gc();
-  // Settled once the heap is back near its live size (or after a minute).
-  for (let waited = 0; waited < 60_000; waited += 500) {
-    const { heapTotal, heapUsed } = process.memoryUsage();
-    if (heapTotal < 1.5 * heapUsed) break;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  return rssMb();
 }
 
 function percentile(sorted: number[], p: number): number {

@@ -11,6 +11,7 @@ import { SLACK_IDS } from '../fakes/fakeSlack';
 import { messageText } from '../support/blocks';
 import { Harness, type HarnessOptions } from '../support/harness';
 import {
+  commandBody,
   eventsUrl,
   postRaw,
   sendBlockAction,
@@ -48,22 +49,7 @@ function responseUrl(): string {
 
 const now = () => Math.floor(Date.now() / 1000);
 
-function commandBody(text: string, url = responseUrl()): string {
-  return new URLSearchParams({
-    token: 'deprecated-verification-token',
-    team_id: SLACK_IDS.teamId,
-    team_domain: SLACK_IDS.teamDomain,
-    channel_id: SLACK_IDS.channelId,
-    channel_name: 'general',
-    user_id: SLACK_IDS.userId,
-    user_name: 'regular.user',
-    command: '/notion-check',
-    text,
-    api_app_id: SLACK_IDS.appId,
-    response_url: url,
-    trigger_id: '1.0001.0f1e2d3c4b5a69788796a5b4c3d2e1f0',
-  }).toString();
-}
+const slashBody = (text: string, url = responseUrl()) => commandBody(text, url);
 
 interface RawAnswer {
   /** The status line's code, if the server answered at all. */
@@ -218,7 +204,7 @@ describe('refused from the headers, before the body is read', () => {
   // rest never comes. The 401 arrives at once and the connection is closed: the app did not wait
   // for (or read) the body, and nothing reached Slack or Notion.
   test.each(cases)('%s → 401 at once, connection closed, nothing done', async (_name, build) => {
-    const body = commandBody(PAGE).padEnd(ANNOUNCED, 'a');
+    const body = slashBody(PAGE).padEnd(ANNOUNCED, 'a');
     const answer = await rawExchange(requestHead(build(body), ANNOUNCED), body.slice(0, 1024));
     expect(answer).toMatchObject({ status: 401, closedByServer: true });
     expect(answer.elapsedMs).toBeLessThan(FAST_MS);
@@ -230,7 +216,7 @@ describe('refused from the headers, before the body is read', () => {
   // Protects the future half of the ±5 minutes: Bolt only refuses stale timestamps, so a
   // request signed for a date to come (replayable until then) was processed.
   test('a complete, correctly signed request dated 10 years ahead → 401, nothing done', async () => {
-    const body = commandBody(PAGE);
+    const body = slashBody(PAGE);
     const headers = signedAt(body, now() + 10 * 365 * 24 * 3600);
     expect((await postRaw(eventsUrl(h.appUrl), body, headers)).status).toBe(401);
 
@@ -240,7 +226,7 @@ describe('refused from the headers, before the body is read', () => {
 
   // Bolt still verifies the signature on the bytes: well-formed headers are not enough.
   test('well-formed headers with a wrong signature → 401 from Bolt, nothing done', async () => {
-    const body = commandBody(PAGE);
+    const body = slashBody(PAGE);
     const headers = slackHeaders(h.signingSecret, body, FORM, {
       signature: `v0=${'ab'.repeat(32)}`,
     });
@@ -254,7 +240,7 @@ describe('refused from the headers, before the body is read', () => {
 describe('body size', () => {
   beforeEach(() => start());
 
-  const bodyOf = (bytes: number) => commandBody(PAGE).padEnd(bytes, 'a');
+  const bodyOf = (bytes: number) => slashBody(PAGE).padEnd(bytes, 'a');
 
   // Protects MAX_BODY_BYTES (256 KiB): Slack's payloads are far below it.
   test('a correctly signed 300 KiB body → 413, nothing done', async () => {
@@ -279,7 +265,7 @@ describe('body size', () => {
   });
 
   test('a correctly signed 200 KiB body is still read and answered', async () => {
-    const body = commandBody('help').padEnd(200 * 1024, '+');
+    const body = slashBody('help').padEnd(200 * 1024, '+');
     expect(await postOnce(body)).toBe(200);
   });
 });
@@ -290,7 +276,7 @@ describe('slow clients', () => {
 
   // Protects the body deadline: signed-looking headers, half a body, then silence.
   test('a body that stops halfway → 408 within the body deadline, connection closed', async () => {
-    const body = commandBody(PAGE);
+    const body = slashBody(PAGE);
     const headers = slackHeaders(h.signingSecret, body, FORM);
     const answer = await rawExchange(
       requestHead(headers, body.length),
@@ -322,7 +308,7 @@ describe('bodies held at once', () => {
   // are read; together they may hold no more than the budget. Two slow bodies of 40 KiB each
   // don't fit in 64 KiB: whichever is read second is refused at once.
   test('a slow body that would go past the budget → 503 at once; then all is well', async () => {
-    const body = commandBody(PAGE).padEnd(100 * 1024, 'a');
+    const body = slashBody(PAGE).padEnd(100 * 1024, 'a');
     const head = requestHead(slackHeaders(h.signingSecret, body, FORM), body.length);
     const sockets: net.Socket[] = [];
     const exchanges = [0, 1].map(() =>
@@ -335,7 +321,7 @@ describe('bodies held at once', () => {
     for (const socket of sockets) socket.destroy();
     await Promise.all(exchanges);
     // Released: a 60 KiB body fits again.
-    expect(await postOnce(commandBody('help').padEnd(60 * 1024, '+'))).toBe(200);
+    expect(await postOnce(slashBody('help').padEnd(60 * 1024, '+'))).toBe(200);
 
     await sentinelCheck();
     expect(sideEffects()).toEqual(NOTHING);

@@ -10,6 +10,7 @@ import { SLACK_IDS } from '../fakes/fakeSlack';
 import { findButton } from '../support/blocks';
 import { Harness } from '../support/harness';
 import {
+  commandBody,
   eventsUrl,
   postRaw,
   type SlackHttpResult,
@@ -32,23 +33,6 @@ let responseCount = 0;
 function responseUrl(): string {
   responseCount += 1;
   return h.slack.responseUrl(`hostile-${responseCount}`);
-}
-
-function commandBody(text: string, url: string): string {
-  return new URLSearchParams({
-    token: 'deprecated-verification-token',
-    team_id: SLACK_IDS.teamId,
-    team_domain: SLACK_IDS.teamDomain,
-    channel_id: SLACK_IDS.channelId,
-    channel_name: 'general',
-    user_id: SLACK_IDS.userId,
-    user_name: 'regular.user',
-    command: '/notion-check',
-    text,
-    api_app_id: SLACK_IDS.appId,
-    response_url: url,
-    trigger_id: '1.0001.0f1e2d3c4b5a69788796a5b4c3d2e1f0',
-  }).toString();
 }
 
 /** A correctly signed POST of `body`, with the given content type. */

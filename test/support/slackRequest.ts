@@ -380,3 +380,21 @@ export function sendEvent(
   const headers = slackHeaders(signingSecret, body, 'application/json', options);
   return postRaw(eventsUrl(appUrl), body, headers);
 }
+
+/** A slash command's form body as Slack sends it, for tests that sign or corrupt it by hand. */
+export function commandBody(text: string, responseUrl: string): string {
+  return new URLSearchParams({
+    token: 'deprecated-verification-token',
+    team_id: SLACK_IDS.teamId,
+    team_domain: SLACK_IDS.teamDomain,
+    channel_id: SLACK_IDS.channelId,
+    channel_name: 'general',
+    user_id: SLACK_IDS.userId,
+    user_name: 'regular.user',
+    command: '/notion-check',
+    text,
+    api_app_id: SLACK_IDS.appId,
+    response_url: responseUrl,
+    trigger_id: '1.0001.0f1e2d3c4b5a69788796a5b4c3d2e1f0',
+  }).toString();
+}
