@@ -5,7 +5,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
-import { bearerToken, close, listen, Recorder } from './http';
+import { bearerToken, close, listen, Recorder, readBody } from './http';
 
 export type Capability = 'read_content' | 'update_content' | 'insert_content';
 
@@ -25,6 +25,11 @@ export interface PageInput {
   inTrash?: boolean;
   /** Tokens of the integrations the page is shared with. */
   sharedWith?: string[];
+  /**
+   * A page, database or data source (a database row) it sits in; default: the workspace. Sharing
+   * is inherited from every ancestor.
+   */
+  parentId?: string;
 }
 
 export interface DatabaseInput {
@@ -34,6 +39,8 @@ export interface DatabaseInput {
   sharedWith?: string[];
   /** Also registered as data sources that inherit the database's sharing. */
   dataSources?: { id: string; name: string }[];
+  /** The page the database sits in (sharing is inherited from it); default: the workspace. */
+  parentId?: string;
 }
 
 export interface DataSourceInput {
@@ -111,6 +118,10 @@ interface Resource {
   sharedWith: Set<string>;
   /** Data sources only. */
   databaseId?: string;
+  /** Pages and databases: the page, database or data source they sit in; none: the workspace. */
+  parentId?: string;
+  /** Tokens whose connection was removed here (unshareSubtree): inheritance stops here. */
+  cutFor: Set<string>;
 }
 
 /** The Notion-Version @notionhq/client v5 sends by default; recorded on each request. */
@@ -194,6 +205,16 @@ function richText(content: string) {
   ];
 }
 
+/** Opaque to clients, like Notion's: an offset into the listing. */
+function encodeCursor(offset: number): string {
+  return Buffer.from(`search:${offset}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): number | undefined {
+  const match = /^search:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  return match?.[1] === undefined ? undefined : Number(match[1]);
+}
+
 function cfRay(): string {
   return `${randomBytes(8).toString('hex')}-SJC`;
 }
@@ -232,6 +253,8 @@ export class FakeNotion {
   private readonly admitted = new Map<string, number[]>();
   private readonly held = new Set<() => void>();
   private readonly delayed = new Set<() => void>();
+  private readonly hiddenFromSearch = new Set<string>();
+  private searchIncomplete = false;
 
   constructor() {
     this.requests = this.recorder.items;
@@ -282,11 +305,15 @@ export class FakeNotion {
   }
 
   addPage(input: PageInput): void {
-    this.addResource({ ...input, kind: 'page' });
+    this.addResource({ ...input, kind: 'page', parentId: this.parentOf(input.parentId) });
   }
 
   addDatabase(input: DatabaseInput): void {
-    const database = this.addResource({ ...input, kind: 'database' });
+    const database = this.addResource({
+      ...input,
+      kind: 'database',
+      parentId: this.parentOf(input.parentId),
+    });
     for (const source of input.dataSources ?? []) {
       this.addResource({
         id: source.id,
@@ -306,7 +333,9 @@ export class FakeNotion {
   }
 
   share(id: string, token: string): void {
-    this.resource(id).sharedWith.add(token);
+    const resource = this.resource(id);
+    resource.sharedWith.add(token);
+    resource.cutFor.delete(token);
   }
 
   unshare(id: string, token: string): void {
@@ -319,6 +348,56 @@ export class FakeNotion {
 
   restore(id: string): void {
     this.resource(id).inTrash = false;
+  }
+
+  /**
+   * The connection is removed from this object (as in Notion's "Connections" menu on a parent):
+   * it and every descendant answer 404 for the token, whether shared directly or inherited.
+   * share() on the object (or a descendant) gives access back from there down.
+   */
+  unshareSubtree(id: string, token: string): void {
+    const root = this.resource(id);
+    root.cutFor.add(token);
+    for (const resource of [root, ...this.descendantsOf(root.id)]) {
+      resource.sharedWith.delete(token);
+    }
+  }
+
+  /**
+   * Moves a page or database under another page, database or data source (a page only), or to
+   * the workspace with `null`; a data source under another database. Sharing follows the new
+   * ancestors.
+   */
+  move(id: string, newParentId: string | null): void {
+    const resource = this.resource(id);
+    if (resource.kind === 'data_source') {
+      const database = newParentId === null ? undefined : this.resource(newParentId);
+      if (database?.kind !== 'database')
+        throw new Error('FakeNotion: a data source moves only to a database');
+      resource.databaseId = database.id;
+      return;
+    }
+    const parentId = this.parentOf(newParentId ?? undefined);
+    if (
+      parentId === resource.id ||
+      (parentId !== undefined && this.descendantsOf(resource.id).some((d) => d.id === parentId))
+    )
+      throw new Error('FakeNotion: cannot move an object under itself');
+    resource.parentId = parentId;
+  }
+
+  /** Search index lag: still shared and readable, but search does not list it (until shown). */
+  hideFromSearch(id: string): void {
+    this.hiddenFromSearch.add(this.resource(id).id);
+  }
+
+  showInSearch(id: string): void {
+    this.hiddenFromSearch.delete(this.resource(id).id);
+  }
+
+  /** Every search answer carries `request_status: { type: 'incomplete' }` while set. */
+  setSearchIncomplete(incomplete: boolean): void {
+    this.searchIncomplete = incomplete;
   }
 
   // ---- faults and rate limiting ---------------------------------------------------------------
@@ -377,8 +456,10 @@ export class FakeNotion {
   // ---- HTTP ----------------------------------------------------------------------------------
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    req.resume();
     const method = (req.method ?? 'GET').toUpperCase();
+    // Only POST bodies are read (search); the rest are drained.
+    const body = method === 'POST' ? readBody(req).catch(() => '') : undefined;
+    if (body === undefined) req.resume();
     const path = new URL(req.url ?? '/', 'http://fake').pathname;
     const version = req.headers['notion-version'];
     const record: NotionRequestRecord = {
@@ -401,7 +482,7 @@ export class FakeNotion {
       const answered = await this.applyFault(fault, req, res);
       if (answered || res.destroyed) return;
     }
-    this.route(record, res);
+    this.route(record, res, (await body) ?? '');
   }
 
   private takeFault(record: NotionRequestRecord): NotionFault | undefined {
@@ -480,7 +561,7 @@ export class FakeNotion {
     }
   }
 
-  private route(record: NotionRequestRecord, res: http.ServerResponse): void {
+  private route(record: NotionRequestRecord, res: http.ServerResponse, body: string): void {
     const integration =
       record.token === undefined ? undefined : this.integrations.get(record.token);
     if (integration === undefined || integration.revoked) {
@@ -508,6 +589,10 @@ export class FakeNotion {
 
     if (record.method === 'GET' && record.path === '/v1/users/me') {
       this.sendJson(res, 200, this.botUser(integration));
+      return;
+    }
+    if (record.method === 'POST' && record.path === '/v1/search') {
+      this.search(res, integration, body);
       return;
     }
     const match = /^\/v1\/(pages|databases|data_sources)\/([^/]*)$/.exec(record.path);
@@ -569,12 +654,118 @@ export class FakeNotion {
     }
   }
 
+  /**
+   * `POST /v1/search` without a query: every page and data source shared with the token (never
+   * databases, under 2025-09-03), in creation order, minus hideFromSearch() ones; trashed ones
+   * included unless `filter.in_trash` says otherwise. The cursor is opaque, as in the real API.
+   */
+  private search(res: http.ServerResponse, integration: Integration, rawBody: string): void {
+    let body: Record<string, unknown>;
+    try {
+      const parsed: unknown = rawBody.trim() === '' ? {} : JSON.parse(rawBody);
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+        throw new Error('not an object');
+      body = parsed as Record<string, unknown>;
+    } catch {
+      this.sendError(res, integration, 400, 'invalid_json', 'Error parsing JSON body.');
+      return;
+    }
+    const invalid = (message: string) =>
+      this.sendError(
+        res,
+        integration,
+        400,
+        'validation_error',
+        `body failed validation: ${message}`,
+      );
+
+    const pageSize = body.page_size ?? 100;
+    if (typeof pageSize !== 'number' || !Number.isInteger(pageSize)) {
+      invalid(`body.page_size should be an integer, instead was \`${JSON.stringify(pageSize)}\`.`);
+      return;
+    }
+    if (pageSize < 1 || pageSize > 100) {
+      const bound = pageSize < 1 ? '≥ `1`' : '≤ `100`';
+      invalid(`body.page_size should be ${bound}, instead was \`${pageSize}\`.`);
+      return;
+    }
+    let offset = 0;
+    const cursor = body.start_cursor;
+    if (cursor !== undefined && cursor !== null) {
+      const decoded = typeof cursor === 'string' ? decodeCursor(cursor) : undefined;
+      if (decoded === undefined) {
+        invalid(
+          `body.start_cursor should be a valid cursor, instead was \`${JSON.stringify(cursor)}\`.`,
+        );
+        return;
+      }
+      offset = decoded;
+    }
+    let kind: ResourceKind | undefined;
+    let inTrash: boolean | undefined;
+    if (body.filter !== undefined) {
+      const filter = body.filter as Record<string, unknown> | null;
+      const value = filter?.value;
+      if (filter?.in_trash !== undefined && typeof filter.in_trash !== 'boolean') {
+        invalid('body.filter.in_trash should be a boolean.');
+        return;
+      }
+      inTrash = filter?.in_trash as boolean | undefined;
+      if (filter?.property !== undefined || value !== undefined) {
+        if (filter?.property !== 'object' || (value !== 'page' && value !== 'data_source')) {
+          invalid(
+            `body.filter.value should be \`"page"\` or \`"data_source"\`, instead was \`${JSON.stringify(value)}\`.`,
+          );
+          return;
+        }
+        kind = value;
+      }
+    }
+    if (integration.missing.has('read_content')) {
+      this.sendError(
+        res,
+        integration,
+        403,
+        'restricted_resource',
+        DEFAULT_ERROR[403]?.message ?? '',
+      );
+      return;
+    }
+
+    const listed = [...this.resources.values()].filter(
+      (r) =>
+        r.kind !== 'database' &&
+        (kind === undefined || r.kind === kind) &&
+        (inTrash === undefined || this.inTrash(r) === inTrash) &&
+        !this.hiddenFromSearch.has(r.id) &&
+        this.canSee(r, integration.token),
+    );
+    const page = listed.slice(offset, offset + pageSize);
+    const hasMore = offset + pageSize < listed.length;
+    const answer: Record<string, unknown> = {
+      object: 'list',
+      results: page.map((r) => this.render(r)),
+      next_cursor: hasMore ? encodeCursor(offset + pageSize) : null,
+      has_more: hasMore,
+      type: 'page_or_data_source',
+      page_or_data_source: {},
+    };
+    // Field and shape from the SDK's SearchResponse type (request_status.type).
+    if (this.searchIncomplete) answer.request_status = { type: 'incomplete' };
+    this.sendJson(res, 200, answer);
+  }
+
   private canSee(resource: Resource, token: string): boolean {
-    if (resource.sharedWith.has(token)) return true;
-    // Data sources have no sharing of their own: access comes from their database.
-    const database =
-      resource.databaseId === undefined ? undefined : this.resources.get(resource.databaseId);
-    return database?.sharedWith.has(token) ?? false;
+    // Access is the object's own share or one inherited from an ancestor (data sources have no
+    // sharing of their own: access comes from their database), unless a removed connection
+    // (unshareSubtree) lies on the way up. The depth bound guards against a cyclic set-up.
+    let current: Resource | undefined = resource;
+    for (let depth = 0; current !== undefined && depth < 1000; depth += 1) {
+      if (current.sharedWith.has(token)) return true;
+      if (current.cutFor.has(token)) return false;
+      current = this.container(current);
+    }
+    return false;
   }
 
   private consumeRateLimit(token: string): number | undefined {
@@ -645,7 +836,7 @@ export class FakeNotion {
           created_by: user,
           last_edited_by: user,
           is_locked: false,
-          parent: { type: 'workspace', workspace: true },
+          parent: this.parentObject(resource),
           url: resource.url ?? `https://www.notion.so/${slug ? `${slug}-` : ''}${hex}`,
           properties: { title: { id: 'title', type: 'title', title: richText(resource.title) } },
         };
@@ -656,7 +847,7 @@ export class FakeNotion {
           ...common,
           title: richText(resource.title),
           description: [],
-          parent: { type: 'workspace', workspace: true },
+          parent: this.parentObject(resource),
           is_inline: false,
           is_locked: false,
           data_sources: this.dataSourcesOf(resource.id),
@@ -669,7 +860,7 @@ export class FakeNotion {
           title: richText(resource.title),
           description: [],
           parent: { type: 'database_id', database_id: resource.databaseId },
-          database_parent: { type: 'workspace', workspace: true },
+          database_parent: this.databaseParent(resource),
           is_inline: false,
           created_by: user,
           last_edited_by: user,
@@ -679,6 +870,33 @@ export class FakeNotion {
           url: resource.url ?? `https://www.notion.so/${hex}`,
         };
     }
+  }
+
+  /** The `parent` object as Notion-Version 2025-09-03 renders it. */
+  private parentObject(resource: Resource): Record<string, unknown> {
+    const container = this.container(resource);
+    switch (container?.kind) {
+      case undefined:
+        return { type: 'workspace', workspace: true };
+      case 'page':
+        return { type: 'page_id', page_id: container.id };
+      case 'database':
+        return { type: 'database_id', database_id: container.id };
+      case 'data_source':
+        return {
+          type: 'data_source_id',
+          data_source_id: container.id,
+          database_id: container.databaseId,
+        };
+    }
+  }
+
+  /** A data source's `database_parent`: where its database sits. */
+  private databaseParent(resource: Resource): Record<string, unknown> {
+    const database = this.container(resource);
+    return database === undefined
+      ? { type: 'workspace', workspace: true }
+      : this.parentObject(database);
   }
 
   private dataSourcesOf(databaseId: string): { id: string; name: string }[] {
@@ -763,6 +981,31 @@ export class FakeNotion {
     return resource;
   }
 
+  /** The normalized id of an existing parent, or undefined for the workspace. */
+  private parentOf(parentId: string | undefined): string | undefined {
+    return parentId === undefined ? undefined : this.resource(parentId).id;
+  }
+
+  /** The object it sits in: a data source's database, a page's or database's parent. */
+  private container(resource: Resource): Resource | undefined {
+    const parentId = resource.kind === 'data_source' ? resource.databaseId : resource.parentId;
+    return parentId === undefined ? undefined : this.resources.get(parentId);
+  }
+
+  private descendantsOf(id: string): Resource[] {
+    const found: Resource[] = [];
+    const queue = [id];
+    for (let current = queue.shift(); current !== undefined; current = queue.shift()) {
+      for (const resource of this.resources.values()) {
+        if (this.container(resource)?.id === current && !found.includes(resource)) {
+          found.push(resource);
+          queue.push(resource.id);
+        }
+      }
+    }
+    return found;
+  }
+
   private addResource(input: {
     kind: ResourceKind;
     id: string;
@@ -771,6 +1014,7 @@ export class FakeNotion {
     inTrash?: boolean;
     sharedWith?: string[];
     databaseId?: string;
+    parentId?: string;
   }): Resource {
     const resource: Resource = {
       kind: input.kind,
@@ -780,6 +1024,8 @@ export class FakeNotion {
       inTrash: input.inTrash ?? false,
       sharedWith: new Set(input.sharedWith ?? []),
       databaseId: input.databaseId,
+      parentId: input.parentId,
+      cutFor: new Set(),
     };
     this.resources.set(resource.id, resource);
     return resource;

@@ -192,6 +192,123 @@ describe('FakeNotion driven by @notionhq/client', () => {
   });
 });
 
+describe('FakeNotion search', () => {
+  const fake = new FakeNotion();
+  const ROOT = '11111111-1111-4111-8111-111111111111';
+  const CHILD = '22222222-2222-4222-8222-222222222222';
+  const DB = '33333333-3333-4333-8333-333333333333';
+  const DS = '44444444-4444-4444-8444-444444444444';
+  const ROW = '55555555-5555-4555-8555-555555555555';
+  const OTHER = '66666666-6666-4666-8666-666666666666';
+  let notion: Client;
+
+  beforeAll(async () => {
+    await fake.start();
+    fake.addIntegration({ token: TOKEN, name: 'Docs Sync', workspaceName: 'Acme' });
+    fake.addPage({ id: ROOT, title: 'Wiki', sharedWith: [TOKEN] });
+    fake.addPage({ id: CHILD, title: 'Team', parentId: ROOT });
+    fake.addDatabase({
+      id: DB,
+      title: 'Tasks',
+      parentId: CHILD,
+      dataSources: [{ id: DS, name: 'Tasks' }],
+    });
+    fake.addPage({ id: ROW, title: 'Ship it', parentId: DS });
+    fake.addPage({ id: OTHER, title: 'Elsewhere', sharedWith: [] });
+    notion = new Client({ auth: TOKEN, baseUrl: fake.url, retry: false, logger: silent });
+  });
+  afterAll(() => fake.stop());
+
+  it('lists pages and data sources shared directly or through an ancestor, with parents', async () => {
+    const answer = await notion.search({ page_size: 100 });
+    expect(answer).toMatchObject({
+      object: 'list',
+      type: 'page_or_data_source',
+      has_more: false,
+      next_cursor: null,
+    });
+    expect(answer).not.toHaveProperty('request_status');
+    expect(answer.results.map((r) => [r.object, r.id])).toEqual([
+      ['page', ROOT],
+      ['page', CHILD],
+      ['data_source', DS],
+      ['page', ROW],
+    ]);
+    const [root, child, source, row] = answer.results;
+    expect(root).toMatchObject({ parent: { type: 'workspace', workspace: true }, in_trash: false });
+    expect(child).toMatchObject({ parent: { type: 'page_id', page_id: ROOT } });
+    expect(source).toMatchObject({
+      parent: { type: 'database_id', database_id: DB },
+      database_parent: { type: 'page_id', page_id: CHILD },
+      title: [{ plain_text: 'Tasks' }],
+    });
+    expect(row).toMatchObject({
+      parent: { type: 'data_source_id', data_source_id: DS, database_id: DB },
+      properties: { title: { title: [{ plain_text: 'Ship it' }] } },
+    });
+    const database = await notion.databases.retrieve({ database_id: DB });
+    expect(database).toMatchObject({ parent: { type: 'page_id', page_id: CHILD } });
+  });
+
+  it('pages with an opaque cursor and filters by object', async () => {
+    const first = await notion.search({ page_size: 3 });
+    expect(first.has_more).toBe(true);
+    expect(typeof first.next_cursor).toBe('string');
+    const second = await notion.search({ page_size: 3, start_cursor: first.next_cursor ?? '' });
+    expect(second.results.map((r) => r.id)).toEqual([ROW]);
+    expect(second).toMatchObject({ has_more: false, next_cursor: null });
+    const sources = await notion.search({ filter: { property: 'object', value: 'data_source' } });
+    expect(sources.results.map((r) => r.id)).toEqual([DS]);
+  });
+
+  it('rejects a page size over 100, a bad filter and a bad cursor', async () => {
+    await expect(notion.search({ page_size: 101 })).rejects.toMatchObject({
+      status: 400,
+      code: APIErrorCode.ValidationError,
+    });
+    const filter = { property: 'object', value: 'database' } as unknown as {
+      property: 'object';
+      value: 'page';
+    };
+    await expect(notion.search({ filter })).rejects.toMatchObject({ status: 400 });
+    await expect(notion.search({ start_cursor: 'nope' })).rejects.toMatchObject({ status: 400 });
+  });
+
+  it('hides, marks incomplete, trashes, moves and cuts subtrees', async () => {
+    const ids = async () => (await notion.search({})).results.map((r) => r.id);
+
+    fake.hideFromSearch(CHILD);
+    expect(await ids()).toEqual([ROOT, DS, ROW]);
+    await expect(notion.pages.retrieve({ page_id: CHILD })).resolves.toMatchObject({ id: CHILD });
+    fake.showInSearch(CHILD);
+
+    fake.setSearchIncomplete(true);
+    expect(await notion.search({})).toMatchObject({ request_status: { type: 'incomplete' } });
+    fake.setSearchIncomplete(false);
+
+    fake.trash(ROW);
+    const trashed = await notion.search({ filter: { in_trash: true } });
+    expect(trashed.results).toEqual([expect.objectContaining({ id: ROW, in_trash: true })]);
+    fake.restore(ROW);
+
+    // Moved out from under the shared page: no longer inherited.
+    fake.move(CHILD, null);
+    expect(await ids()).toEqual([ROOT]);
+    fake.move(CHILD, ROOT);
+    expect(await ids()).toEqual([ROOT, CHILD, DS, ROW]);
+
+    fake.unshareSubtree(CHILD, TOKEN);
+    expect(await ids()).toEqual([ROOT]);
+    const error = await notionError(notion.dataSources.retrieve({ data_source_id: DS }));
+    expect(error).toMatchObject({ status: 404, code: APIErrorCode.ObjectNotFound });
+    // Sharing a descendant again gives access from there down.
+    fake.share(DB, TOKEN);
+    expect(await ids()).toEqual([ROOT, DS, ROW]);
+    fake.share(CHILD, TOKEN);
+    expect(await ids()).toEqual([ROOT, CHILD, DS, ROW]);
+  });
+});
+
 describe('FakeNotion.stop()', () => {
   it('closes even with a request held open', async () => {
     const fake = new FakeNotion();
