@@ -146,4 +146,24 @@ export const MIGRATIONS: (string | ((db: Database.Database) => void))[] = [
   );
   CREATE INDEX leak_warnings_recent ON leak_warnings (channel_id, posted_at);
   `,
+  // "Watch all": everything a connection's listing returned, and each item's status between
+  // sweeps (the confirmation rule of watches). parent_id for the loss tree.
+  `
+  CREATE TABLE inventory (
+    connection     TEXT NOT NULL,
+    item_id        TEXT NOT NULL,
+    type           TEXT NOT NULL CHECK (type IN ('page', 'database', 'data_source')),
+    title          TEXT NOT NULL,
+    url            TEXT,
+    parent_id      TEXT,
+    in_trash       INTEGER NOT NULL CHECK (in_trash IN (0, 1)),
+    state          TEXT NOT NULL CHECK (state IN ('ok', 'suspect', 'failing')),
+    state_since    INTEGER NOT NULL,
+    kind           TEXT,
+    request_id     TEXT,
+    last_listed_at INTEGER NOT NULL,
+    PRIMARY KEY (connection, item_id)
+  );
+  CREATE INDEX inventory_parent ON inventory (connection, parent_id);
+  `,
 ];

@@ -4,6 +4,7 @@ import { Db } from './db';
 import { DedupeRepo } from './dedupe';
 import { HealthRepo } from './health';
 import { HistoryRepo } from './history';
+import { InventoryRepo } from './inventory';
 import { WalkthroughRepo } from './walkthroughs';
 import { WatchRepo } from './watches';
 
@@ -18,6 +19,7 @@ export class Store {
   readonly watches: WatchRepo;
   readonly alerts: AlertRepo;
   readonly health: HealthRepo;
+  readonly inventory: InventoryRepo;
 
   constructor(file: string) {
     this.db = new Db(file);
@@ -29,6 +31,7 @@ export class Store {
     this.watches = new WatchRepo(this.db);
     this.alerts = new AlertRepo(this.db);
     this.health = new HealthRepo(this.db);
+    this.inventory = new InventoryRepo(this.db);
   }
 
   /** Several repository calls as one write (BEGIN IMMEDIATE): e.g. claim a click, then apply it. */

@@ -72,6 +72,7 @@ describe('opening', () => {
       'check_history',
       'connection_health',
       'connections',
+      'inventory',
       'leak_warnings',
       'leaks',
       'processed_actions',
@@ -95,7 +96,7 @@ describe('migrations', () => {
     again.close();
     const third = open(new Db(file));
     expect(userVersion(third)).toBe(MIGRATIONS.length);
-    expect(tables(third)).toHaveLength(9);
+    expect(tables(third)).toHaveLength(10);
   });
 
   it('reopening a Store twice runs no migration again and loses nothing', () => {
