@@ -7,7 +7,7 @@
  */
 import net from 'node:net';
 import { Harness } from '../support/harness';
-import { rssMb, settledRssMb } from './memory';
+import { rssMb, runBench, settledRssMb, verdict } from './support';
 
 const CONNECTIONS = 200;
 const BODY_BYTES = 1024 * 1024;
@@ -178,18 +178,10 @@ async function main(): Promise<boolean> {
       [`still healthy afterwards (${health.status})`, health.status === 200],
     ];
     console.log('');
-    for (const [label, ok] of targets) console.log(`${ok ? 'PASS' : 'FAIL'}  ${label}`);
-    return targets.every(([, ok]) => ok);
+    return verdict(targets);
   } finally {
     await h.stop();
   }
 }
 
-main()
-  .then((passed) => {
-    process.exitCode = passed ? 0 : 1;
-  })
-  .catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
+runBench(main);

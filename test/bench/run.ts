@@ -9,7 +9,7 @@ import { App } from '@slack/bolt';
 import type { SlackCall } from '../fakes/fakeSlack';
 import { Harness } from '../support/harness';
 import { type SlackHttpResult, sendBlockAction, sendSlashCommand } from '../support/slackRequest';
-import { rssMb, settledRssMb } from './memory';
+import { rssMb, runBench, settledRssMb, verdict } from './support';
 
 const TOTAL = 2_000;
 const CONCURRENCY = 50;
@@ -205,19 +205,11 @@ async function main(): Promise<boolean> {
       [`p99 ratio < ${TARGETS.p99Ratio} (${p99Ratio.toFixed(2)})`, p99Ratio < TARGETS.p99Ratio],
       [`RSS growth < ${TARGETS.rssGrowthMb} MB (${f(growth)} MB)`, growth < TARGETS.rssGrowthMb],
     ];
-    for (const [label, ok] of targets) console.log(`${ok ? 'PASS' : 'FAIL'}  ${label}`);
-    return targets.every(([, ok]) => ok);
+    return verdict(targets);
   } finally {
     await stopBare();
     await h.stop();
   }
 }
 
-main()
-  .then((passed) => {
-    process.exitCode = passed ? 0 : 1;
-  })
-  .catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
+runBench(main);

@@ -1,6 +1,10 @@
 /** The buttons on a walkthrough message: Done, Skip, Test connection, Update token, Escalate. */
+import type { Outcome } from '../../domain/outcome';
+import type { Place } from '../../domain/place';
+import type { Services } from '../../services';
 import { buttonValue } from '../../slack/blocks/actions';
 import { REPLIES } from '../../slack/blocks/replies';
+import type { SlackMessenger } from '../../slack/messenger';
 import { openTokenModal } from '../views/tokenModal';
 import { actionKey, type ButtonHandler, clickedAt, reply } from './button';
 
@@ -29,26 +33,35 @@ function stepButton(type: 'done' | 'skip'): ButtonHandler {
 export const done = stepButton('done');
 export const skip = stepButton('skip');
 
-/** Re-runs exactly the checks that failed. */
-export const test: ButtonHandler = async (args, { services, messenger }) => {
-  const id = buttonValue.walkthrough.safeParse(args.action.value);
-  if (!id.success) return INVALID;
-  const user = args.body.user.id;
-  const where = clickedAt(args);
-  return reply(
-    await services.walkthroughs.retest(id.data, user, actionKey(args), messenger, where),
-  );
-};
+/** A button whose value is the walkthrough id alone, pressed where it was clicked. */
+function idButton(
+  press: (
+    walkthroughs: Services['walkthroughs'],
+    click: { id: string; user: string; key: string; where: Place },
+    messenger: SlackMessenger,
+  ) => Promise<Outcome>,
+): ButtonHandler {
+  return async (args, { services, messenger }) => {
+    const id = buttonValue.walkthrough.safeParse(args.action.value);
+    if (!id.success) return INVALID;
+    const click = {
+      id: id.data,
+      user: args.body.user.id,
+      key: actionKey(args),
+      where: clickedAt(args),
+    };
+    return reply(await press(services.walkthroughs, click, messenger));
+  };
+}
 
-export const escalate: ButtonHandler = async (args, { services, messenger }) => {
-  const id = buttonValue.walkthrough.safeParse(args.action.value);
-  if (!id.success) return INVALID;
-  const user = args.body.user.id;
-  const where = clickedAt(args);
-  return reply(
-    await services.walkthroughs.escalate(id.data, user, actionKey(args), messenger, where),
-  );
-};
+/** Re-runs exactly the checks that failed. */
+export const test = idButton((walkthroughs, { id, user, key, where }, messenger) =>
+  walkthroughs.retest(id, user, key, messenger, where),
+);
+
+export const escalate = idButton((walkthroughs, { id, user, key, where }, messenger) =>
+  walkthroughs.escalate(id, user, key, messenger, where),
+);
 
 /** Opens the token modal for the walkthrough's connection (admins only). */
 export const updateToken: ButtonHandler = async (args, { services }) => {

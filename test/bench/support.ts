@@ -23,3 +23,21 @@ export async function settledRssMb(): Promise<number> {
   }
   return rssMb();
 }
+
+/** Prints each target as PASS/FAIL; true when all passed. */
+export function verdict(targets: [label: string, ok: boolean][]): boolean {
+  for (const [label, ok] of targets) console.log(`${ok ? 'PASS' : 'FAIL'}  ${label}`);
+  return targets.every(([, ok]) => ok);
+}
+
+/** Runs a bench: exit 0 when it met its targets, 1 when not or when it failed. */
+export function runBench(main: () => Promise<boolean>): void {
+  main()
+    .then((passed) => {
+      process.exitCode = passed ? 0 : 1;
+    })
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    });
+}
