@@ -14,13 +14,38 @@ export interface AlertedWatch {
   resourceId: string;
 }
 
+/** A root of a watch-all loss (scope 'inventory'): the highest lost item and what is inside it. */
+export interface AlertedRoot {
+  id: string;
+  title: string;
+  url?: string;
+  type: 'page' | 'database' | 'data_source';
+  /** Lost items inside it, the root not included. */
+  inside: number;
+  /** A few of them (id, title, url), shallowest first. */
+  examples: { id: string; title: string; url?: string }[];
+}
+
 export interface AlertDetails {
+  /** Scope 'connection' and 'resources': the watches it lists. Empty for 'inventory'. */
   watches: AlertedWatch[];
+  /** Scope 'inventory': the roots shown (at most a few; the rest are only counted). */
+  roots?: AlertedRoot[];
+  /** Scope 'inventory': every lost item's id (recovery is when all are back, or forgotten). */
+  items?: string[];
+  /** Scope 'inventory': roots not shown, and the items in them. */
+  moreRoots?: number;
+  morePages?: number;
+  /** Who moved it to trash, when Notion said (a webhook event's authors). */
+  trashedBy?: string;
   requestIds: string[];
   integrationName?: string;
   fingerprint?: string;
-  /** Set when the alert closed because its pages were removed from the watch list. */
-  closedBecause?: 'unwatched';
+  /**
+   * Set when the alert closed without access coming back: its pages were removed from the
+   * watch list (or "unwatch all"), or its connection was removed (`disconnect`).
+   */
+  closedBecause?: 'unwatched' | 'disconnected';
 }
 
 export interface Alert {
@@ -31,8 +56,11 @@ export interface Alert {
   postedChannel?: string;
   ts?: string;
   connection: string;
-  /** 'connection': the token failed, every watch with it; 'resources': some pages. */
-  scope: 'connection' | 'resources';
+  /**
+   * 'connection': the token failed, every watch with it; 'resources': some watched pages;
+   * 'inventory': items of a "watch all" inventory, grouped by their highest lost ancestor.
+   */
+  scope: 'connection' | 'resources' | 'inventory';
   kind: DiagnosisKind;
   status: 'open' | 'resolved';
   openedAt: number;

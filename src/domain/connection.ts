@@ -19,6 +19,40 @@ export interface Connection {
   updatedAt: number;
   /** NOTION_TOKEN's hash when a token was saved from Slack: if .env changes later, .env wins. */
   envTokenHash?: string;
+  /** Who the token belongs to, from Notion's users.me at its last good check. */
+  integrationName?: string;
+  workspaceName?: string;
+}
+
+/** The integration a connection's token stands for, as users.me last said. */
+export interface ConnectionIdentity {
+  integrationName?: string;
+  workspaceName?: string;
+}
+
+/** A channel's chosen connection (`/notion-check use <name>`). */
+export interface ChannelConnection {
+  channelId: string;
+  connection: string;
+  setBy: string;
+  setAt: number;
+}
+
+/** A channel watching everything a connection can see (`/notion-check watch all`). */
+export interface WatchAll {
+  channelId: string;
+  connection: string;
+  addedBy: string;
+  addedAt: number;
+}
+
+/** A connection's Notion webhook verification tokens, sealed like Notion tokens. */
+export interface WebhookSecrets {
+  /** The token deliveries were last verified with. */
+  current?: string;
+  /** The latest verification request's token, until a delivery signed with it arrives. */
+  pending?: string;
+  pendingAt?: number;
 }
 
 /** A Notion token someone pasted in Slack: only its hash and fingerprint are kept. */

@@ -37,7 +37,19 @@ export type Refusal =
       limit: number;
     }
   | { reason: 'token_shape' }
-  | { reason: 'token_refused' };
+  | { reason: 'token_refused' }
+  /** A connection name nobody set up: the command did nothing; here are the known ones. */
+  | { reason: 'unknown_connection'; name: string; known: string[] }
+  /** Only admins may do this (change tokens, remove a connection, see webhook secrets). */
+  | { reason: 'not_admin'; action: 'disconnect' | 'webhook' }
+  /** `default` comes from NOTION_TOKEN: it is removed in .env, not from Slack. */
+  | { reason: 'env_connection'; name: string }
+  /** `unwatch all` in a channel that does not watch everything of that connection. */
+  | { reason: 'not_watching_all'; connection: string }
+  /** `watch all` could not list what the integration sees (token broken, Notion down). */
+  | { reason: 'listing_failed'; connection: string; diagnosis: Diagnosis }
+  /** Webhooks need PUBLIC_URL (the address Notion sends them to) and HTTP mode. */
+  | { reason: 'webhooks_unavailable'; why: 'no_public_url' | 'socket_mode' };
 
 export type RefusalReason = Refusal['reason'];
 

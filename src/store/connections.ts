@@ -1,4 +1,10 @@
-import type { Connection, Leak, LeakWarning } from '../domain/connection';
+import type {
+  Connection,
+  ConnectionIdentity,
+  Leak,
+  LeakWarning,
+  WebhookSecrets,
+} from '../domain/connection';
 import { type Db, orNull, orUndefined } from './db';
 
 interface ConnectionRow {
@@ -10,11 +16,14 @@ interface ConnectionRow {
   updatedBy: string | null;
   updatedAt: number;
   envTokenHash: string | null;
+  integrationName: string | null;
+  workspaceName: string | null;
 }
 
 const COLUMNS = `name, source, token_ciphertext AS tokenCiphertext,
   token_fingerprint AS tokenFingerprint, token_hash AS tokenHash, updated_by AS updatedBy,
-  updated_at AS updatedAt, env_token_hash AS envTokenHash`;
+  updated_at AS updatedAt, env_token_hash AS envTokenHash, integration_name AS integrationName,
+  workspace_name AS workspaceName`;
 
 function toConnection(row: ConnectionRow): Connection {
   return {
@@ -26,6 +35,8 @@ function toConnection(row: ConnectionRow): Connection {
     updatedBy: orUndefined(row.updatedBy),
     updatedAt: row.updatedAt,
     envTokenHash: orUndefined(row.envTokenHash),
+    integrationName: orUndefined(row.integrationName),
+    workspaceName: orUndefined(row.workspaceName),
   };
 }
 
@@ -76,6 +87,65 @@ export class ConnectionRepo {
     this.db
       .prepare('UPDATE connections SET compromised_at = ? WHERE name = ?')
       .run(orNull(at), name);
+  }
+
+  /** What users.me said of the token (kept until the next good check says otherwise). */
+  saveIdentity(name: string, identity: ConnectionIdentity): void {
+    this.db
+      .prepare(
+        `UPDATE connections SET integration_name = COALESCE(@integrationName, integration_name),
+           workspace_name = COALESCE(@workspaceName, workspace_name)
+         WHERE name = @name`,
+      )
+      .run({
+        name,
+        integrationName: orNull(identity.integrationName),
+        workspaceName: orNull(identity.workspaceName),
+      });
+  }
+
+  /** Deletes the connection (its token and webhook secrets); false when there was none. */
+  remove(name: string): boolean {
+    return this.db.prepare('DELETE FROM connections WHERE name = ?').run(name).changes === 1;
+  }
+
+  webhookSecrets(name: string): WebhookSecrets {
+    const row = this.db
+      .prepare(
+        `SELECT webhook_token_ciphertext AS current, webhook_pending_ciphertext AS pending,
+           webhook_pending_at AS pendingAt FROM connections WHERE name = ?`,
+      )
+      .get(name) as
+      | { current: string | null; pending: string | null; pendingAt: number | null }
+      | undefined;
+    if (!row) return {};
+    return {
+      current: orUndefined(row.current),
+      pending: orUndefined(row.pending),
+      pendingAt: orUndefined(row.pendingAt),
+    };
+  }
+
+  /** A verification request's token (sealed): pending until a delivery signed with it arrives. */
+  saveWebhookPending(name: string, ciphertext: string, at: number): boolean {
+    return (
+      this.db
+        .prepare(
+          'UPDATE connections SET webhook_pending_ciphertext = ?, webhook_pending_at = ? WHERE name = ?',
+        )
+        .run(ciphertext, at, name).changes === 1
+    );
+  }
+
+  /** A delivery verified with the pending token: it becomes the current one. */
+  promoteWebhookPending(name: string): void {
+    this.db
+      .prepare(
+        `UPDATE connections SET webhook_token_ciphertext = webhook_pending_ciphertext,
+           webhook_pending_ciphertext = NULL, webhook_pending_at = NULL
+         WHERE name = ? AND webhook_pending_ciphertext IS NOT NULL`,
+      )
+      .run(name);
   }
 
   isCompromised(name: string): boolean {

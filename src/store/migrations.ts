@@ -166,4 +166,57 @@ export const MIGRATIONS: (string | ((db: Database.Database) => void))[] = [
   );
   CREATE INDEX inventory_parent ON inventory (connection, parent_id);
   `,
+  // Connections (several integrations): each one's identity from users.me, its Notion webhook
+  // verification tokens (sealed: the current one, and the latest received until a delivery
+  // signed with it proves it is Notion's), each channel's chosen connection, and "watch all"
+  // subscriptions. Alerts gain the 'inventory' scope (root-cause alerts of watch all).
+  `
+  ALTER TABLE connections ADD COLUMN integration_name TEXT;
+  ALTER TABLE connections ADD COLUMN workspace_name TEXT;
+  ALTER TABLE connections ADD COLUMN webhook_token_ciphertext TEXT;
+  ALTER TABLE connections ADD COLUMN webhook_pending_ciphertext TEXT;
+  ALTER TABLE connections ADD COLUMN webhook_pending_at INTEGER;
+  CREATE TABLE channel_connections (
+    channel_id  TEXT PRIMARY KEY,
+    connection  TEXT NOT NULL,
+    set_by      TEXT NOT NULL,
+    set_at      INTEGER NOT NULL
+  );
+  CREATE TABLE watch_all (
+    channel_id  TEXT NOT NULL,
+    connection  TEXT NOT NULL,
+    added_by    TEXT NOT NULL,
+    added_at    INTEGER NOT NULL,
+    PRIMARY KEY (channel_id, connection)
+  );
+  CREATE INDEX watch_all_connection ON watch_all (connection);
+  CREATE TABLE alerts_v8 (
+    id              TEXT PRIMARY KEY,
+    channel_id      TEXT NOT NULL,
+    posted_channel  TEXT,
+    ts              TEXT,
+    connection      TEXT NOT NULL,
+    scope           TEXT NOT NULL CHECK (scope IN ('connection', 'resources', 'inventory')),
+    kind            TEXT NOT NULL,
+    status          TEXT NOT NULL CHECK (status IN ('open', 'resolved')),
+    opened_at       INTEGER NOT NULL,
+    failing_since   INTEGER NOT NULL,
+    acknowledged_by TEXT,
+    acknowledged_at INTEGER,
+    snoozed_by      TEXT,
+    snoozed_until   INTEGER,
+    last_reminder_at INTEGER,
+    resolved_at     INTEGER,
+    details_json    TEXT NOT NULL
+  );
+  INSERT INTO alerts_v8 (id, channel_id, posted_channel, ts, connection, scope, kind, status,
+    opened_at, failing_since, acknowledged_by, acknowledged_at, snoozed_by, snoozed_until,
+    last_reminder_at, resolved_at, details_json)
+  SELECT id, channel_id, posted_channel, ts, connection, scope, kind, status, opened_at,
+    failing_since, acknowledged_by, acknowledged_at, snoozed_by, snoozed_until, last_reminder_at,
+    resolved_at, details_json FROM alerts;
+  DROP TABLE alerts;
+  ALTER TABLE alerts_v8 RENAME TO alerts;
+  CREATE INDEX alerts_open ON alerts (connection, status);
+  `,
 ];

@@ -1,4 +1,5 @@
 import { AlertRepo } from './alerts';
+import { ChannelRepo } from './channels';
 import { ConnectionRepo, LeakRepo } from './connections';
 import { Db } from './db';
 import { DedupeRepo } from './dedupe';
@@ -20,6 +21,7 @@ export class Store {
   readonly alerts: AlertRepo;
   readonly health: HealthRepo;
   readonly inventory: InventoryRepo;
+  readonly channels: ChannelRepo;
 
   constructor(file: string) {
     this.db = new Db(file);
@@ -32,6 +34,7 @@ export class Store {
     this.alerts = new AlertRepo(this.db);
     this.health = new HealthRepo(this.db);
     this.inventory = new InventoryRepo(this.db);
+    this.channels = new ChannelRepo(this.db);
   }
 
   /** Several repository calls as one write (BEGIN IMMEDIATE): e.g. claim a click, then apply it. */

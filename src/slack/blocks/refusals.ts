@@ -1,6 +1,7 @@
 /** Why nothing happened, in words for the person who pressed the button or typed the command. */
 import type { Refusal } from '../../domain/outcome';
 import { mention, noun, plural } from './format';
+import { escapeMrkdwn } from './mrkdwn';
 import { REPLIES } from './replies';
 import { diagnosisTitle } from './resource';
 
@@ -79,5 +80,23 @@ export function refusalText(refusal: Refusal): string | undefined {
       return 'That is not a Notion token: it starts with ntn_ followed by 46 letters and digits (older ones: secret_ and 43). Copy it again with the Copy button at notion.so/my-integrations.';
     case 'token_refused':
       return 'Notion refused this token (401 unauthorized): it was revoked, regenerated again, or its integration deleted. Copy the current one from notion.so/my-integrations.';
+    case 'unknown_connection':
+      return refusal.known.length
+        ? `There is no connection named \`${escapeMrkdwn(refusal.name)}\`. Known ${noun(refusal.known.length, 'connection')}: ${refusal.known.map((name) => `\`${name}\``).join(', ')}. An admin can add one with \`/notion-check token <name>\`.`
+        : `There is no connection named \`${escapeMrkdwn(refusal.name)}\`, and none is set up yet. An admin can add one with \`/notion-check token <name>\`.`;
+    case 'not_admin':
+      return refusal.action === 'disconnect'
+        ? 'Only admins can remove a connection (ADMIN_USER_IDS, or workspace admins and owners when that is unset).'
+        : 'Only admins can see a connection’s webhook set-up: its verification token signs deliveries (ADMIN_USER_IDS, or workspace admins and owners when that is unset).';
+    case 'env_connection':
+      return `\`${escapeMrkdwn(refusal.name)}\` comes from NOTION_TOKEN in the bot’s environment: remove it there and restart the bot. Its watches stay until then.`;
+    case 'not_watching_all':
+      return `This channel doesn’t watch everything of \`${escapeMrkdwn(refusal.connection)}\`. \`/notion-check list\` shows what it watches.`;
+    case 'listing_failed':
+      return `Could not list what \`${escapeMrkdwn(refusal.connection)}\` can see: ${diagnosisTitle(refusal.diagnosis)}. Nothing was added; run \`/notion-check -c ${escapeMrkdwn(refusal.connection)}\` to see why, and try again.`;
+    case 'webhooks_unavailable':
+      return refusal.why === 'no_public_url'
+        ? 'Notion webhooks need the bot’s public https address: set PUBLIC_URL (for example https://notion-check.example.com) and restart the bot.'
+        : 'Notion webhooks need HTTP mode (a public https URL); this bot runs in Socket Mode (SLACK_APP_TOKEN is set). Sweeps still catch every loss within CHECK_INTERVAL.';
   }
 }

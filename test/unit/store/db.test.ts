@@ -69,6 +69,7 @@ describe('opening', () => {
     expect(userVersion(db)).toBe(MIGRATIONS.length);
     expect(tables(db)).toEqual([
       'alerts',
+      'channel_connections',
       'check_history',
       'connection_health',
       'connections',
@@ -77,6 +78,7 @@ describe('opening', () => {
       'leaks',
       'processed_actions',
       'walkthroughs',
+      'watch_all',
       'watches',
     ]);
   });
@@ -96,7 +98,7 @@ describe('migrations', () => {
     again.close();
     const third = open(new Db(file));
     expect(userVersion(third)).toBe(MIGRATIONS.length);
-    expect(tables(third)).toHaveLength(10);
+    expect(tables(third)).toHaveLength(12);
   });
 
   it('reopening a Store twice runs no migration again and loses nothing', () => {

@@ -52,6 +52,23 @@ const EXAMPLES: { [R in RefusalReason]: Extract<Refusal, { reason: R }>[] } = {
   ],
   token_shape: [{ reason: 'token_shape' }],
   token_refused: [{ reason: 'token_refused' }],
+  unknown_connection: [
+    { reason: 'unknown_connection', name: 'sync', known: ['default', 'reports'] },
+    { reason: 'unknown_connection', name: 'sync', known: [] },
+  ],
+  not_admin: [
+    { reason: 'not_admin', action: 'disconnect' },
+    { reason: 'not_admin', action: 'webhook' },
+  ],
+  env_connection: [{ reason: 'env_connection', name: 'default' }],
+  not_watching_all: [{ reason: 'not_watching_all', connection: 'sync' }],
+  listing_failed: [
+    { reason: 'listing_failed', connection: 'sync', diagnosis: diagnosisOf('token_invalid') },
+  ],
+  webhooks_unavailable: [
+    { reason: 'webhooks_unavailable', why: 'no_public_url' },
+    { reason: 'webhooks_unavailable', why: 'socket_mode' },
+  ],
 };
 
 const all: Refusal[] = Object.values(EXAMPLES).flat();
