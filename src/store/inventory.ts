@@ -117,6 +117,11 @@ export class InventoryRepo {
       .run(connection, JSON.stringify(ids)).changes;
   }
 
+  /** The connection was removed: its whole inventory goes with it. */
+  forgetConnection(connection: string): number {
+    return this.db.prepare('DELETE FROM inventory WHERE connection = ?').run(connection).changes;
+  }
+
   count(connection: string): number {
     const row = this.db
       .prepare('SELECT COUNT(*) AS n FROM inventory WHERE connection = ?')

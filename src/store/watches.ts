@@ -93,6 +93,11 @@ export class WatchRepo {
     return watch;
   }
 
+  /** The connection was removed: every channel's watches with it go. Returns how many. */
+  forgetConnection(connection: string): number {
+    return this.db.prepare('DELETE FROM watches WHERE connection = ?').run(connection).changes;
+  }
+
   inChannel(channelId: string): Watch[] {
     return this.all('channel_id = ? ORDER BY added_at, id', channelId);
   }
