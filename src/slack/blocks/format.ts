@@ -1,5 +1,5 @@
 /** Small formatting helpers shared by every message builder. */
-import { escapeMrkdwn } from './mrkdwn';
+import { escapeMrkdwn, truncate } from './mrkdwn';
 
 /** `plural(1, 'page')` → `1 page`; `plural(3, 'page')` → `3 pages`; `plural(2, 'is', 'are')`. */
 export function plural(count: number, word: string, many = `${word}s`): string {
@@ -25,6 +25,12 @@ export function slackDate(ms: number): string {
   return `<!date^${seconds}^{date_short_pretty} at {time}|${new Date(ms).toISOString()}>`;
 }
 
+/** `14:05` in each reader's own time zone (Slack renders it); UTC in the fallback text. */
+export function slackTime(ms: number): string {
+  const seconds = Math.floor(ms / 1000);
+  return `<!date^${seconds}^{time}|${new Date(ms).toISOString().slice(11, 16)} UTC>`;
+}
+
 /** `` `id1`, `id2` `` — at most `max` of them (Notion support asks for these), escaped. */
 export function codeList(values: string[], max = values.length): string {
   return values
@@ -34,3 +40,34 @@ export function codeList(values: string[], max = values.length): string {
 }
 
 export const mention = (userId: string | undefined): string => `<@${userId}>`;
+
+/** `1284` → `1,284`: every count a person reads past a thousand. */
+export function thousands(count: number): string {
+  return count.toLocaleString('en-US');
+}
+
+/** Like plural(), with thousands separators: `counted(1284, 'page')` → `1,284 pages`. */
+export function counted(count: number, word: string, many = `${word}s`): string {
+  return `${thousands(count)} ${noun(count, word, many)}`;
+}
+
+/** Integration names are short in Notion; a longer one (or a hostile one) is cut here. */
+const NAME_MAX = 100;
+
+/**
+ * How a message names who lost or sees something: the integration in bold when Notion told us
+ * its name (`*Acme Sync*`), else the connection (``connection `sync` ``). Escaped.
+ */
+export function integrationLabel(connection: string, integrationName?: string): string {
+  return integrationName
+    ? `*${escapeMrkdwn(truncate(integrationName, NAME_MAX))}*`
+    : `connection \`${escapeMrkdwn(truncate(connection, NAME_MAX))}\``;
+}
+
+/** The line naming a connection and its integration: "Connection `sync` · integration *Acme Sync*". */
+export function connectionLine(connection: string, integrationName?: string): string {
+  const integration = integrationName
+    ? ` · integration *${escapeMrkdwn(truncate(integrationName, NAME_MAX))}*`
+    : '';
+  return `Connection \`${escapeMrkdwn(truncate(connection, NAME_MAX))}\`${integration}`;
+}

@@ -1,7 +1,15 @@
 import type { KnownBlock } from '@slack/types';
 import type { CheckRun, ResourceCheck } from '../../domain/check';
 import type { Watch, WatchState } from '../../domain/watch';
-import { mention, noun, plural, slackDate } from './format';
+import {
+  connectionLine,
+  integrationLabel,
+  mention,
+  noun,
+  plural,
+  slackDate,
+  thousands,
+} from './format';
 import type { EphemeralMessage } from './help';
 import {
   capText,
@@ -59,15 +67,68 @@ export function watchName(watch: Watch, max = 80): string {
   return escapeMrkdwn(truncate(watch.title ?? watch.resourceId, max));
 }
 
-/** `list`: every watch of the channel with its state, last check and failing-since. */
-export function watchListMessage(watches: Watch[]): EphemeralMessage {
-  if (watches.length === 0) {
+/** A channel's "watch all" of one connection, as `list` shows it. */
+export interface WatchAllLine {
+  connection: string;
+  integrationName?: string;
+  /** Pages and databases in the inventory now (trash not counted). */
+  count: number;
+  since: number;
+  addedBy: string;
+}
+
+export interface WatchListOptions {
+  /** The connection whose watches these are (the channel's, or the one `-c` named). */
+  connection?: { name: string; integrationName?: string };
+  /** The channel's "watch all" subscriptions: one line each, with its count. */
+  all?: WatchAllLine[];
+}
+
+const UNWATCH_HINT = 'Remove one with `/notion-check unwatch <link or ID>`.';
+const UNWATCH_ALL_HINT = 'Stop watching everything with `/notion-check unwatch all`.';
+
+/** "Everything *Acme Sync* can see (`sync`): 1,284 pages and databases — added by <@U…>". */
+function watchAllLine(line: WatchAllLine): string {
+  const who = integrationLabel(line.connection, line.integrationName);
+  const which = line.integrationName ? ` (\`${escapeMrkdwn(truncate(line.connection, 40))}\`)` : '';
+  const what =
+    line.count === 1 ? '1 page or database' : `${thousands(line.count)} pages and databases`;
+  return `:eyes: Everything ${who} can see${which}: ${what} — added by ${mention(line.addedBy)} · since ${slackDate(line.since)}`;
+}
+
+/** The plain fallback naming what "watch all" covers: integration names, else connections. */
+function watchAllText(all: WatchAllLine[], pages: number): string {
+  const names = all.map((line) =>
+    escapeMrkdwn(truncate(line.integrationName ?? `connection ${line.connection}`, 80)),
+  );
+  const last = names.pop();
+  const who = names.length ? `${names.join(', ')} and ${last}` : last;
+  const more = pages ? `, and ${plural(pages, 'page')}` : '';
+  return `This channel watches everything ${who} can see${more}`;
+}
+
+/**
+ * `list`: every watch of the channel with its state, last check and failing-since; each "watch
+ * all" as one line with its count; the connection they belong to when the caller names it.
+ */
+export function watchListMessage(
+  watches: Watch[],
+  options: WatchListOptions = {},
+): EphemeralMessage {
+  const all = options.all ?? [];
+  const named = options.connection
+    ? [connectionLine(options.connection.name, options.connection.integrationName)]
+    : [];
+  if (watches.length === 0 && all.length === 0) {
     return capText({
       response_type: 'ephemeral',
       text: 'This channel watches nothing yet.',
-      blocks: sections([
-        'This channel watches nothing yet. Add pages with `/notion-check watch <link or ID> …`.',
-      ]),
+      blocks: [
+        ...sections([
+          'This channel watches nothing yet. Add pages with `/notion-check watch <link or ID> …`, or everything an integration can see with `/notion-check watch all`.',
+        ]),
+        ...(named.length ? [context(...named)] : []),
+      ],
     });
   }
   const lines = watches.map((watch) => {
@@ -79,12 +140,23 @@ export function watchListMessage(watches: Watch[]): EphemeralMessage {
     const failing = state === 'failing' ? ` · failing since ${slackDate(since)}` : '';
     return `${STATE_EMOJI[state]} ${link} · ${checked}${failing} · added by ${mention(watch.addedBy)}`;
   });
+  const listed = all.length
+    ? [
+        '*Watched in this channel:*',
+        ...all.map(watchAllLine),
+        ...(watches.length ? [`*Pages watched one by one (${watches.length}):*`, ...lines] : []),
+      ]
+    : [`*Watched in this channel (${watches.length}):*`, ...lines];
+  const hints = [
+    ...named,
+    ...(watches.length ? [UNWATCH_HINT] : []),
+    ...(all.length ? [UNWATCH_ALL_HINT] : []),
+  ];
   return capText({
     response_type: 'ephemeral',
-    text: `This channel watches ${plural(watches.length, 'page')}`,
-    blocks: [
-      ...sectionsWithin([`*Watched in this channel (${watches.length}):*`, ...lines], 48),
-      context('Remove one with `/notion-check unwatch <link or ID>`.'),
-    ],
+    text: all.length
+      ? watchAllText(all, watches.length)
+      : `This channel watches ${plural(watches.length, 'page')}`,
+    blocks: [...sectionsWithin(listed, 48), context(...hints)],
   });
 }

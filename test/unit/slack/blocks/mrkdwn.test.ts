@@ -9,6 +9,7 @@ import { diagnosisOf } from '../../../../src/domain/diagnosis';
 import { ephemeral } from '../../../../src/slack/blocks/ephemeral';
 import { buildFixSteps } from '../../../../src/slack/blocks/fixSteps';
 import { helpMessage, usageMessage } from '../../../../src/slack/blocks/help';
+import { stoppedWatchingAll, watchAllResultMessage } from '../../../../src/slack/blocks/inventory';
 import {
   capText,
   escapeMrkdwn,
@@ -254,6 +255,23 @@ describe('every fallback a listener sends stays within 40,000 characters', () =>
         ),
     ],
     ['watch list', () => watchListMessage(watches)],
+    [
+      'watch list with watch all',
+      () =>
+        watchListMessage(watches, {
+          connection: { name: huge, integrationName: huge },
+          all: [{ connection: huge, integrationName: huge, count: 1, since: 0, addedBy: USER }],
+        }),
+    ],
+    [
+      'watch all',
+      () =>
+        watchAllResultMessage(
+          { connection: huge, integrationName: huge, count: 1e6, already: false, complete: false },
+          USER,
+        ),
+    ],
+    ['unwatch all', () => stoppedWatchingAll(USER, huge, huge)],
     ['unwatch', () => stoppedWatching(USER, watch(1, { title: long(50_000) }))],
     [
       'unwatch, no title',

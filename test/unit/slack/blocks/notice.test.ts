@@ -83,6 +83,55 @@ const alerts = (list: Watch[], overrides: Partial<Alert> = {}) => [
   }),
 ];
 
+/** A "watch all" loss: `roots` roots of `inside` pages each, titles (and who trashed them) given. */
+function inventoryAlert(
+  roots: number,
+  inside: number,
+  title: string,
+  overrides: Partial<Alert> = {},
+) {
+  const base = alert([], { scope: 'inventory', connection: 'sync', ...overrides });
+  const list = Array.from({ length: roots }, (_, i) => ({
+    id: `root-${i}`,
+    title: `${title} ${i}`,
+    url: `https://www.notion.so/acme/Root-${i}`,
+    type: 'page' as const,
+    inside,
+    examples: Array.from({ length: Math.min(inside, 5) }, (_, k) => ({
+      id: `page-${i}-${k}`,
+      title: `${title} ${i}.${k}`,
+    })),
+  }));
+  return {
+    ...base,
+    details: {
+      ...base.details,
+      integrationName: title,
+      roots: list,
+      items: list.flatMap((r) => [
+        r.id,
+        ...Array.from({ length: inside }, (_, k) => `${r.id}-${k}`),
+      ]),
+      trashedBy: title,
+      ...overrides.details,
+    },
+  };
+}
+const inventoryAlerts = (roots: number, inside: number, title: string) =>
+  [{}, { kind: 'in_trash' as const }].flatMap((kind) => [
+    inventoryAlert(roots, inside, title, kind),
+    inventoryAlert(roots, inside, title, { ...kind, acknowledgedBy: USER, acknowledgedAt: T0 }),
+    inventoryAlert(roots, inside, title, { ...kind, status: 'resolved', resolvedAt: NOW }),
+    ...(['unwatched', 'disconnected'] as const).map((closedBecause) => {
+      const a = inventoryAlert(roots, inside, title, {
+        ...kind,
+        status: 'resolved',
+        resolvedAt: NOW,
+      });
+      return { ...a, details: { ...a.details, closedBecause } };
+    }),
+  ]);
+
 /** Every type, with ordinary, large and hostile variants. A new type fails to compile here. */
 const EXAMPLES: { [T in NoticeType]: Extract<Notice, { type: T }>[] } = {
   report: [runWith(['ok']), runWith(many), hostileRun(['not_shared', 'ok']), checkRun()].flatMap(
@@ -164,6 +213,9 @@ const EXAMPLES: { [T in NoticeType]: Extract<Notice, { type: T }>[] } = {
     ...alerts(watches(3)),
     ...alerts(watches(200)),
     ...alerts(watches(3, HOSTILE), { scope: 'connection', connection: HOSTILE }),
+    ...inventoryAlerts(1, 41, 'Roadmap'),
+    ...inventoryAlerts(500, 19, 'Roadmap'),
+    ...inventoryAlerts(3, 2, HOSTILE),
   ].flatMap((a) => {
     const list = watches(a.details.watches.length);
     return [

@@ -6,7 +6,11 @@ import type { CheckRun, ResourceCheck } from '../../../../src/domain/check';
 import { type Diagnosis, diagnosisOf } from '../../../../src/domain/diagnosis';
 import type { Watch } from '../../../../src/domain/watch';
 import { DIAGNOSIS_TITLES } from '../../../../src/slack/blocks/copy';
-import { watchListMessage, watchResultMessage } from '../../../../src/slack/blocks/watches';
+import {
+  type WatchAllLine,
+  watchListMessage,
+  watchResultMessage,
+} from '../../../../src/slack/blocks/watches';
 import { assertBlockKitLimits } from '../../../support/blockKitLimits';
 import { visibleText } from '../../../support/blocks';
 import {
@@ -187,5 +191,95 @@ describe('watch answer (`/notion-check watch …`)', () => {
     assertBlockKitLimits(message);
     const shown = visibleText(message.blocks);
     for (const r of added) expect(shown).toContain(`|${r.title}>`);
+  });
+});
+
+describe('watch list with "watch all" and a named connection', () => {
+  const ACME = { name: 'sync', integrationName: 'Acme Sync' };
+  const all = (overrides: Partial<WatchAllLine> = {}): WatchAllLine => ({
+    connection: 'sync',
+    integrationName: 'Acme Sync',
+    count: 1284,
+    since: T0,
+    addedBy: 'U0ADDER01',
+    ...overrides,
+  });
+
+  it('existing callers (no options) keep working', () => {
+    const message = watchListMessage([watch(1)]);
+    assertBlockKitLimits(message);
+    expect(visibleText(message.blocks)).toContain('*Watched in this channel (1):*');
+  });
+
+  it('names the connection and integration the list shows', () => {
+    const message = watchListMessage([watch(1)], { connection: ACME });
+    assertBlockKitLimits(message);
+    expect(visibleText(message.blocks)).toContain('Connection `sync` · integration *Acme Sync*');
+  });
+
+  it('shows each watch-all subscription as one line with its count and who added it', () => {
+    const message = watchListMessage([watch(1), watch(2)], {
+      connection: ACME,
+      all: [
+        all(),
+        all({ connection: 'reports', integrationName: undefined, count: 1, addedBy: USER }),
+      ],
+    });
+    assertBlockKitLimits(message);
+    const shown = visibleText(message.blocks);
+    expect(shown).toContain(
+      'Everything *Acme Sync* can see (`sync`): 1,284 pages and databases — added by <@U0ADDER01>',
+    );
+    expect(shown).toContain(
+      `Everything connection \`reports\` can see: 1 page or database — added by <@${USER}>`,
+    );
+    expect(shown.match(/Everything /g)).toHaveLength(2);
+    expect(shown).toContain('*Pages watched one by one (2):*');
+    expect(shown).toContain('/notion-check unwatch all');
+    expect(message.text).toBe(
+      'This channel watches everything Acme Sync and connection reports can see, and 2 pages',
+    );
+  });
+
+  it('only a watch-all subscription: not "watches nothing"', () => {
+    const message = watchListMessage([], { all: [all()] });
+    assertBlockKitLimits(message);
+    const shown = visibleText(message.blocks);
+    expect(shown).not.toContain('watches nothing');
+    expect(shown).toContain('1,284 pages and databases');
+    expect(shown).not.toContain('one by one');
+    expect(shown).not.toContain('unwatch <link or ID>');
+    expect(message.text).toBe('This channel watches everything Acme Sync can see');
+  });
+
+  it('nothing at all: mentions `watch all` too, and the connection when named', () => {
+    const message = watchListMessage([], { connection: ACME, all: [] });
+    assertBlockKitLimits(message);
+    const shown = visibleText(message.blocks);
+    expect(shown).toContain('watches nothing yet');
+    expect(shown).toContain('`/notion-check watch all`');
+    expect(shown).toContain('Connection `sync` · integration *Acme Sync*');
+  });
+
+  it('hostile integration and connection names are escaped', () => {
+    const hostile = `<!channel> R&D ${TOKEN} <https://evil.example|click>`;
+    const message = watchListMessage([], {
+      connection: { name: hostile, integrationName: hostile },
+      all: [all({ connection: hostile, integrationName: hostile, addedBy: 'U0ADDER01' })],
+    });
+    assertBlockKitLimits(message);
+    const json = JSON.stringify(message);
+    expect(json).not.toContain('<!channel>');
+    expect(json).not.toContain('<https://evil.example');
+    expect(json).not.toContain(TOKEN);
+    expect(json).not.toMatch(/R&D/);
+  });
+
+  it('200 watches and several subscriptions stay within limits', () => {
+    const watches = Array.from({ length: 200 }, (_, i) => watch(i + 1));
+    const subs = Array.from({ length: 5 }, (_, i) => all({ connection: `c${i}`, count: 10_000 }));
+    const message = watchListMessage(watches, { connection: ACME, all: subs });
+    assertBlockKitLimits(message);
+    expect(visibleText(message.blocks).match(/Everything /g)).toHaveLength(5);
   });
 });
