@@ -149,13 +149,17 @@ export function groupLosses(
   });
 }
 
-/** A failing token: one alert per channel that watches anything with it. */
+/**
+ * A failing token: one alert per channel that watches anything with it, its pages or (`watchingAll`)
+ * everything it can see.
+ */
 export function tokenLossAlerts(
   watches: Watch[],
   status: WatchStatus,
-  facts: { connection: string; fingerprint?: string },
+  facts: { connection: string; fingerprint?: string; integrationName?: string },
+  watchingAll: readonly string[] = [],
 ): NewAlert[] {
-  const channels = [...new Set(watches.map((watch) => watch.channelId))];
+  const channels = [...new Set([...watches.map((watch) => watch.channelId), ...watchingAll])];
   return channels.map((channelId) => ({
     connection: facts.connection,
     channelId,
@@ -165,21 +169,46 @@ export function tokenLossAlerts(
     details: {
       watches: watches.filter((watch) => watch.channelId === channelId).map(alertedWatch),
       requestIds: status.requestId ? [status.requestId] : [],
+      integrationName: facts.integrationName,
       fingerprint: facts.fingerprint,
     },
   }));
 }
 
 /**
+ * Whether nobody watches what an open alert is about any more: its watches were all removed, or
+ * (inventory alerts, and token alerts of a channel that watches all) its channel stopped
+ * watching everything of the connection (`subscribed` false).
+ *
+ *   scope      | unwatched when
+ *   -----------+--------------------------------------------------
+ *   resources  | none of its watches is left
+ *   connection | none of its watches is left and not subscribed
+ *   inventory  | not subscribed
+ */
+export function isUnwatched(alert: Alert, members: Watch[], subscribed: boolean): boolean {
+  switch (alert.scope) {
+    case 'resources':
+      return members.length === 0;
+    case 'connection':
+      return members.length === 0 && !subscribed;
+    case 'inventory':
+      return !subscribed;
+  }
+}
+
+/**
  * What an open alert needs at the end of a sweep, given the watches it lists that are still
- * watched: closed (all unwatched), posted (Slack was down when it opened), reminded, or nothing.
+ * watched and whether its channel still watches all of the connection: closed (unwatched, see
+ * isUnwatched), posted (Slack was down when it opened), reminded, or nothing.
  */
 export function openAlertChore(
   alert: Alert,
   members: Watch[],
   now: number,
+  subscribed = false,
 ): 'close_unwatched' | 'post' | 'remind' | 'none' {
-  if (members.length === 0) return 'close_unwatched';
+  if (isUnwatched(alert, members, subscribed)) return 'close_unwatched';
   if (!alert.ts) return 'post';
   return reminderDue(alert, now) ? 'remind' : 'none';
 }

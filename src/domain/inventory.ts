@@ -1,7 +1,7 @@
 /**
  * An integration's inventory for "watch all" (PRODUCT.md, "Watching everything an integration
  * can see"): what a sweep's listing (Notion search) and direct checks mean, how confirmed losses
- * group into roots, and what "watch all" counts. Pure; nothing here is wired into the app yet.
+ * group into roots, and what "watch all" counts. Pure; monitor/inventory.ts does the I/O.
  *
  * Listing (missingFromListing: which known items get a direct request)
  *   listing  | known item is...                   | direct check?
@@ -9,6 +9,9 @@
  *   complete | listed, not in trash               | no (listing again is an ok outcome)
  *   complete | not listed, or listed as in trash  | yes (absence is a hint, never a verdict)
  *   partial  | anything                           | no (a listing cut short says nothing)
+ *   toConfirm, what a sweep uses: a partial listing still earns direct requests for what it
+ *   did not show, at most MAX_UNLISTED_CHECKS of them (suspect and failing first): never "lost"
+ *   from absence, never thousands of requests either.
  *
  * Direct check (verdictOf, then recordCheck through watch.ts nextWatchStatus)
  *   answer                                  | verdict   | status outcome
@@ -34,10 +37,17 @@
  *
  * Summary (summarise): at most `max` roots shown; the rest only as numbers (moreRoots,
  * morePages), never words. countVisible: items in trash don't count, and a database and its
- * data sources count once.
+ * data sources count once (the data sources of one database count once between them even when
+ * search did not list the database itself: it never does under Notion-Version 2025-09-03).
  */
 import type { Diagnosis } from './diagnosis';
-import { type CheckOutcome, type Decision, nextWatchStatus, type WatchStatus } from './watch';
+import {
+  type CheckOutcome,
+  confirmedByEvent,
+  type Decision,
+  nextWatchStatus,
+  type WatchStatus,
+} from './watch';
 
 export type InventoryItemType = 'page' | 'database' | 'data_source';
 
@@ -269,11 +279,165 @@ export function summarise(roots: readonly LossRoot[], max: number): LossSummary 
 export function countVisible(items: readonly InventoryItem[]): number {
   const visible = new Map<string, InventoryItem>();
   for (const item of items) if (!item.inTrash) visible.set(item.id, item);
+  // Search lists data sources, not their databases: the data sources of one database (its
+  // parent) count once between them, whether the database itself was listed or not.
+  const databases = new Set<string>();
   let count = 0;
   for (const item of visible.values()) {
     const parent = item.parentId === undefined ? undefined : visible.get(item.parentId);
     if (item.type === 'data_source' && parent?.type === 'database') continue;
+    if (item.type === 'data_source' && item.parentId !== undefined) {
+      if (databases.has(item.parentId)) continue;
+      databases.add(item.parentId);
+    }
     count++;
   }
   return count;
+}
+
+/** Notion ids with and without dashes, in any case, compare equal through this key. */
+export function idKey(id: string): string {
+  return id.replaceAll('-', '').toLowerCase();
+}
+
+/**
+ * At most this many direct requests when the listing came back incomplete: the known items it
+ * did not show are checked a slice at a time (those already suspect or failing first, then the
+ * longest unlisted), so a broken search can never turn a sweep into thousands of requests.
+ */
+export const MAX_UNLISTED_CHECKS = 300;
+
+/**
+ * The known items a sweep asks Notion about directly. A complete listing: every item it did not
+ * show (missingFromListing). An incomplete one: the same items, but never more than `budget`,
+ * suspect and failing ones first (they need confirming, or their recovery seen), then the longest
+ * unlisted. Either way absence only earns a direct request; the answer is the verdict.
+ */
+export function toConfirm(
+  known: readonly InventoryEntry[],
+  listed: readonly InventoryItem[],
+  complete: boolean,
+  budget: number = MAX_UNLISTED_CHECKS,
+): InventoryItem[] {
+  const items = missingFromListing(
+    known.map((entry) => entry.item),
+    listed,
+    true,
+  );
+  if (complete) return items;
+  const entryOf = new Map(known.map((entry) => [entry.item.id, entry]));
+  const urgency = (item: InventoryItem) => (entryOf.get(item.id)?.status.state === 'ok' ? 1 : 0);
+  const listedAt = (item: InventoryItem) => entryOf.get(item.id)?.lastListedAt ?? 0;
+  return items
+    .slice()
+    .sort((a, b) => urgency(a) - urgency(b) || listedAt(a) - listedAt(b))
+    .slice(0, Math.max(0, Math.floor(budget)));
+}
+
+/** A confirmed loss of one inventory item (its decision was 'alert'). */
+export interface InventoryLoss {
+  entry: InventoryEntry;
+  status: WatchStatus;
+}
+
+export interface InventoryPass {
+  /** What to store with upsertListed: every listed item, except new ones already in trash. */
+  listed: InventoryItem[];
+  /** Every status that changed (saveStatuses). */
+  statuses: { id: string; status: WatchStatus }[];
+  /** Confirmed losses, 404/403 ('not_shared' alerts) and trash ('in_trash' alerts) apart. */
+  lost: InventoryLoss[];
+  trashed: InventoryLoss[];
+  /** Items that were failing and work again. */
+  recovered: string[];
+}
+
+/**
+ * One pass over the inventory: a listing (or none, for a webhook's re-check) and the direct
+ * checks made, keyed by the item's stored id. A listed item clears (recordListed); a checked one
+ * moves through recordCheck, or, with `confirmed` (a webhook event was the first signal),
+ * straight to failing on a loss. Items neither listed nor checked keep their state. New items
+ * appear silently; one that is new and already in trash is not kept (it is nothing lost).
+ */
+export function passOver(
+  known: readonly InventoryEntry[],
+  listing: { items: readonly InventoryItem[] } | undefined,
+  checks: ReadonlyMap<string, CheckOutcome>,
+  at: number,
+  options: { confirmed?: boolean } = {},
+): InventoryPass {
+  const byKey = new Map(known.map((entry) => [idKey(entry.item.id), entry]));
+  const pass: InventoryPass = { listed: [], statuses: [], lost: [], trashed: [], recovered: [] };
+  const listedKeys = new Set<string>();
+  const take = (transition: InventoryTransition, before: InventoryEntry) => {
+    const { entry, decision } = transition;
+    const changed =
+      entry.status.state !== before.status.state ||
+      entry.status.since !== before.status.since ||
+      entry.status.kind !== before.status.kind ||
+      entry.status.requestId !== before.status.requestId;
+    if (changed) pass.statuses.push({ id: before.item.id, status: entry.status });
+    if (decision === 'recovered') pass.recovered.push(before.item.id);
+    if (decision === 'alert') {
+      const loss = { entry, status: entry.status };
+      (entry.status.kind === 'in_trash' ? pass.trashed : pass.lost).push(loss);
+    }
+  };
+  for (const item of listing?.items ?? []) {
+    const key = idKey(item.id);
+    if (listedKeys.has(key)) continue;
+    listedKeys.add(key);
+    const entry = byKey.get(key);
+    if (!entry) {
+      if (!item.inTrash) pass.listed.push(item);
+      continue;
+    }
+    const stored = { ...item, id: entry.item.id };
+    pass.listed.push(stored);
+    // Listed in trash: a hint only; the direct check (toConfirm) decides.
+    if (!item.inTrash && !checks.has(entry.item.id)) take(recordListed(entry, stored, at), entry);
+  }
+  for (const [id, check] of checks) {
+    const entry = byKey.get(idKey(id));
+    if (!entry) continue;
+    if (options.confirmed) {
+      const verdict = verdictOf(check);
+      if (verdict === undefined) continue;
+      const next = confirmedByEvent(entry.status, check);
+      take({ entry: { ...entry, status: next.status }, decision: next.decision }, entry);
+    } else {
+      take(recordCheck(entry, check), entry);
+    }
+  }
+  return pass;
+}
+
+/**
+ * The inventoried items inside each of `ids` (through the stored parent tree), the items
+ * themselves included when known: what a webhook's re-check asks Notion about.
+ */
+export function subtreeOf(
+  known: readonly InventoryEntry[],
+  ids: readonly string[],
+): InventoryItem[] {
+  const children = new Map<string, InventoryItem[]>();
+  const byKey = new Map<string, InventoryItem>();
+  for (const { item } of known) {
+    byKey.set(idKey(item.id), item);
+    if (item.parentId === undefined) continue;
+    const parent = idKey(item.parentId);
+    children.set(parent, [...(children.get(parent) ?? []), item]);
+  }
+  const found = new Map<string, InventoryItem>();
+  const queue = ids.map(idKey);
+  for (let key = queue.shift(); key !== undefined; key = queue.shift()) {
+    const item = byKey.get(key);
+    if (item && found.has(key)) continue;
+    if (item) found.set(key, item);
+    for (const child of children.get(key) ?? []) {
+      const childKey = idKey(child.id);
+      if (!found.has(childKey)) queue.push(childKey);
+    }
+  }
+  return [...found.values()];
 }

@@ -13,6 +13,10 @@
  *   failing  | access   | failing  | — (reminders are decided per alert)
  *   failing  | ok       | ok       | recovered
  *   any      | transient| same     | — (Notion's trouble, not lost access)
+ *
+ * A check triggered by a Notion webhook event is the second signal itself (confirmedByEvent):
+ *   ok       | access   | failing  | alert (the event and the check confirm each other)
+ *   (every other row as above)
  */
 import type { Diagnosis, DiagnosisCategory, DiagnosisKind } from './diagnosis';
 
@@ -125,6 +129,16 @@ export function nextWatchStatus(current: WatchStatus, outcome: CheckOutcome): Wa
     case 'failing':
       return { status: { ...current, ...failure }, decision: 'none' };
   }
+}
+
+/**
+ * A check a Notion webhook event triggered: the event and the check are two signals, so a loss
+ * it finds alerts at once (ok → failing) instead of waiting for the next sweep.
+ */
+export function confirmedByEvent(current: WatchStatus, outcome: CheckOutcome): WatchTransition {
+  const first = nextWatchStatus(current, outcome);
+  if (current.state !== 'ok' || first.status.state !== 'suspect') return first;
+  return nextWatchStatus(first.status, outcome);
 }
 
 /** The state a new watch starts in, from the check made when it was added. */

@@ -23,7 +23,10 @@ export interface SchedulerDeps {
  */
 export class Scheduler {
   private timer: NodeJS.Timeout | undefined;
+  /** The sweep of each connection under way. */
   private readonly running = new Map<string, Promise<void>>();
+  /** The last work queued for each connection (sweeps and re-checks, one at a time). */
+  private readonly tails = new Map<string, Promise<void>>();
   private readonly now: () => number;
   private stopped = false;
 
@@ -55,7 +58,7 @@ export class Scheduler {
     clearTimeout(this.timer);
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
-      Promise.allSettled([...this.running.values()]),
+      Promise.allSettled([...this.running.values(), ...this.tails.values()]),
       new Promise((resolve) => {
         timer = setTimeout(resolve, graceMs);
       }),
@@ -66,7 +69,11 @@ export class Scheduler {
   /** Starts a sweep for every watched connection that is due and not already being swept. */
   tick(): void {
     const now = this.now();
-    for (const connection of this.deps.store.watches.connections()) {
+    const connections = new Set([
+      ...this.deps.store.watches.connections(),
+      ...this.deps.store.channels.watchAllConnections(),
+    ]);
+    for (const connection of connections) {
       if (this.running.has(connection)) continue;
       const last = this.deps.store.health.get(connection)?.lastSweepAt;
       const due =
@@ -83,8 +90,29 @@ export class Scheduler {
   sweep(connection: string): Promise<void> {
     const existing = this.running.get(connection);
     if (existing) return existing;
-    const work = this.deps.sweep.run(connection).finally(() => this.running.delete(connection));
+    const work = this.serialise(connection, () => this.deps.sweep.run(connection)).finally(() =>
+      this.running.delete(connection),
+    );
     this.running.set(connection, work);
+    return work;
+  }
+
+  /**
+   * A Notion webhook's re-check of these objects (Sweep.recheck), after the connection's sweep
+   * or re-check under way: two never interleave their writes for one connection.
+   */
+  recheck(connection: string, ids: string[]): Promise<void> {
+    return this.serialise(connection, () => this.deps.sweep.recheck(connection, ids));
+  }
+
+  private serialise(connection: string, step: () => Promise<void>): Promise<void> {
+    const before = this.tails.get(connection) ?? Promise.resolve();
+    const work = before.catch(() => undefined).then(step);
+    const tail = work.catch(() => undefined);
+    this.tails.set(connection, tail);
+    void tail.then(() => {
+      if (this.tails.get(connection) === tail) this.tails.delete(connection);
+    });
     return work;
   }
 }

@@ -2,24 +2,26 @@ import {
   type Alert,
   afterRecovery,
   groupLosses,
-  type NewAlert,
-  openAlert,
   openAlertChore,
   tokenLossAlerts,
 } from '../domain/alert';
 import type { CheckRun } from '../domain/check';
-import { newId } from '../domain/ids';
+import { idKey, subtreeOf } from '../domain/inventory';
 import {
   type ConnectionHealth,
+  confirmedByEvent,
   nextReachability,
   nextWatchStatus,
   outcomeOf,
   type ReachabilityDecision,
   type Watch,
+  type WatchTransition,
 } from '../domain/watch';
 import type { CheckService } from '../services/checks';
 import type { Notifier } from '../services/ports';
 import type { Store } from '../store/store';
+import { AlertDesk } from './alertDesk';
+import { InventoryMonitor } from './inventory';
 
 export interface SweepDeps {
   store: Store;
@@ -30,26 +32,44 @@ export interface SweepDeps {
 }
 
 /**
- * One sweep of one connection: check the token and every watch, move each through the
- * domain's state machine, then open, resolve, post and remind alerts. Decisions come from
- * domain/watch.ts and domain/alert.ts; this class only does the I/O.
+ * One sweep of one connection: check the token and every watch, and (when a channel watches
+ * all of it) list the inventory and confirm what went missing; move each through the domain's
+ * state machine, then open, resolve, post and remind alerts. Decisions come from
+ * domain/watch.ts, domain/alert.ts, domain/inventory.ts and domain/inventoryAlerts.ts; this
+ * class and monitor/inventory.ts only do the I/O.
  */
 export class Sweep {
   private readonly now: () => number;
+  private readonly desk: AlertDesk;
+  private readonly inventory: InventoryMonitor;
 
   constructor(private readonly deps: SweepDeps) {
     this.now = deps.now ?? Date.now;
+    this.desk = new AlertDesk({ store: deps.store, notifier: deps.notifier, now: this.now });
+    this.inventory = new InventoryMonitor({
+      store: deps.store,
+      checks: deps.checks,
+      desk: this.desk,
+      now: this.now,
+    });
   }
 
   async run(connection: string): Promise<void> {
     const { store } = this.deps;
     const watches = store.watches.forConnection(connection);
-    if (watches.length === 0) return;
-    const run = await this.deps.checks.run({
-      connection,
-      targets: watches.map((watch) => watch.resourceId),
-      priority: 'background',
-    });
+    const watchingAll = store.channels.watchingAll(connection).map((each) => each.channelId);
+    if (watches.length === 0 && watchingAll.length === 0) return;
+    const { run, inventory } =
+      watchingAll.length === 0
+        ? {
+            run: await this.deps.checks.run({
+              connection,
+              targets: watches.map((watch) => watch.resourceId),
+              priority: 'background',
+            }),
+            inventory: undefined,
+          }
+        : await this.inventory.observe(connection, watches);
     const now = this.now();
     const health: ConnectionHealth = store.health.get(connection) ?? {
       connection,
@@ -64,22 +84,75 @@ export class Sweep {
 
     if (reach.decision !== 'none') {
       const since = health.reachability.unreachableSince ?? now;
-      await this.noticeReachability(connection, watches, reach.decision, since);
+      await this.noticeReachability(connection, watches, watchingAll, reach.decision, since);
     }
     if (token.decision === 'alert') {
-      const facts = { connection, fingerprint: run.fingerprint };
-      for (const alert of tokenLossAlerts(watches, token.status, facts)) await this.open(alert);
+      const facts = this.facts(run);
+      for (const alert of tokenLossAlerts(watches, token.status, facts, watchingAll)) {
+        await this.desk.open(alert);
+      }
     }
     if (token.decision === 'recovered') await this.resolveAll(connection, 'connection', now);
 
     // With a bad token every resource "fails" the same way: their states wait for the token.
-    if (run.token.diagnosis.kind === 'ok') await this.applyResults(connection, watches, run, now);
+    if (run.token.diagnosis.kind === 'ok') {
+      await this.applyResults(connection, watches, run, now, nextWatchStatus);
+      if (inventory) await this.inventory.apply(connection, inventory, this.facts(run));
+    }
     await this.openAlertChores(connection, now);
   }
 
-  private members(alert: Alert): Watch[] {
-    const ids = alert.details.watches.map((watch) => watch.id);
-    return this.deps.store.watches.byIds(alert.connection, ids);
+  /**
+   * A Notion webhook said something happened to these objects: check each directly, with what
+   * is inventoried inside it, now. The event and the check are two signals, so a loss it finds
+   * alerts at once; an object back posts the recovery. Ids neither watched nor inventoried are
+   * ignored, unless a channel watches all and the check finds them shared (a new share: kept
+   * silently).
+   */
+  async recheck(connection: string, ids: string[]): Promise<void> {
+    const { store } = this.deps;
+    const keys = new Set(ids.map(idKey));
+    const watches = store.watches
+      .forConnection(connection)
+      .filter((watch) => keys.has(idKey(watch.resourceId)));
+    const subscribed = store.channels.watchingAll(connection).length > 0;
+    const known = store.inventory.all(connection);
+    const items = subtreeOf(known, ids);
+    const covered = new Set([
+      ...watches.map((watch) => idKey(watch.resourceId)),
+      ...items.map((item) => idKey(item.id)),
+    ]);
+    const unknown = subscribed ? [...new Set(ids)].filter((id) => !covered.has(idKey(id))) : [];
+    if (watches.length === 0 && items.length === 0 && unknown.length === 0) return;
+
+    const targets = [...new Set([...watches.map((watch) => watch.resourceId), ...unknown])];
+    const seen = await this.inventory.recheck(connection, items, targets);
+    if (!seen.run) return; // a bad token: the next sweep tells
+    const now = this.now();
+    await this.applyResults(connection, watches, seen.run, now, confirmedByEvent);
+    if (seen.inventory) {
+      await this.inventory.apply(connection, seen.inventory, this.facts(seen.run), {
+        confirmed: true,
+      });
+    }
+    if (seen.shared.length > 0) store.inventory.upsertListed(connection, seen.shared, now);
+  }
+
+  private facts(run: CheckRun) {
+    return {
+      connection: run.connection,
+      // A refused token gets no users.me answer: the name it gave at its last good check.
+      integrationName: run.integration?.name ?? this.knownIntegration(run.connection),
+      fingerprint: run.fingerprint,
+    };
+  }
+
+  private knownIntegration(connection: string): string | undefined {
+    try {
+      return this.deps.store.connections.get(connection)?.integrationName;
+    } catch {
+      return undefined; // the database failure is logged where it matters
+    }
   }
 
   private async applyResults(
@@ -87,6 +160,7 @@ export class Sweep {
     watches: Watch[],
     run: CheckRun,
     now: number,
+    transition: (status: Watch['status'], outcome: ReturnType<typeof outcomeOf>) => WatchTransition,
   ): Promise<void> {
     const results = new Map(run.resources.map((resource) => [resource.input, resource]));
     const losses: { watch: Watch; status: Watch['status'] }[] = [];
@@ -94,7 +168,7 @@ export class Sweep {
     const updates = watches.flatMap((watch) => {
       const result = results.get(watch.resourceId);
       if (!result) return [];
-      const next = nextWatchStatus(watch.status, outcomeOf(result.diagnosis, now));
+      const next = transition(watch.status, outcomeOf(result.diagnosis, now));
       if (next.decision === 'alert') losses.push({ watch, status: next.status });
       if (next.decision === 'recovered') recovered.add(watch.id);
       return [
@@ -103,73 +177,37 @@ export class Sweep {
     });
     this.deps.store.watches.saveStatuses(updates);
 
-    const facts = {
-      connection,
-      integrationName: run.integration?.name,
-      fingerprint: run.fingerprint,
-    };
-    for (const alert of groupLosses(losses, facts)) await this.open(alert);
+    for (const alert of groupLosses(losses, this.facts(run))) await this.desk.open(alert);
 
     for (const alert of this.deps.store.alerts.open(connection)) {
       if (alert.scope !== 'resources') continue;
       if (!alert.details.watches.some((watch) => recovered.has(watch.id))) continue;
-      const members = this.members(alert);
-      if (afterRecovery(members) === 'resolve') await this.resolve(alert, now);
+      const members = this.desk.members(alert);
+      if (afterRecovery(members) === 'resolve') await this.desk.resolve(alert, now);
       else await this.deps.notifier.updateAlert(alert, members);
-    }
-  }
-
-  /** Stored before posting: if Slack is down, the next sweep posts it. Never lost silently. */
-  private async open(input: NewAlert): Promise<void> {
-    const alert = openAlert(input, newId('alert'), this.now());
-    this.deps.store.alerts.create(alert);
-    await this.post(alert);
-  }
-
-  private async post(alert: Alert): Promise<void> {
-    const posted = await this.deps.notifier.postAlert(alert, this.members(alert));
-    if (posted) {
-      this.deps.store.alerts.update(alert.id, { postedChannel: posted.channel, ts: posted.ts });
     }
   }
 
   private async resolveAll(connection: string, scope: Alert['scope'], now: number) {
     for (const alert of this.deps.store.alerts.open(connection)) {
-      if (alert.scope === scope) await this.resolve(alert, now);
+      if (alert.scope === scope) await this.desk.resolve(alert, now);
     }
-  }
-
-  private async resolve(alert: Alert, now: number): Promise<void> {
-    const resolved = this.deps.store.alerts.update(alert.id, {
-      status: 'resolved',
-      resolvedAt: now,
-    });
-    if (!resolved?.ts) return;
-    const watches = this.members(alert);
-    await this.deps.notifier.replyToAlert(resolved, {
-      type: 'alert_recovered',
-      afterMs: now - alert.failingSince,
-    });
-    await this.deps.notifier.updateAlert(resolved, watches);
   }
 
   private async openAlertChores(connection: string, now: number): Promise<void> {
     const { store, notifier } = this.deps;
+    const subscribed = new Set(
+      store.channels.watchingAll(connection).map((each) => each.channelId),
+    );
     for (const alert of store.alerts.open(connection)) {
-      switch (openAlertChore(alert, this.members(alert), now)) {
-        case 'close_unwatched': {
-          // Every page of this alert was unwatched: close it, without claiming access is back.
-          const details = { ...alert.details, closedBecause: 'unwatched' as const };
-          const closed = store.alerts.update(alert.id, {
-            status: 'resolved',
-            resolvedAt: now,
-            details,
-          });
-          if (closed) await notifier.updateAlert(closed, []);
+      const members = this.desk.members(alert);
+      switch (openAlertChore(alert, members, now, subscribed.has(alert.channelId))) {
+        case 'close_unwatched':
+          // Nobody watches what it is about any more: closed, without claiming access is back.
+          await this.desk.close(alert, now, 'unwatched');
           break;
-        }
         case 'post':
-          await this.post(alert);
+          await this.desk.post(alert);
           break;
         case 'remind':
           store.alerts.update(alert.id, { lastReminderAt: now });
@@ -187,12 +225,13 @@ export class Sweep {
   private async noticeReachability(
     connection: string,
     watches: Watch[],
+    watchingAll: string[],
     decision: Exclude<ReachabilityDecision, 'none'>,
     since: number,
   ): Promise<void> {
     const channels = this.deps.alertChannel
       ? [this.deps.alertChannel]
-      : [...new Set(watches.map((watch) => watch.channelId))];
+      : [...new Set([...watches.map((watch) => watch.channelId), ...watchingAll])];
     await this.deps.notifier.postNotice(
       channels,
       decision === 'post_unreachable'

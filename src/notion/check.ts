@@ -162,3 +162,19 @@ export async function checkResource(client: Client, input: string): Promise<Reso
     }
   }
 }
+
+/**
+ * A direct check of an object whose type is known (an inventory item): one request, to the
+ * endpoint of that type, where checkResource may need two to find it.
+ */
+export async function checkKnown(
+  client: Client,
+  id: string,
+  type: Exclude<ResourceType, 'unknown'>,
+): Promise<ResourceCheck> {
+  try {
+    return await retrieve(client, id, type, id);
+  } catch (error) {
+    return failed(id, id, type, diagnoseError(error));
+  }
+}

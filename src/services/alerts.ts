@@ -1,5 +1,5 @@
 import { type Alert, isSnoozed, SNOOZE_MS } from '../domain/alert';
-import { firstTransient } from '../domain/check';
+import { firstTransient, MAX_TARGETS } from '../domain/check';
 import { type Outcome, refuse } from '../domain/outcome';
 import { isOnMessage, type Place } from '../domain/place';
 import type { Watch } from '../domain/watch';
@@ -26,11 +26,11 @@ export class AlertService {
     return this.deps.now?.() ?? Date.now();
   }
 
+  /** The watches the alert lists, still watched; none for an inventory alert (it lists roots). */
   private members(alert: Alert): Watch[] {
-    return this.deps.store.watches.byIds(
-      alert.connection,
-      alert.details.watches.map((watch) => watch.id),
-    );
+    const ids = alert.details.watches.map((watch) => watch.id);
+    if (ids.length === 0) return [];
+    return this.deps.store.watches.byIds(alert.connection, ids);
   }
 
   /**
@@ -77,7 +77,7 @@ export class AlertService {
   async startFix(id: string, userId: string, messenger: Messenger, where: Place): Promise<Outcome> {
     const found = this.findOpen(id, where);
     if (!found.ok) return found;
-    const { ts, postedChannel, connection, details } = found.alert;
+    const { ts, postedChannel, connection } = found.alert;
     if (!ts || !postedChannel) return refuse({ reason: 'not_posted_yet' });
     if (this.starting.has(id) || this.deps.walkthroughs.findByParent(postedChannel, ts)) {
       return refuse({ reason: 'busy', what: 'alert_walkthrough' });
@@ -86,7 +86,7 @@ export class AlertService {
     try {
       const checked = await this.deps.checks.check({
         connection,
-        targets: details.watches.map((watch) => watch.resourceId),
+        targets: fixTargets(found.alert),
         channelId: postedChannel,
         userId,
       });
@@ -102,4 +102,19 @@ export class AlertService {
       this.starting.delete(id);
     }
   }
+}
+
+/**
+ * What Start fix checks again: the alert's watches, or for an inventory alert its roots (what
+ * the fix is about: the connection was removed there), at most MAX_TARGETS of either.
+ */
+export function fixTargets(alert: Alert): string[] {
+  const roots = (alert.details.roots ?? []).map((root) => root.id);
+  const ids =
+    alert.scope !== 'inventory'
+      ? alert.details.watches.map((watch) => watch.resourceId)
+      : roots.length > 0
+        ? roots
+        : (alert.details.items ?? []);
+  return ids.slice(0, MAX_TARGETS);
 }

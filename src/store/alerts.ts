@@ -35,7 +35,14 @@ interface StoredDetails extends Omit<AlertDetails, 'watches'> {
 
 function toDetails(json: string): AlertDetails {
   const stored = JSON.parse(json) as StoredDetails;
+  const { roots, items, moreRoots, morePages, trashedBy } = stored;
   return {
+    // Scope 'inventory' only; absent keys stay absent.
+    ...(roots !== undefined && { roots }),
+    ...(items !== undefined && { items }),
+    ...(moreRoots !== undefined && { moreRoots }),
+    ...(morePages !== undefined && { morePages }),
+    ...(trashedBy !== undefined && { trashedBy }),
     watches: stored.watches.map(({ id, title, url, resourceId }) => ({
       id,
       title,

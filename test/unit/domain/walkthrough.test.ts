@@ -547,6 +547,7 @@ describe('immutability', () => {
 describe('connectionContext', () => {
   it('names the integration, its workspace and the token fingerprint of the run', () => {
     expect(connectionContext(checkRun())).toEqual({
+      connection: 'default',
       integrationName: INTEGRATION.name,
       workspaceName: INTEGRATION.workspaceName,
       tokenFingerprint: '…abcd',
@@ -555,6 +556,7 @@ describe('connectionContext', () => {
 
   it('knows only the fingerprint when Notion refused the token', () => {
     expect(connectionContext(failedTokenRun('token_invalid'))).toEqual({
+      connection: 'default',
       integrationName: undefined,
       workspaceName: undefined,
       tokenFingerprint: '…abcd',
@@ -604,6 +606,7 @@ describe('problemsOf: a check run as the walkthrough keeps it', () => {
         affected: [],
         requestIds: ['req-401'],
         context: {
+          connection: 'default',
           integrationName: undefined,
           workspaceName: undefined,
           tokenFingerprint: '…abcd',
