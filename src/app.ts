@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { App } from '@slack/bolt';
+import { App, type CustomRoute } from '@slack/bolt';
 import type { Config } from './config';
+import { notionWebhookRoute } from './http/notionWebhooks';
 import { registerListeners } from './listeners';
 import type { HomeWorkspace } from './listeners/foreign';
 import { type Logger, toBoltLogger } from './logger';
@@ -11,12 +12,15 @@ import type { Services } from './services';
 import { AdminPolicy } from './services/admins';
 import { AlertService } from './services/alerts';
 import { CheckService } from './services/checks';
+import { ConnectionDirectory } from './services/connectionDirectory';
 import { Connections } from './services/connections';
 import { InFlight } from './services/inflight';
+import { InventoryService } from './services/inventory';
 import { LeakService } from './services/leaks';
 import { TokenService } from './services/tokens';
 import { WalkthroughService } from './services/walkthroughs';
 import { WatchService } from './services/watches';
+import { WebhookService } from './services/webhooks';
 import { slackErrorCode } from './slack/errors';
 import { SlackNotifier } from './slack/notify';
 import { createHttpReceiver, FRONT_DOOR, type FrontDoorLimits } from './slack/receiver';
@@ -35,6 +39,8 @@ export interface AppDeps {
   checkDeadlineMs?: number;
   /** The HTTP front door's limits (tests shorten the timeouts). */
   frontDoor?: Partial<FrontDoorLimits>;
+  /** How long Notion webhook events about one connection are gathered before a re-check. */
+  webhookDebounceMs?: number;
 }
 
 export interface NotionCheckApp {
@@ -52,6 +58,7 @@ function createBoltApp(
   logger: Logger,
   healthy: () => boolean,
   frontDoor: FrontDoorLimits,
+  notionWebhooks: CustomRoute,
 ): App {
   const healthz = {
     path: '/healthz',
@@ -82,7 +89,8 @@ function createBoltApp(
           receiver: createHttpReceiver(
             {
               signingSecret: config.slack.signingSecret ?? '',
-              customRoutes: [healthz],
+              // Notion webhooks need a public URL: HTTP mode only.
+              customRoutes: [healthz, notionWebhooks],
               logger: boltLogger,
               // A request no listener acks (Slack never sends those) is answered 404 before
               // Slack's own 3 s limit, instead of just after it.
@@ -103,10 +111,24 @@ function createBoltApp(
 export function createApp(deps: AppDeps): NotionCheckApp {
   const { config, store, logger } = deps;
   let stopping = false;
-  const app = createBoltApp(config, logger, () => !stopping && store.isHealthy(), {
-    ...FRONT_DOOR,
-    ...deps.frontDoor,
+  const frontDoor = { ...FRONT_DOOR, ...deps.frontDoor };
+  // Bolt takes its routes at construction, before the monitor exists (it speaks through
+  // app.client): re-checks reach the monitor at run time.
+  const webhooks = new WebhookService({
+    store,
+    config,
+    logger,
+    debounceMs: deps.webhookDebounceMs,
+    rechecker: { recheck: (connection, ids) => monitor.recheck(connection, ids) },
   });
+  const notionWebhooks = notionWebhookRoute({ webhooks, logger, limits: frontDoor });
+  const app = createBoltApp(
+    config,
+    logger,
+    () => !stopping && store.isHealthy(),
+    frontDoor,
+    notionWebhooks,
+  );
   // The one workspace (and app) SLACK_BOT_TOKEN belongs to, from auth.test in start().
   let home: HomeWorkspace | undefined;
 
@@ -117,6 +139,13 @@ export function createApp(deps: AppDeps): NotionCheckApp {
     logger.info(
       { connections: reencrypted },
       're-encrypted saved tokens with the new ENCRYPTION_KEY',
+    );
+  }
+  const resealed = webhooks.reencryptWithCurrentKey();
+  if (resealed > 0) {
+    logger.info(
+      { secrets: resealed },
+      're-encrypted Notion webhook secrets with the new ENCRYPTION_KEY',
     );
   }
   const limiter = deps.limiter ?? new RateLimiter(NOTION_REQUESTS_PER_WINDOW, NOTION_WINDOW_MS);
@@ -136,10 +165,18 @@ export function createApp(deps: AppDeps): NotionCheckApp {
     logger,
     store,
     connections,
+    directory: new ConnectionDirectory({
+      store,
+      connections,
+      checks,
+      notifier,
+      logger,
+    }),
     checks,
     walkthroughs,
     watches: new WatchService({ store, checks }),
     alerts: new AlertService({ store, checks, walkthroughs, notifier }),
+    inventory: new InventoryService({ store, checks, notifier }),
     leaks: new LeakService({ store, walkthroughs, logger, alertChannel: config.alertChannel }),
     tokens: new TokenService({
       connections,
@@ -149,6 +186,7 @@ export function createApp(deps: AppDeps): NotionCheckApp {
     }),
     admins: new AdminPolicy(config.adminUserIds),
     inflight: new InFlight(),
+    webhooks,
   };
   const sweep = new Sweep({ store, checks, notifier, alertChannel: config.alertChannel });
   const monitor = new Scheduler({ store, sweep, logger, intervalMs: config.checkIntervalMs });
@@ -195,10 +233,18 @@ export function createApp(deps: AppDeps): NotionCheckApp {
         'stopping: no new requests, finishing in-flight work',
       );
       await app.stop().catch((error) => logger.warn({ err: error }, 'error while stopping Bolt'));
-      const [drained] = await Promise.all([
+      // Webhooks first: their waiting re-checks start now, before the monitor stops.
+      const [webhooksDrained, drained] = await Promise.all([
+        webhooks.stop(graceMs),
         services.inflight.drain(graceMs),
         monitor.stop(graceMs),
       ]);
+      if (!webhooksDrained) {
+        logger.warn(
+          { pending: webhooks.pendingCount },
+          'stopped with webhook re-checks unfinished',
+        );
+      }
       if (!drained) {
         logger.warn({ pending: services.inflight.size }, 'stopped with work still in flight');
       }

@@ -155,6 +155,16 @@ const schema = z.object({
       })
       .optional(),
   ),
+  PUBLIC_URL: optionalText.pipe(
+    z
+      .string()
+      .refine((value) => URL.canParse(value) && /^https:\/\/[^/?#]+(\/[^?#]*)?$/.test(value), {
+        message:
+          'PUBLIC_URL must be the bot’s public https base URL, such as https://notion-check.example.com (Notion only sends webhooks to https)',
+      })
+      .transform((value) => value.replace(/\/+$/, ''))
+      .optional(),
+  ),
   LOG_LEVEL: optionalText.pipe(
     z
       .enum(['debug', 'info', 'warn', 'error'], {
@@ -194,6 +204,8 @@ export interface Config {
   checkIntervalMs: number;
   adminUserIds: string[] | undefined;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** The bot's public https base URL, no trailing slash (webhook and install instructions). */
+  publicUrl: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -224,6 +236,7 @@ function toConfig(env: Env): Config {
     checkIntervalMs: env.CHECK_INTERVAL,
     adminUserIds: env.ADMIN_USER_IDS,
     logLevel: env.LOG_LEVEL,
+    publicUrl: env.PUBLIC_URL,
   };
 }
 

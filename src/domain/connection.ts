@@ -1,3 +1,5 @@
+import type { Diagnosis } from './diagnosis';
+
 /**
  * A connection: one Notion integration's token, named. `default` comes from NOTION_TOKEN;
  * others are set from Slack. Only the fingerprint (last 4 characters) is ever shown.
@@ -76,4 +78,33 @@ export interface LeakWarning {
   /** The warning's own ts (what chat.update needs). */
   ts: string;
   postedAt: number;
+}
+
+/** One line of `/notion-check connections`. */
+export interface ConnectionOverview {
+  name: string;
+  source?: Connection['source'];
+  fingerprint?: string;
+  integrationName?: string;
+  workspaceName?: string;
+  /** What users.me says now (token_missing when there is no token). */
+  diagnosis: Diagnosis;
+  compromised: boolean;
+  watches: { here: number; total: number };
+  /** This channel watches everything the connection can see. */
+  watchingAllHere: boolean;
+  /** This channel's connection (`use`, else `default`). */
+  usedHere: boolean;
+  webhook: 'verified' | 'pending' | 'none';
+}
+
+/** What `disconnect` would remove (shown before the Remove button) and did remove. */
+export interface DisconnectSummary {
+  name: string;
+  integrationName?: string;
+  fingerprint?: string;
+  watches: number;
+  channels: number;
+  inventory: number;
+  openAlerts: number;
 }

@@ -35,6 +35,8 @@ export interface DiagnosisDetail {
   requestId?: string;
   /** Rate limits: why, when Notion says (`additional_data.rate_limit_reason`). */
   reason?: string;
+  /** Rate limits past the check's deadline: when Notion said it answers again (epoch ms). */
+  retryAt?: number;
 }
 
 export interface Diagnosis {

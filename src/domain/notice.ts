@@ -19,7 +19,14 @@ export type Notice =
   | { type: 'retest_inconclusive'; by: string; diagnosis: Diagnosis }
   | { type: 'retest_resolved'; by: string; tookMs: number }
   | { type: 'retest_still_failing'; by: string; problem?: ProblemSnapshot }
-  | { type: 'token_updated'; by: string; fingerprint: string; integration: IntegrationInfo }
+  | {
+      type: 'token_updated';
+      by: string;
+      fingerprint: string;
+      integration: IntegrationInfo;
+      /** The connection whose token it is (named in the message when given). */
+      connection?: string;
+    }
   /**
    * The one warning under a message holding Notion tokens: a fingerprint per distinct token
    * (all of them; the edge shows a few), the connections whose token is among them, and the

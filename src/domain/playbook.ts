@@ -23,6 +23,8 @@ export type Slot = 'integration' | 'resource' | 'workspace' | 'fingerprint';
 
 /** What the slots are filled with; anything unknown is said generically. */
 export interface StepContext {
+  /** The connection checked (walkthroughs stored before connections existed have none). */
+  connection?: string;
   integrationName?: string;
   workspaceName?: string;
   tokenFingerprint?: string;

@@ -18,6 +18,7 @@ export interface ProblemSnapshot {
 /** The connection facts of a run: what every step's {integration}/{workspace} slots show. */
 export function connectionContext(run: CheckRun): StepContext {
   return {
+    connection: run.connection,
     integrationName: run.integration?.name,
     workspaceName: run.integration?.workspaceName,
     tokenFingerprint: run.fingerprint,

@@ -30,6 +30,8 @@ export class RateLimitedPastDeadlineError extends Error {
   constructor(
     readonly retryAfterMs: number,
     readonly requestId: string | undefined,
+    /** When Notion will answer again (epoch ms): "retry at 14:05". */
+    readonly retryAt?: number,
   ) {
     super(`Notion asked us to wait ${Math.ceil(retryAfterMs / 1000)} s (rate limited)`);
     this.name = 'RateLimitedPastDeadlineError';
@@ -124,6 +126,7 @@ export function createNotionClient(token: string, options: NotionClientOptions):
         throw new RateLimitedPastDeadlineError(
           waitMs,
           response.headers.get('x-notion-request-id') ?? undefined,
+          clock.now() + waitMs,
         );
       }
     }

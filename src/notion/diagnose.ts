@@ -114,6 +114,7 @@ export function diagnoseError(error: unknown): Diagnosis {
       code: APIErrorCode.RateLimited,
       message: error.message,
       requestId: error.requestId,
+      ...(error.retryAt !== undefined && { retryAt: error.retryAt }),
     });
   }
   if (error instanceof RetriesPastDeadlineError) {

@@ -54,6 +54,32 @@ interface KeyState {
 export const MAX_QUEUED_PER_KEY = 600;
 
 /**
+ * How many of one check's requests may wait in their token's queue at once. A sweep of 2,000
+ * watches queued all at once would pass MAX_QUEUED_PER_KEY and be refused as busy; fed this
+ * many at a time it keeps the queue short (people's checks still go first) and every page gets
+ * its turn.
+ */
+export const MAX_IN_FLIGHT_PER_CHECK = 60;
+
+/** `items.map(work)` with at most `limit` of them running at once; results in input order. */
+export async function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/**
  * Sliding-window pacing per key (one key per Notion token): at most `limit` request starts in
  * any `windowMs` window. Waiters are served one slot at a time: interactive before background;
  * among people, round-robin by owner (the one served longest ago goes next), so one member's

@@ -86,6 +86,8 @@ export type Delivery =
       entity: { id: string; type: WebhookEntityType };
       /** When the change happened (ISO 8601), not when it was delivered. */
       timestamp: string;
+      /** `data.parent` when the event has one (a data source's database, a page's parent). */
+      parent?: { id: string; type: string };
     }
   | { kind: 'ignored'; reason: IgnoredReason };
 
@@ -129,6 +131,12 @@ const eventSchema = z.looseObject({
   timestamp: z.string().min(1),
   type: z.string().min(1),
   entity: z.looseObject({ id: z.string().min(1), type: z.string().min(1) }),
+  data: z
+    .looseObject({
+      parent: z.looseObject({ id: z.string().min(1), type: z.string().min(1) }).optional(),
+    })
+    .optional()
+    .catch(undefined),
 });
 
 const entityTypeSchema = z.enum(ENTITY_TYPES);
@@ -149,7 +157,7 @@ export function parseDelivery(rawBody: Buffer | string): Delivery {
 
   const event = eventSchema.safeParse(json);
   if (!event.success) return { kind: 'ignored', reason: 'unrecognised-shape' };
-  const { id, timestamp, type, entity } = event.data;
+  const { id, timestamp, type, entity, data } = event.data;
   if (!EVENT_TYPE.test(type)) return { kind: 'ignored', reason: 'other-event-type' };
 
   const entityType = entityTypeSchema.safeParse(entity.type);
@@ -159,7 +167,15 @@ export function parseDelivery(rawBody: Buffer | string): Delivery {
       reason: entity.type === 'block' ? 'linked-database-block' : 'unrecognised-shape',
     };
   }
-  return { kind: 'event', id, type, entity: { id: entity.id, type: entityType.data }, timestamp };
+  const parent = data?.parent && { id: data.parent.id, type: data.parent.type };
+  return {
+    kind: 'event',
+    id,
+    type,
+    entity: { id: entity.id, type: entityType.data },
+    timestamp,
+    ...(parent ? { parent } : {}),
+  };
 }
 
 export function isReachabilityEvent(type: string): type is ReachabilityEventType {

@@ -9,8 +9,14 @@ import { type Outcome, refuse } from '../domain/outcome';
 import type { Logger } from '../logger';
 import { checkResource, checkToken } from '../notion/check';
 import { createNotionClient } from '../notion/client';
-import type { Priority, RateLimiter } from '../notion/pacing';
+import {
+  MAX_IN_FLIGHT_PER_CHECK,
+  mapLimited,
+  type Priority,
+  type RateLimiter,
+} from '../notion/pacing';
 import type { Store } from '../store/store';
+import { CheckSession } from './checkSession';
 import type { Connections } from './connections';
 
 /**
@@ -131,7 +137,9 @@ export class CheckService {
       // A bad token or an outage fails every resource the same way: don't spend requests on it.
       resources =
         token.diagnosis.kind === 'ok'
-          ? await Promise.all(request.targets.map((input) => checkResource(client, input)))
+          ? await mapLimited(request.targets, MAX_IN_FLIGHT_PER_CHECK, (input) =>
+              checkResource(client, input),
+            )
           : uncheckedResources(request.targets, token.diagnosis);
     }
 
@@ -146,7 +154,45 @@ export class CheckService {
       compromised: this.compromised(connection.name),
     };
     this.record(run, request);
+    this.rememberIdentity(run);
     return run;
+  }
+
+  /** users.me named the integration: messages about the connection can name it too. */
+  private rememberIdentity(run: CheckRun): void {
+    if (run.token.diagnosis.kind !== 'ok' || !run.integration) return;
+    try {
+      this.deps.store.connections.saveIdentity(run.connection, {
+        integrationName: run.integration.name,
+        workspaceName: run.integration.workspaceName,
+      });
+    } catch (error) {
+      this.deps.logger.warn({ err: error }, 'could not record the integration name');
+    }
+  }
+
+  /**
+   * Steps on one connection's token whose targets come as it goes (the monitor's inventory:
+   * users.me, the listing, then direct checks of what it did not show), paced like every check.
+   * `finish` records the run in the history, as run() does.
+   */
+  session(connection: string, priority: Priority = 'background'): CheckSession {
+    const resolved = this.deps.connections.resolve(connection);
+    return new CheckSession({
+      connection: resolved,
+      limiter: this.deps.limiter,
+      notionApiUrl: this.deps.notionApiUrl,
+      logger: this.deps.logger,
+      priority,
+      deadlineMs: this.deps.deadlineMs,
+      deadlineFor: checkDeadlineMs,
+      now: this.now,
+      record: (run) => {
+        this.record(run, { connection, targets: [], priority });
+        this.rememberIdentity(run);
+      },
+      compromised: () => this.compromised(resolved.name),
+    });
   }
 
   private compromised(connection: string): boolean {

@@ -1,5 +1,5 @@
 import type { Config } from '../config';
-import { type Connection, DEFAULT_CONNECTION } from '../domain/connection';
+import { type Connection, type ConnectionIdentity, DEFAULT_CONNECTION } from '../domain/connection';
 import type { Logger } from '../logger';
 import { decryptSecret, encryptSecret } from '../security/crypto';
 import { tokenFingerprint, tokenHash } from '../security/tokens';
@@ -12,7 +12,10 @@ export interface ResolvedConnection {
   source?: 'env' | 'slack';
 }
 
-/** Where a connection's token comes from: saved from Slack (encrypted) or NOTION_TOKEN. */
+/**
+ * Where a connection's token comes from: saved from Slack (encrypted) or NOTION_TOKEN. Which
+ * connections exist, which one a channel uses and removing one: services/connectionDirectory.ts.
+ */
 export class Connections {
   constructor(
     private readonly store: Store,
@@ -53,6 +56,10 @@ export class Connections {
       envTokenHash: envToken ? tokenHash(envToken) : undefined,
     });
     this.store.connections.markCompromised(name, undefined);
+  }
+
+  rememberIdentity(name: string, identity: ConnectionIdentity): void {
+    this.store.connections.saveIdentity(name, identity);
   }
 
   /** The token saved from Slack and the key that opened it; undefined when no key can. */

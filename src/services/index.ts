@@ -4,12 +4,15 @@ import type { Store } from '../store/store';
 import type { AdminPolicy } from './admins';
 import type { AlertService } from './alerts';
 import type { CheckService } from './checks';
+import type { ConnectionDirectory } from './connectionDirectory';
 import type { Connections } from './connections';
 import type { InFlight } from './inflight';
+import type { InventoryService } from './inventory';
 import type { LeakService } from './leaks';
 import type { TokenService } from './tokens';
 import type { WalkthroughService } from './walkthroughs';
 import type { WatchService } from './watches';
+import type { WebhookService } from './webhooks';
 
 /** What listeners may call. Listeners parse, authorize and ack; the work happens in here. */
 export interface Services {
@@ -17,12 +20,17 @@ export interface Services {
   logger: Logger;
   store: Store;
   connections: Connections;
+  /** Which connections exist, which one a channel uses, removing one. */
+  directory: ConnectionDirectory;
   checks: CheckService;
   walkthroughs: WalkthroughService;
   watches: WatchService;
   alerts: AlertService;
+  /** `watch all`, `unwatch all` and the `list` lines for them. */
+  inventory: InventoryService;
   leaks: LeakService;
   tokens: TokenService;
   admins: AdminPolicy;
   inflight: InFlight;
+  webhooks: WebhookService;
 }

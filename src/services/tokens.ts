@@ -45,7 +45,14 @@ export class TokenService {
     return refuse({ reason: 'inconclusive', diagnosis: result.diagnosis, during: 'token' });
   }
 
-  save(connection: string, token: string, userId: string): void {
+  /** Seals and stores the token; a new name creates the connection. `integration` from verify(). */
+  save(connection: string, token: string, userId: string, integration?: IntegrationInfo): void {
     this.deps.connections.saveFromSlack(connection, token, userId);
+    if (integration) {
+      this.deps.connections.rememberIdentity(connection, {
+        integrationName: integration.name,
+        workspaceName: integration.workspaceName,
+      });
+    }
   }
 }

@@ -1,6 +1,5 @@
 import { extractNotionId } from '@notionhq/client';
 import type { CheckRun, ResourceCheck } from '../domain/check';
-import { DEFAULT_CONNECTION } from '../domain/connection';
 import { type Outcome, refuse } from '../domain/outcome';
 import {
   initialWatchStatus,
@@ -20,19 +19,22 @@ export class WatchService {
     return this.deps.now?.() ?? Date.now();
   }
 
-  list(channelId: string): Watch[] {
-    return this.deps.store.watches.inChannel(channelId);
+  /** The channel's watches; only those of `connection` when given. */
+  list(channelId: string, connection?: string): Watch[] {
+    const watches = this.deps.store.watches.inChannel(channelId);
+    return connection ? watches.filter((watch) => watch.connection === connection) : watches;
   }
 
   async watch(
     channelId: string,
     userId: string,
     targets: string[],
+    connection: string,
   ): Promise<Outcome<{ run: CheckRun; added: ResourceCheck[]; existing: ResourceCheck[] }>> {
     const before = this.capRefusal(channelId, userId, targets);
     if (before) return before;
     const checked = await this.deps.checks.check({
-      connection: DEFAULT_CONNECTION,
+      connection,
       targets,
       channelId,
       userId,
@@ -46,7 +48,7 @@ export class WatchService {
         this.capRefusal(channelId, userId, targets) ?? {
           ok: true as const,
           run,
-          ...this.add(run, channelId, userId),
+          ...this.add(run, channelId, userId, connection),
         },
     );
   }
@@ -64,7 +66,7 @@ export class WatchService {
   }
 
   /** Adds every page the run could name, each in the state its first check found. */
-  private add(run: CheckRun, channelId: string, userId: string) {
+  private add(run: CheckRun, channelId: string, userId: string, connection: string) {
     const repo = this.deps.store.watches;
     const tokenOk = run.token.diagnosis.kind === 'ok';
     const added: ResourceCheck[] = [];
@@ -79,7 +81,7 @@ export class WatchService {
         : { state: 'ok', since: at };
       const isNew = repo.add({
         channelId,
-        connection: DEFAULT_CONNECTION,
+        connection,
         resourceId,
         resourceType: resource.type,
         title: resource.title,
@@ -102,10 +104,12 @@ export class WatchService {
     target: string,
     userId: string,
     isAdmin: () => Promise<boolean>,
+    /** Given when the command named a connection: only its watch is removed. */
+    connection?: string,
   ): Promise<Outcome<{ removed: Watch }>> {
     const id = extractNotionId(target);
     const watch = id
-      ? this.list(channelId).find((candidate) => candidate.resourceId === id)
+      ? this.list(channelId, connection).find((candidate) => candidate.resourceId === id)
       : undefined;
     if (!id || !watch) return refuse({ reason: 'not_watched' });
     if (watch.addedBy !== userId && !(await isAdmin())) {
@@ -115,8 +119,8 @@ export class WatchService {
     return { ok: true, removed: watch };
   }
 
-  /** Resource IDs this channel watches, for the empty `/notion-check`. */
-  targets(channelId: string): string[] {
-    return this.list(channelId).map((watch) => watch.resourceId);
+  /** Resource IDs this channel watches with the connection, for the empty `/notion-check`. */
+  targets(channelId: string, connection: string): string[] {
+    return this.list(channelId, connection).map((watch) => watch.resourceId);
   }
 }

@@ -62,19 +62,19 @@ export function plausiblySigned(
   return Math.abs(nowMs / 1000 - Number(timestamp)) <= maxSkewSeconds;
 }
 
-type BodyRead = Buffer | 'too_large' | 'timeout' | 'busy' | 'aborted';
+export type BodyRead = Buffer | 'too_large' | 'timeout' | 'busy' | 'aborted';
 
 /** Body bytes currently held by unfinished reads, against `max`. */
-interface Budget {
+export interface Budget {
   used: number;
   max: number;
 }
 
 /**
  * Reads the body up to `limit` bytes and `timeoutMs`, holding at most what `budget` has left;
- * stops reading the moment any of them is hit.
+ * stops reading the moment any of them is hit. Also used by the Notion webhook route.
  */
-function readBody(
+export function readBody(
   req: IncomingMessage,
   limit: number,
   timeoutMs: number,
@@ -139,7 +139,7 @@ function refuse(res: ServerResponse, status: number): void {
  * Answers `status` with `Connection: close`, then destroys the socket: whatever is left of the
  * body is never read (Node would otherwise read it to the end to reuse the connection).
  */
-function refuseAndClose(req: IncomingMessage, res: ServerResponse, status: number): void {
+export function refuseAndClose(req: IncomingMessage, res: ServerResponse, status: number): void {
   if (res.headersSent) {
     req.socket.destroy();
     return;

@@ -137,15 +137,35 @@ export class ConnectionRepo {
     );
   }
 
-  /** A delivery verified with the pending token: it becomes the current one. */
-  promoteWebhookPending(name: string): void {
+  /**
+   * A delivery verified with the pending token: it becomes the current one. With `sealed`, only
+   * if the pending token is still that one and there is no current one yet (a verification
+   * request arriving meanwhile is not promoted in its place). False when nothing changed.
+   */
+  promoteWebhookPending(name: string, sealed?: string): boolean {
+    const guard = sealed
+      ? ' AND webhook_pending_ciphertext = @sealed AND webhook_token_ciphertext IS NULL'
+      : '';
+    return (
+      this.db
+        .prepare(
+          `UPDATE connections SET webhook_token_ciphertext = webhook_pending_ciphertext,
+             webhook_pending_ciphertext = NULL, webhook_pending_at = NULL
+           WHERE name = @name AND webhook_pending_ciphertext IS NOT NULL${guard}`,
+        )
+        .run({ name, sealed: orNull(sealed) }).changes === 1
+    );
+  }
+
+  /** The same secrets sealed again (an ENCRYPTION_KEY rotation); `pendingAt` is kept. */
+  resealWebhookSecrets(name: string, sealed: { current?: string; pending?: string }): void {
     this.db
       .prepare(
-        `UPDATE connections SET webhook_token_ciphertext = webhook_pending_ciphertext,
-           webhook_pending_ciphertext = NULL, webhook_pending_at = NULL
-         WHERE name = ? AND webhook_pending_ciphertext IS NOT NULL`,
+        `UPDATE connections SET webhook_token_ciphertext = COALESCE(?, webhook_token_ciphertext),
+           webhook_pending_ciphertext = COALESCE(?, webhook_pending_ciphertext)
+         WHERE name = ?`,
       )
-      .run(name);
+      .run(orNull(sealed.current), orNull(sealed.pending), name);
   }
 
   isCompromised(name: string): boolean {

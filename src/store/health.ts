@@ -66,4 +66,9 @@ export class HealthRepo {
         sweptAt,
       });
   }
+
+  /** The connection was removed: a new one with that name starts with a clean slate. */
+  forget(connection: string): void {
+    this.db.prepare('DELETE FROM connection_health WHERE connection = ?').run(connection);
+  }
 }

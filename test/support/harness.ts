@@ -44,6 +44,8 @@ export interface HarnessOptions {
   checkDeadlineMs?: number;
   /** The app's HTTP front door limits (shorter timeouts for tests). */
   frontDoor?: AppDeps['frontDoor'];
+  /** How long the app gathers Notion webhook events before a re-check (default 2 s). */
+  webhookDebounceMs?: number;
   /** Options of the fake Slack (e.g. `tsEpoch`). */
   slack?: ConstructorParameters<typeof FakeSlack>[0];
   /**
@@ -104,6 +106,7 @@ export class Harness {
       limiter: this.options.limiter ?? new RateLimiter(3, 1_050),
       checkDeadlineMs: this.options.checkDeadlineMs,
       frontDoor: this.options.frontDoor,
+      webhookDebounceMs: this.options.webhookDebounceMs,
     });
     const server = await this.bot.start();
     if (!server) throw new Error('the harness drives the app in HTTP mode only');

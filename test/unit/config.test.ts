@@ -232,3 +232,25 @@ describe('ENCRYPTION_KEY', () => {
     expect(error.message).toContain('openssl rand -base64 32');
   });
 });
+
+describe('PUBLIC_URL', () => {
+  it('is optional; an https base URL is kept without its trailing slash', () => {
+    expect(loadConfig(minimalEnv()).publicUrl).toBeUndefined();
+    expect(
+      loadConfig({ ...minimalEnv(), PUBLIC_URL: ' https://bot.example.com/ ' }).publicUrl,
+    ).toBe('https://bot.example.com');
+    expect(
+      loadConfig({ ...minimalEnv(), PUBLIC_URL: 'https://example.com/notion-check' }).publicUrl,
+    ).toBe('https://example.com/notion-check');
+  });
+
+  it.each([
+    'http://bot.example.com',
+    'bot.example.com',
+    'https://bot.example.com/?x=1',
+    'https://',
+  ])('refuses %s, naming PUBLIC_URL', (value) => {
+    const error = configError({ ...minimalEnv(), PUBLIC_URL: value });
+    expect(error.problems).toEqual([expect.stringContaining('PUBLIC_URL must be')]);
+  });
+});

@@ -3,7 +3,6 @@ import type { AllMiddlewareArgs, RespondFn, SlackCommandMiddlewareArgs } from '@
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { accessProblems, type CheckRun } from '../../domain/check';
-import { DEFAULT_CONNECTION } from '../../domain/connection';
 import type { Services } from '../../services';
 import { ephemeral } from '../../slack/blocks/ephemeral';
 import { buildFixSteps } from '../../slack/blocks/fixSteps';
@@ -23,7 +22,10 @@ import { watchListMessage, watchResultMessage } from '../../slack/blocks/watches
 import { cannotPostHere, slackErrorCode, slackRefusedMessage } from '../../slack/errors';
 import { SlackMessenger } from '../../slack/messenger';
 import { lookupUser, openTokenModal } from '../views/tokenModal';
+import { confirmDisconnect, listConnections, useConnection } from './connections';
+import { unwatchAll, watchAll } from './inventory';
 import { type Command, parseCommand } from './parse';
+import { showWebhook } from './webhook';
 
 const commandPayload = z
   .object({
@@ -91,6 +93,18 @@ function isDoubleSubmit(args: CommandArgs, services: Services): boolean {
   }
 }
 
+/** The connection a command works with; a name nobody set up is refused in the ack. */
+async function chosenConnection(
+  command: { connection?: string },
+  args: CommandArgs,
+  services: Services,
+): Promise<string | undefined> {
+  const chosen = services.directory.choose(args.command.channel_id, command.connection);
+  if (chosen.ok) return chosen.name;
+  await args.ack(ephemeral(refusalText(chosen) ?? REPLIES.commandFailed));
+  return undefined;
+}
+
 async function handle(command: Command, args: CommandArgs, services: Services): Promise<void> {
   const { ack, respond, client } = args;
   const { user_id: userId, channel_id: channelId } = args.command;
@@ -98,12 +112,25 @@ async function handle(command: Command, args: CommandArgs, services: Services): 
     await ack(ephemeral(REPLIES.alreadyOnIt));
     return;
   }
+  const context = { services, client, respond, ack, userId, channelId };
   switch (command.kind) {
     case 'help':
       await ack(helpMessage());
       return;
     case 'usage':
       await ack(usageMessage(command));
+      return;
+    case 'connections':
+      await listConnections(context);
+      return;
+    case 'use':
+      await useConnection(context, command.connection);
+      return;
+    case 'disconnect':
+      await confirmDisconnect(context, command.connection);
+      return;
+    case 'webhook':
+      await showWebhook(context, command.connection);
       return;
     case 'token': {
       await ack();
@@ -115,9 +142,18 @@ async function handle(command: Command, args: CommandArgs, services: Services): 
       if (refusal) await respond(ephemeral(refusal));
       return;
     }
+    case 'watch_all':
+    case 'unwatch_all': {
+      const connection = await chosenConnection(command, args, services);
+      if (!connection) return;
+      await (command.kind === 'watch_all' ? watchAll : unwatchAll)(context, connection);
+      return;
+    }
     case 'watch': {
+      const connection = await chosenConnection(command, args, services);
+      if (!connection) return;
       await ack(ephemeral(watchingProgress(command.targets.length)));
-      const outcome = await services.watches.watch(channelId, userId, command.targets);
+      const outcome = await services.watches.watch(channelId, userId, command.targets, connection);
       await respond(
         outcome.ok
           ? watchResultMessage(outcome, userId)
@@ -126,9 +162,15 @@ async function handle(command: Command, args: CommandArgs, services: Services): 
       return;
     }
     case 'unwatch': {
+      const connection = command.connection && (await chosenConnection(command, args, services));
+      if (command.connection && !connection) return;
       await ack();
-      const outcome = await services.watches.unwatch(channelId, command.target, userId, () =>
-        services.admins.isAdmin(userId, lookupUser(client)),
+      const outcome = await services.watches.unwatch(
+        channelId,
+        command.target,
+        userId,
+        () => services.admins.isAdmin(userId, lookupUser(client)),
+        connection || undefined,
       );
       if (!outcome.ok) {
         await respond(ephemeral(refusalText(outcome) ?? REPLIES.commandFailed));
@@ -137,15 +179,28 @@ async function handle(command: Command, args: CommandArgs, services: Services): 
       await respond(stoppedWatching(userId, outcome.removed));
       return;
     }
-    case 'list':
-      await ack(watchListMessage(services.watches.list(channelId)));
+    case 'list': {
+      const connection = await chosenConnection(command, args, services);
+      if (!connection) return;
+      await ack(
+        watchListMessage(services.watches.list(channelId, connection), {
+          connection: {
+            name: connection,
+            integrationName: services.directory.integrationName(connection),
+          },
+          all: services.inventory.summaries(channelId),
+        }),
+      );
       return;
+    }
     case 'check': {
-      // No arguments: the token and everything this channel watches.
+      const connection = await chosenConnection(command, args, services);
+      if (!connection) return;
+      // No arguments: the token and everything this channel watches with that connection.
       const targets = command.targets.length
         ? command.targets
-        : services.watches.targets(channelId);
-      const request = { connection: DEFAULT_CONNECTION, targets, channelId, userId };
+        : services.watches.targets(channelId, connection);
+      const request = { connection, targets, channelId, userId };
       const admitted = services.checks.admit(request);
       // Ack before any Notion request: Slack gives up after 3 seconds. Busy: said in the ack.
       if (!admitted.ok) {

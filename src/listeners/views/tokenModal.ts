@@ -121,7 +121,7 @@ async function handleSubmit(args: SubmitArgs, services: Services): Promise<void>
   // nothing.
   const saved = services.store.immediate(() => {
     if (!services.store.dedupe.claim(submission, Date.now())) return false;
-    services.tokens.save(connection, token, userId);
+    services.tokens.save(connection, token, userId, verdict.integration);
     return true;
   });
   if (!saved) {
@@ -139,6 +139,7 @@ async function handleSubmit(args: SubmitArgs, services: Services): Promise<void>
     by: userId,
     fingerprint: verdict.fingerprint,
     integration: verdict.integration,
+    connection,
   };
   const messenger = new SlackMessenger(client);
   const walkthrough = walkthroughId ? services.walkthroughs.get(walkthroughId) : undefined;

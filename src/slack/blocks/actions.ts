@@ -4,6 +4,7 @@
  * change: buttons on messages posted by earlier versions keep working.
  */
 import { z } from 'zod';
+import { CONNECTION_NAME } from '../../domain/connection';
 import { ID_PATTERN } from '../../domain/ids';
 import { STEP_IDS, type StepId } from '../../domain/playbook';
 
@@ -17,6 +18,7 @@ export const ACTIONS = {
   alertAcknowledge: 'alert_acknowledge',
   alertSnooze: 'alert_snooze',
   leakStartFix: 'leak_start_fix',
+  connectionRemove: 'connection_remove',
 } as const;
 
 export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];
@@ -46,6 +48,11 @@ export const buttonValue = {
   alert: z.string().regex(ID_PATTERN.alert),
   /** Start fix under a leaked-token warning: `l0123…`. */
   leak: z.string().regex(ID_PATTERN.leak),
+  /** Remove (confirming `disconnect`): the connection's name, `sync`. */
+  connection: z
+    .string()
+    .regex(CONNECTION_NAME)
+    .transform((name) => name.toLowerCase()),
 };
 
 export function stepButtonValue(walkthroughId: string, step: StepId): string {

@@ -1,6 +1,7 @@
 /** Every Notice a service or the monitor sends, in words and blocks. */
 import type { Notice } from '../../domain/notice';
 import { buildAlert } from './alert';
+import { connectionCode } from './connections';
 import { formatDuration, mention } from './format';
 import { buildCompromisedNoticeBlocks, buildLeakWarningBlocks, leakWarningText } from './leak';
 import { escapeMrkdwn, section } from './mrkdwn';
@@ -45,8 +46,9 @@ export function renderNotice(notice: Notice, now: number): Message {
       const workspace = integration.workspaceName
         ? ` in workspace *${escapeMrkdwn(integration.workspaceName)}*`
         : '';
+      const which = notice.connection ? ` for connection ${connectionCode(notice.connection)}` : '';
       return sentence(
-        `:key: Token updated by ${mention(notice.by)} (${notice.fingerprint}): integration *${escapeMrkdwn(integration.name)}*${workspace}.`,
+        `:key: Token updated by ${mention(notice.by)} (${notice.fingerprint})${which}: integration *${escapeMrkdwn(integration.name)}*${workspace}.`,
       );
     }
     case 'leak_warning':

@@ -2,6 +2,7 @@
 import type { ResourceRef } from '../../domain/check';
 import type { Diagnosis, DiagnosisCategory } from '../../domain/diagnosis';
 import { DIAGNOSIS_TITLES } from './copy';
+import { slackTime } from './format';
 import { escapeMrkdwn, isNotionUrl, mrkdwnLink } from './mrkdwn';
 
 export const CATEGORY_EMOJI: Record<DiagnosisCategory, string> = {
@@ -26,8 +27,10 @@ export function diagnosisText(result: Diagnosis): string {
   if (result.kind === 'network' && result.detail.message) {
     return `${title} (${escapeMrkdwn(result.detail.message)})`;
   }
-  if (result.kind === 'rate_limited' && result.detail.reason) {
-    return `${title} (Notion says: ${escapeMrkdwn(result.detail.reason)})`;
+  if (result.kind === 'rate_limited') {
+    const when = result.detail.retryAt ? `, retry at ${slackTime(result.detail.retryAt)}` : '';
+    const why = result.detail.reason ? ` (Notion says: ${escapeMrkdwn(result.detail.reason)})` : '';
+    return `${title}${when}${why}`;
   }
   return title;
 }

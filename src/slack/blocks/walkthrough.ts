@@ -11,7 +11,7 @@ import {
 } from '../../domain/walkthrough';
 import { ACTIONS, stepButtonValue } from './actions';
 import { actions, button } from './buttons';
-import { codeList, formatDuration, mention } from './format';
+import { codeList, connectionLine, formatDuration, mention } from './format';
 import { context, escapeMrkdwn, section, sections } from './mrkdwn';
 import { diagnosisTitle, resourceLabel } from './resource';
 import { escalationAdvice, stepInstructions, stepWhy } from './steps';
@@ -100,6 +100,8 @@ export function buildWalkthroughBlocks(walkthrough: Walkthrough, now: number): K
   }
   blocks.push(buttons(walkthrough, step));
   const notes = [`Started by ${mention(walkthrough.startedBy)}`];
+  const facts = stepContext(walkthrough);
+  if (facts.connection) notes.push(connectionLine(facts.connection, facts.integrationName));
   const requestIds = problem?.requestIds ?? [];
   if (requestIds.length) notes.push(`Notion request IDs: ${codeList(requestIds, 5)}`);
   if (later.length) notes.push(`Next: ${later.map(problemTitle).join('; ')}`);

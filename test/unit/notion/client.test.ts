@@ -1,6 +1,7 @@
 import { checkToken } from '../../../src/notion/check';
 import { createNotionClient } from '../../../src/notion/client';
 import { RateLimiter } from '../../../src/notion/pacing';
+import { diagnosisText } from '../../../src/slack/blocks/resource';
 import { FakeNotion } from '../../fakes/fakeNotion';
 import { fakeNotionToken } from '../../support/harness';
 
@@ -66,4 +67,32 @@ test('a Retry-After longer than the SDK back-off is waited for, not retried earl
   expect(notion.requests).toHaveLength(2);
   // The retry started only once Notion's Retry-After had passed.
   expect((retry?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(950);
+});
+
+test('a 45 s Retry-After that does not fit the check is "rate limited, retry at HH:MM", not retried', async () => {
+  notion.fault({
+    match: { pathPrefix: '/v1/users/me' },
+    times: 1,
+    fault: { kind: 'status', status: 429, headers: { 'retry-after': '45' } },
+  });
+  notion.requests.length = 0;
+  const before = Date.now();
+  // The default deadline of a check without targets: 25 s.
+  const client = createNotionClient(token, {
+    baseUrl: notion.url,
+    limiter: new RateLimiter(3, 1_000),
+    deadline: before + 25_000,
+  });
+  const result = await checkToken(client);
+  notion.clearFaults();
+  expect(Date.now() - before).toBeLessThan(5_000);
+  expect(notion.requests).toHaveLength(1);
+  expect(result.diagnosis).toMatchObject({ kind: 'rate_limited', category: 'transient' });
+  const retryAt = result.diagnosis.detail.retryAt ?? 0;
+  expect(retryAt).toBeGreaterThanOrEqual(before + 45_000);
+  expect(retryAt).toBeLessThan(Date.now() + 46_000);
+  const text = diagnosisText(result.diagnosis);
+  const hhmm = new Date(retryAt).toISOString().slice(11, 16);
+  expect(text).toContain(`retry at <!date^${Math.floor(retryAt / 1000)}^{time}|${hhmm} UTC>`);
+  expect(text).toMatch(/not an access problem/);
 });

@@ -108,7 +108,25 @@ describe('parseDelivery', () => {
       type: 'page.deleted',
       entity: { id: pageId, type: 'page' },
       timestamp: '2026-03-01T10:00:00.000Z',
+      parent: { id: '1a2b3c4d-0000-4000-8000-000000000001', type: 'page' },
     });
+  });
+
+  test('data.parent is kept when present; a missing or odd data is no reason to ignore', () => {
+    const event = (data: unknown) =>
+      JSON.stringify({
+        ...JSON.parse(notionEvent({ type: 'page.deleted', entity: { id: pageId, type: 'page' } })),
+        data,
+      });
+    expect(parseDelivery(event({ parent: { id: dataSourceId, type: 'database' } }))).toMatchObject({
+      kind: 'event',
+      parent: { id: dataSourceId, type: 'database' },
+    });
+    for (const data of [undefined, {}, 'text', { parent: { type: 'page' } }]) {
+      const parsed = parseDelivery(event(data));
+      expect(parsed).toMatchObject({ kind: 'event', type: 'page.deleted' });
+      expect(parsed).not.toHaveProperty('parent');
+    }
   });
 
   test('page.moved and data_source.undeleted', () => {

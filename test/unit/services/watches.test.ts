@@ -76,7 +76,7 @@ describe('WatchService.watch', () => {
     });
     checks.answer(run);
 
-    const outcome = await service.watch(CHANNEL, USER, [pageUrl(1), pageUrl(2)]);
+    const outcome = await service.watch(CHANNEL, USER, [pageUrl(1), pageUrl(2)], 'default');
 
     expect(outcome).toEqual({ ok: true, run, added: run.resources, existing: [] });
     expect(checks.requests).toEqual([
@@ -101,7 +101,7 @@ describe('WatchService.watch', () => {
         status: { state: 'suspect', since: T0, kind: 'not_shared', requestId: 'req-2' },
       },
     ]);
-    expect(service.targets(CHANNEL)).toEqual([notionId(1), notionId(2)]);
+    expect(service.targets(CHANNEL, 'default')).toEqual([notionId(1), notionId(2)]);
   });
 
   it('reports pages the channel already watches as existing, without adding them twice', async () => {
@@ -109,7 +109,7 @@ describe('WatchService.watch', () => {
     store.watches.add(watched(1));
     checks.answer(checkRun({ resources: [checked(1), checked(2)] }));
 
-    const outcome = await service.watch(CHANNEL, OTHER_USER, [pageUrl(1), pageUrl(2)]);
+    const outcome = await service.watch(CHANNEL, OTHER_USER, [pageUrl(1), pageUrl(2)], 'default');
 
     expect(outcome).toMatchObject({ ok: true, added: [checked(2)], existing: [checked(1)] });
     expect(
@@ -130,7 +130,7 @@ describe('WatchService.watch', () => {
     };
     checks.answer(checkRun({ resources: [invalid, checked(1)] }));
 
-    const outcome = await service.watch(CHANNEL, USER, ['roadmap please', pageUrl(1)]);
+    const outcome = await service.watch(CHANNEL, USER, ['roadmap please', pageUrl(1)], 'default');
 
     expect(outcome).toMatchObject({ ok: true, added: [checked(1)], existing: [] });
     expect(store.watches.inChannel(CHANNEL)).toHaveLength(1);
@@ -146,7 +146,7 @@ describe('WatchService.watch', () => {
       ],
     });
 
-    const outcome = await service.watch(CHANNEL, USER, [pageUrl(1)]);
+    const outcome = await service.watch(CHANNEL, USER, [pageUrl(1)], 'default');
 
     expect(outcome).toMatchObject({ ok: true, added: [{ input: pageUrl(1) }] });
     expect(store.watches.inChannel(CHANNEL)).toMatchObject([
@@ -158,7 +158,7 @@ describe('WatchService.watch', () => {
     const { store, checks, service } = setup();
     fill(store, MAX_WATCHES_PER_CHANNEL - 1);
 
-    const outcome = await service.watch(CHANNEL, USER, [pageUrl(500), pageUrl(501)]);
+    const outcome = await service.watch(CHANNEL, USER, [pageUrl(500), pageUrl(501)], 'default');
 
     expect(outcome).toEqual({
       ok: false,
@@ -177,7 +177,7 @@ describe('WatchService.watch', () => {
     fill(store, MAX_WATCHES_PER_CHANNEL - 1);
     checks.answer(checkRun({ resources: [checked(1), checked(500)] }));
 
-    const outcome = await service.watch(CHANNEL, USER, [pageUrl(1), pageUrl(500)]);
+    const outcome = await service.watch(CHANNEL, USER, [pageUrl(1), pageUrl(500)], 'default');
 
     expect(outcome).toMatchObject({ ok: true, added: [checked(500)], existing: [checked(1)] });
     expect(store.watches.countInChannel(CHANNEL)).toBe(MAX_WATCHES_PER_CHANNEL);
@@ -194,7 +194,7 @@ describe('WatchService.watch', () => {
     // Someone else's watches never count against this person.
     fill(store, 30, { first: 1_000, addedBy: OTHER_USER });
 
-    const outcome = await service.watch(CHANNEL, USER, [pageUrl(500), pageUrl(501)]);
+    const outcome = await service.watch(CHANNEL, USER, [pageUrl(500), pageUrl(501)], 'default');
 
     expect(outcome).toEqual({
       ok: false,
@@ -207,10 +207,12 @@ describe('WatchService.watch', () => {
     expect(checks.requests).toEqual([]);
     // One more is still fine, for them; any number (within the others) for someone else.
     checks.answer(checkRun({ resources: [checked(500)] }));
-    await expect(service.watch(CHANNEL, USER, [pageUrl(500)])).resolves.toMatchObject({ ok: true });
+    await expect(service.watch(CHANNEL, USER, [pageUrl(500)], 'default')).resolves.toMatchObject({
+      ok: true,
+    });
     checks.answer(checkRun({ resources: [checked(501), checked(502)] }));
     await expect(
-      service.watch(CHANNEL, OTHER_USER, [pageUrl(501), pageUrl(502)]),
+      service.watch(CHANNEL, OTHER_USER, [pageUrl(501), pageUrl(502)], 'default'),
     ).resolves.toMatchObject({ ok: true });
   });
 
@@ -234,7 +236,12 @@ describe('WatchService.watch', () => {
     }
     expect(passedWatchCap(store.watches.counts('C0NEW', 'U0NEW'), 1)).toBeUndefined();
 
-    const outcome = await service.watch('C0NEW', 'U0NEW', [pageUrl(5_000), pageUrl(5_001)]);
+    const outcome = await service.watch(
+      'C0NEW',
+      'U0NEW',
+      [pageUrl(5_000), pageUrl(5_001)],
+      'default',
+    );
 
     expect(outcome).toEqual({
       ok: false,
@@ -257,7 +264,7 @@ describe('WatchService.watch', () => {
     fill(store, MAX_WATCHES_PER_USER - 2, { addedBy: USER });
     const running = checks.hold();
 
-    const first = service.watch(CHANNEL, USER, [pageUrl(500), pageUrl(501)]);
+    const first = service.watch(CHANNEL, USER, [pageUrl(500), pageUrl(501)], 'default');
     // Meanwhile the same person adds one elsewhere (another command, another channel).
     store.watches.add(newWatch(600, { resourceId: notionId(600), channelId: 'C0ELSE' }));
     running.release(checkRun({ resources: [checked(500), checked(501)] }));
@@ -278,7 +285,7 @@ describe('WatchService.watch', () => {
     fill(store, MAX_WATCHES_PER_USER, { addedBy: USER });
     checks.answer(checkRun({ resources: [checked(1)] }));
 
-    const outcome = await service.watch(CHANNEL, USER, [pageUrl(1)]);
+    const outcome = await service.watch(CHANNEL, USER, [pageUrl(1)], 'default');
 
     expect(outcome).toMatchObject({ ok: true, added: [], existing: [checked(1)] });
   });

@@ -37,7 +37,8 @@ describe('parseCommand: subcommands', () => {
   it('refuses list with arguments', () => {
     expect(parseCommand(`list ${PAGE_URL}`)).toEqual({
       kind: 'usage',
-      problem: 'list_takes_nothing',
+      problem: 'takes_nothing',
+      command: 'list',
     });
     expect(usageProblem(`list ${PAGE_URL}`)).toMatch(/`list` takes no arguments/);
   });
@@ -83,6 +84,56 @@ describe('parseCommand: subcommands', () => {
       expect(usageProblem(text)).toMatch(/optional connection name/);
     },
   );
+});
+
+describe('parseCommand: connections', () => {
+  it('lists connections, and refuses arguments to it', () => {
+    expect(parseCommand('connections')).toEqual({ kind: 'connections' });
+    expect(usageProblem('connections sync')).toMatch(/`connections` takes no arguments/);
+  });
+
+  it.each(['use', 'disconnect', 'webhook'] as const)('%s takes exactly one name', (sub) => {
+    expect(parseCommand(`${sub} Sync_2`)).toEqual({ kind: sub, connection: 'sync_2' });
+    expect(parseCommand(sub)).toEqual({
+      kind: 'usage',
+      problem: 'needs_connection_name',
+      command: sub,
+    });
+    expect(usageProblem(`${sub} a b`)).toMatch(new RegExp(`\`${sub}\` takes one connection name`));
+    expect(usageProblem(`${sub} bad!name`)).toMatch(/is not a connection name/);
+  });
+
+  it.each([
+    ['-c sync', { kind: 'check', targets: [], connection: 'sync' }],
+    [`-c sync ${HEX_ID}`, { kind: 'check', targets: [HEX_ID], connection: 'sync' }],
+    [`${HEX_ID} --connection Reports`, { kind: 'check', targets: [HEX_ID], connection: 'reports' }],
+    [`watch --connection=sync ${HEX_ID}`, { kind: 'watch', targets: [HEX_ID], connection: 'sync' }],
+    [`unwatch ${HEX_ID} -C sync`, { kind: 'unwatch', target: HEX_ID, connection: 'sync' }],
+    ['list -c sync', { kind: 'list', connection: 'sync' }],
+    ['watch all -c sync', { kind: 'watch_all', connection: 'sync' }],
+    ['-c sync unwatch ALL', { kind: 'unwatch_all', connection: 'sync' }],
+  ])('picks a connection anywhere in %j', (text, expected) => {
+    expect(parseCommand(text)).toEqual(expected);
+  });
+
+  it('watches and unwatches all with the channel connection', () => {
+    expect(parseCommand('watch all')).toEqual({ kind: 'watch_all' });
+    expect(parseCommand('unwatch all')).toEqual({ kind: 'unwatch_all' });
+    // "all" among links is not a subcommand: it is a (bad) target.
+    expect(parseCommand(`watch all ${HEX_ID}`)).toEqual({
+      kind: 'watch',
+      targets: ['all', HEX_ID],
+    });
+  });
+
+  it('says what is wrong with a connection flag', () => {
+    expect(usageProblem('-c')).toMatch(/needs a connection name after it/);
+    expect(usageProblem(`${HEX_ID} --connection`)).toMatch(/needs a connection name/);
+    expect(usageProblem('-c a -c b')).toMatch(/one connection per command/);
+    expect(usageProblem('-c not!valid')).toMatch(/is not a connection name/);
+    expect(usageProblem('token -c sync')).toMatch(/`token` doesn't take `--connection`/);
+    expect(usageProblem('connections -c sync')).toMatch(/doesn't take/);
+  });
 });
 
 describe('parseCommand: targets to check', () => {

@@ -24,6 +24,7 @@ const POSTED_BY_EARLIER_VERSIONS = [
   'alert_acknowledge',
   'alert_snooze',
   'leak_start_fix',
+  'connection_remove',
 ];
 
 const ALERT_ID = alert([]).id;
@@ -40,6 +41,7 @@ describe('action ids', () => {
       alertAcknowledge: 'alert_acknowledge',
       alertSnooze: 'alert_snooze',
       leakStartFix: 'leak_start_fix',
+      connectionRemove: 'connection_remove',
     });
     expect([...KNOWN_ACTION_IDS].sort()).toEqual([...POSTED_BY_EARLIER_VERSIONS].sort());
   });

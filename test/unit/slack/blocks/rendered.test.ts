@@ -25,6 +25,11 @@ import { buildAlert } from '../../../../src/slack/blocks/alert';
 import { ephemeral } from '../../../../src/slack/blocks/ephemeral';
 import { buildFixSteps } from '../../../../src/slack/blocks/fixSteps';
 import { helpMessage, type UsageProblem, usageMessage } from '../../../../src/slack/blocks/help';
+import {
+  listingProgress,
+  stoppedWatchingAll,
+  watchAllResultMessage,
+} from '../../../../src/slack/blocks/inventory';
 import { renderNotice as renderNoticeMessage } from '../../../../src/slack/blocks/notice';
 import { buildReport } from '../../../../src/slack/blocks/report';
 import {
@@ -158,6 +163,36 @@ function renderWatchResult(
 
 const renderWatchList = (watches: WatchFixture[]) =>
   message(watchListMessage(watches.map(toWatch)));
+
+/** `list` of one connection, with the channel's "watch all" subscriptions. */
+function renderWatchListWithAll(
+  watches: WatchFixture[],
+  connection: { name: string; integrationName: string | null },
+  all: WatchAllFixture[],
+) {
+  const named = { name: connection.name, integrationName: connection.integrationName ?? undefined };
+  const subscriptions = all.map((line) => ({
+    ...line,
+    integrationName: line.integrationName ?? undefined,
+  }));
+  return message(watchListMessage(watches.map(toWatch), { connection: named, all: subscriptions }));
+}
+
+/** The answer to `watch all`, as posted in the channel. */
+function renderWatchAll(result: WatchAllResultFixture, userId: string) {
+  return message(
+    watchAllResultMessage(
+      { ...result, integrationName: result.integrationName ?? undefined },
+      userId,
+    ),
+  );
+}
+
+/** The answer to `unwatch all` (text only) and the ack while listing (a sentence). */
+const renderUnwatchAll = (userId: string, connection: string, integrationName: string) =>
+  stoppedWatchingAll(userId, connection, integrationName);
+const renderListingProgress = (connection: string, integrationName: string) =>
+  listingProgress(connection, integrationName);
 const renderHelp = () => message(helpMessage());
 const renderUsage = (problem: UsageProblem) => message(usageMessage(problem));
 const renderNotice = (text: string) => message(ephemeral(text));
@@ -540,6 +575,82 @@ function alert(
 const ONE = [watch(1)];
 const THREE = [watch(1), watch(2), watch(3)];
 
+interface RootFixture {
+  id: string;
+  title: string;
+  url: string | null;
+  type: 'page' | 'database' | 'data_source';
+  inside: number;
+  examples: { id: string; title: string; url: string | null }[];
+}
+
+/** A root of a "watch all" loss: `inside` lost pages below it, up to 5 of them as examples. */
+function lossRoot(n: number, title: string, inside: number, type: RootFixture['type'] = 'page') {
+  return {
+    id: pageId(n),
+    title,
+    url: pageUrl(n, title.replace(/\W+/g, '-')),
+    type,
+    inside,
+    examples: Array.from({ length: Math.min(inside, 5) }, (_, i) => ({
+      id: pageId(n * 100 + i + 1),
+      title: `${title} note ${i + 1}`,
+      url: i === 1 ? null : pageUrl(n * 100 + i + 1, 'Note'),
+    })),
+  };
+}
+
+/** An open "watch all" alert of connection `sync` (integration Acme Sync). */
+function inventoryAlert(
+  roots: RootFixture[],
+  overrides: Partial<AlertFixture> = {},
+  more: { moreRoots: number; morePages: number } | null = null,
+): AlertFixture {
+  const base = alert([], { connection: 'sync', scope: 'inventory' }, ['req-404-r1']);
+  return {
+    ...base,
+    details: {
+      ...base.details,
+      title: 'inventory',
+      integrationName: 'Acme Sync',
+      roots: roots.map((root) => ({
+        ...root,
+        url: root.url ?? undefined,
+        examples: root.examples.map((page) => ({ ...page, url: page.url ?? undefined })),
+      })),
+      items: roots.flatMap((root) => [
+        root.id,
+        ...Array.from({ length: root.inside }, (_, i) => `${root.id}-${i}`),
+      ]),
+      ...(more ?? {}),
+    },
+    ...overrides,
+  };
+}
+
+const ROADMAP_LOSS = [lossRoot(100, 'Roadmap', 41)];
+const MANY_LOSSES = [
+  lossRoot(100, 'Roadmap', 41),
+  lossRoot(200, 'Tasks', 12, 'database'),
+  lossRoot(300, 'Budget', 0),
+];
+
+interface WatchAllFixture {
+  connection: string;
+  integrationName: string | null;
+  count: number;
+  since: number;
+  addedBy: string;
+}
+
+interface WatchAllResultFixture {
+  connection: string;
+  integrationName: string | null;
+  count: number;
+  already: boolean;
+  complete: boolean;
+}
+
 function connectionAlert(
   watches: WatchFixture[],
   overrides: Partial<AlertFixture> = {},
@@ -791,6 +902,110 @@ describe('alert', () => {
     const watches = [watch(1, { title: HOSTILE_TITLE })];
     pin('hostile title', alert(watches), watches);
   });
+
+  it('closed because the connection was removed', () => {
+    const closed = alert(THREE, { status: 'resolved', resolvedAt: NOW });
+    closed.details = { ...closed.details, closedBecause: 'disconnected' };
+    pin('disconnected', closed, []);
+  });
+});
+
+describe('watch all alert', () => {
+  const pin = (name: string, subject: AlertFixture, now = NOW) =>
+    expect(renderAlert(subject, [], now)).toMatchSnapshot(name);
+
+  it('one root: the root and the pages inside it', () =>
+    pin('one root', inventoryAlert(ROADMAP_LOSS)));
+
+  it('one page lost alone', () => pin('one page', inventoryAlert([lossRoot(300, 'Budget', 0)])));
+
+  it('several roots, and more not shown', () =>
+    pin('several roots', inventoryAlert(MANY_LOSSES, {}, { moreRoots: 12, morePages: 340 })));
+
+  it('in trash, moved by someone Notion names', () => {
+    const trashed = inventoryAlert([lossRoot(100, 'Roadmap', 11)], { kind: 'in_trash' });
+    trashed.details = { ...trashed.details, trashedBy: 'Mallory Jones' };
+    pin('trash', trashed);
+  });
+
+  it('acknowledged', () =>
+    pin(
+      'acknowledged',
+      inventoryAlert(ROADMAP_LOSS, { acknowledgedBy: BOB, acknowledgedAt: T0 + HOUR }),
+    ));
+
+  it('resolved', () =>
+    pin(
+      'resolved',
+      inventoryAlert(ROADMAP_LOSS, { status: 'resolved', resolvedAt: NOW }),
+      NOW + HOUR,
+    ));
+
+  it('closed because the connection was removed', () => {
+    const closed = inventoryAlert(ROADMAP_LOSS, { status: 'resolved', resolvedAt: NOW });
+    closed.details = { ...closed.details, closedBecause: 'disconnected' };
+    pin('disconnected', closed);
+  });
+
+  it('closed by unwatch all', () => {
+    const closed = inventoryAlert(MANY_LOSSES, { status: 'resolved', resolvedAt: NOW });
+    closed.details = { ...closed.details, closedBecause: 'unwatched' };
+    pin('unwatched', closed);
+  });
+
+  it('a hostile root title and integration name', () => {
+    const hostile = inventoryAlert([lossRoot(100, HOSTILE_TITLE, 2)], { kind: 'in_trash' });
+    hostile.details = {
+      ...hostile.details,
+      integrationName: HOSTILE_TITLE,
+      trashedBy: HOSTILE_TITLE,
+    };
+    pin('hostile', hostile);
+  });
+});
+
+describe('watch all', () => {
+  const SYNC = { connection: 'sync', integrationName: 'Acme Sync' };
+  const result = (overrides: Partial<WatchAllResultFixture> = {}): WatchAllResultFixture => ({
+    ...SYNC,
+    count: 1284,
+    already: false,
+    complete: true,
+    ...overrides,
+  });
+
+  it('watching all', () => expect(renderWatchAll(result(), ALICE)).toMatchSnapshot('watching'));
+  it('already watching', () =>
+    expect(renderWatchAll(result({ already: true }), ALICE)).toMatchSnapshot('already'));
+  it('incomplete search', () =>
+    expect(renderWatchAll(result({ complete: false }), ALICE)).toMatchSnapshot('incomplete'));
+  it('no integration name, nothing shared yet', () =>
+    expect(renderWatchAll(result({ integrationName: null, count: 0 }), ALICE)).toMatchSnapshot(
+      'nothing shared',
+    ));
+  it('unwatch all', () =>
+    expect(renderUnwatchAll(BOB, 'sync', 'Acme Sync')).toMatchSnapshot('unwatch all'));
+  it('listing progress', () =>
+    expect(renderListingProgress('sync', 'Acme Sync')).toMatchSnapshot('listing'));
+
+  it('list with watch all and watches', () => {
+    const all = [
+      { ...SYNC, count: 1284, since: T0 - 24 * HOUR, addedBy: BOB },
+      { connection: 'reports', integrationName: null, count: 1, since: T0, addedBy: CAROL },
+    ];
+    expect(
+      renderWatchListWithAll(
+        [watch(1), watch(2, { state: 'ok' })],
+        { name: 'sync', integrationName: 'Acme Sync' },
+        all,
+      ),
+    ).toMatchSnapshot('list with all');
+  });
+
+  it('list: nothing, for a named connection', () =>
+    expect(
+      renderWatchListWithAll([], { name: 'sync', integrationName: 'Acme Sync' }, []),
+    ).toMatchSnapshot('empty for connection'));
 });
 
 describe('watches', () => {
