@@ -206,8 +206,9 @@ async function main(): Promise<boolean> {
         lostSuspects === LOST_SUBTREE,
       ],
       [
-        `no 429s (${listed.rateLimited + unchanged.rateLimited + lost.rateLimited + perPage.rateLimited})`,
-        listed.rateLimited + unchanged.rateLimited + lost.rateLimited + perPage.rateLimited === 0,
+        // Production pacing only: the per-page comparison runs 20× faster than Notion allows.
+        `no 429s at production pace (${listed.rateLimited + unchanged.rateLimited + lost.rateLimited})`,
+        listed.rateLimited + unchanged.rateLimited + lost.rateLimited === 0,
       ],
       [
         `RSS ${Math.max(listed.rss, unchanged.rss, lost.rss).toFixed(0)} MB < 150 MB`,
