@@ -373,7 +373,10 @@ describe('pacing', () => {
     await h.bot?.monitor.sweep('default');
 
     const times = h.notion.requests.map((r) => r.at).sort((a, b) => a - b);
-    expect(times).toHaveLength(301);
+    // users.me and each page once; under a loaded machine the SDK may retry a request that
+    // timed out in transit (a duplicate path), never a 429 (asserted below).
+    expect(new Set(h.notion.requests.map((r) => r.path)).size).toBe(301);
+    expect(times.length).toBeLessThanOrEqual(303);
     expect(h.notion.rateLimited).toBe(0);
     expect(h.notion.requests.every((r) => r.status === 200)).toBe(true);
     // Any 10 s (scaled: 500 ms) window holds at most 30 requests (3/s averaged).
