@@ -441,3 +441,25 @@ export function subtreeOf(
   }
   return [...found.values()];
 }
+
+/** The answer to `watch all`: how many, whose, and whether the listing was complete. */
+export interface WatchAllResult {
+  connection: string;
+  integrationName?: string;
+  /** Pages and databases the integration can see (trash not counted; a database once). */
+  count: number;
+  /** This channel watched everything of this connection before. */
+  already: boolean;
+  /** False when Notion's search did not return everything (incomplete, or cut short). */
+  complete: boolean;
+}
+
+/** One "watch all" subscription of a channel, as `list` shows it. */
+export interface WatchAllSummary {
+  connection: string;
+  integrationName?: string;
+  /** Pages and databases in the inventory now (trash not counted). */
+  count: number;
+  since: number;
+  addedBy: string;
+}

@@ -1,25 +1,17 @@
 import type { WatchAll } from '../domain/connection';
-import { countVisible, passOver } from '../domain/inventory';
+import {
+  countVisible,
+  passOver,
+  type WatchAllResult,
+  type WatchAllSummary,
+} from '../domain/inventory';
+
+export type { WatchAllResult, WatchAllSummary };
+
 import { type Outcome, refuse } from '../domain/outcome';
 import type { Store } from '../store/store';
 import type { CheckService } from './checks';
 import type { Notifier } from './ports';
-
-export interface WatchAllResult {
-  connection: string;
-  integrationName?: string;
-  count: number;
-  already: boolean;
-  complete: boolean;
-}
-
-export interface WatchAllSummary {
-  connection: string;
-  integrationName?: string;
-  count: number;
-  since: number;
-  addedBy: string;
-}
 
 /**
  * `watch all` / `unwatch all` / `list`: a channel watching everything a connection's integration

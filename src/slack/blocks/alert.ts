@@ -69,8 +69,8 @@ function lossView(alert: Alert): LossView {
   const hidden = roots.slice(MAX_ROOTS);
   const moreRoots = (alert.details.moreRoots ?? 0) + hidden.length;
   const morePages = (alert.details.morePages ?? 0) + hidden.reduce((n, r) => n + size(r), 0);
-  const counted = shown.reduce((n, r) => n + size(r), morePages);
-  const total = counted > 0 ? counted : (alert.details.items?.length ?? 0);
+  const inRoots = shown.reduce((n, r) => n + size(r), morePages);
+  const total = inRoots > 0 ? inRoots : (alert.details.items?.length ?? 0);
   return { shown, moreRoots, morePages, total };
 }
 

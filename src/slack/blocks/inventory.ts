@@ -4,19 +4,9 @@
  * The alerts of a loss are in alert.ts; the `list` line in watches.ts.
  */
 import type { KnownBlock } from '@slack/types';
+import type { WatchAllResult } from '../../domain/inventory';
 import { connectionLine, integrationLabel, mention, thousands } from './format';
 import { capText, context, escapeMrkdwn, sections, truncate } from './mrkdwn';
-
-export interface WatchAllResult {
-  connection: string;
-  integrationName?: string;
-  /** Pages and databases the integration can see (trash not counted; a database once). */
-  count: number;
-  /** This channel watched everything of this connection before. */
-  already: boolean;
-  /** False when Notion's search did not return everything (incomplete, or cut short). */
-  complete: boolean;
-}
 
 /** "1,284 pages and databases"; one is "1 page or database". */
 function pagesAndDatabases(count: number): string {

@@ -1,6 +1,6 @@
 /** Why nothing happened, in words for the person who pressed the button or typed the command. */
 import type { Refusal } from '../../domain/outcome';
-import { mention, noun, plural } from './format';
+import { thousands as count, mention, noun, plural } from './format';
 import { escapeMrkdwn } from './mrkdwn';
 import { REPLIES } from './replies';
 import { diagnosisTitle } from './resource';
@@ -18,8 +18,6 @@ const BUSY = {
 } as const;
 
 type WatchLimit = Extract<Refusal, { reason: 'watch_limit' }>;
-/** `2000` → `2,000`. */
-const count = (value: number) => value.toLocaleString('en-US');
 const UNWATCH = '`/notion-check unwatch <link>`';
 
 /** Which cap, and the numbers: the channel's, the person's (across channels), the workspace's. */

@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { CheckRun, ResourceCheck } from '../../domain/check';
+import type { WatchAllSummary } from '../../domain/inventory';
 import type { Watch, WatchState } from '../../domain/watch';
 import {
   connectionLine,
@@ -68,27 +69,18 @@ export function watchName(watch: Watch, max = 80): string {
 }
 
 /** A channel's "watch all" of one connection, as `list` shows it. */
-export interface WatchAllLine {
-  connection: string;
-  integrationName?: string;
-  /** Pages and databases in the inventory now (trash not counted). */
-  count: number;
-  since: number;
-  addedBy: string;
-}
-
 export interface WatchListOptions {
   /** The connection whose watches these are (the channel's, or the one `-c` named). */
   connection?: { name: string; integrationName?: string };
   /** The channel's "watch all" subscriptions: one line each, with its count. */
-  all?: WatchAllLine[];
+  all?: WatchAllSummary[];
 }
 
 const UNWATCH_HINT = 'Remove one with `/notion-check unwatch <link or ID>`.';
 const UNWATCH_ALL_HINT = 'Stop watching everything with `/notion-check unwatch all`.';
 
 /** "Everything *Acme Sync* can see (`sync`): 1,284 pages and databases — added by <@U…>". */
-function watchAllLine(line: WatchAllLine): string {
+function watchAllLine(line: WatchAllSummary): string {
   const who = integrationLabel(line.connection, line.integrationName);
   const which = line.integrationName ? ` (\`${escapeMrkdwn(truncate(line.connection, 40))}\`)` : '';
   const what =
@@ -97,7 +89,7 @@ function watchAllLine(line: WatchAllLine): string {
 }
 
 /** The plain fallback naming what "watch all" covers: integration names, else connections. */
-function watchAllText(all: WatchAllLine[], pages: number): string {
+function watchAllText(all: WatchAllSummary[], pages: number): string {
   const names = all.map((line) =>
     escapeMrkdwn(truncate(line.integrationName ?? `connection ${line.connection}`, 80)),
   );

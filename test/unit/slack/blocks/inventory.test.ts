@@ -3,10 +3,10 @@
  * to `unwatch all`, and the ack while listing. Names escaped, counts with thousands separators.
  * The alerts of a loss are in alert.test.ts, the `list` line in watches.test.ts.
  */
+import type { WatchAllResult } from '../../../../src/domain/inventory';
 import {
   listingProgress,
   stoppedWatchingAll,
-  type WatchAllResult,
   watchAllResultMessage,
 } from '../../../../src/slack/blocks/inventory';
 import { LIMITS } from '../../../../src/slack/blocks/mrkdwn';

@@ -2,15 +2,13 @@
  * The `list` answer (what a channel watches) and the `watch` answer (what was added). Within
  * Block Kit's limits, every watch listed or counted, titles escaped and token-free.
  */
+
 import type { CheckRun, ResourceCheck } from '../../../../src/domain/check';
 import { type Diagnosis, diagnosisOf } from '../../../../src/domain/diagnosis';
+import type { WatchAllSummary } from '../../../../src/domain/inventory';
 import type { Watch } from '../../../../src/domain/watch';
 import { DIAGNOSIS_TITLES } from '../../../../src/slack/blocks/copy';
-import {
-  type WatchAllLine,
-  watchListMessage,
-  watchResultMessage,
-} from '../../../../src/slack/blocks/watches';
+import { watchListMessage, watchResultMessage } from '../../../../src/slack/blocks/watches';
 import { assertBlockKitLimits } from '../../../support/blockKitLimits';
 import { visibleText } from '../../../support/blocks';
 import {
@@ -196,7 +194,7 @@ describe('watch answer (`/notion-check watch …`)', () => {
 
 describe('watch list with "watch all" and a named connection', () => {
   const ACME = { name: 'sync', integrationName: 'Acme Sync' };
-  const all = (overrides: Partial<WatchAllLine> = {}): WatchAllLine => ({
+  const all = (overrides: Partial<WatchAllSummary> = {}): WatchAllSummary => ({
     connection: 'sync',
     integrationName: 'Acme Sync',
     count: 1284,
