@@ -1,26 +1,12 @@
 /** `/notion-check connections`, `use` and `disconnect`: every word about connections. */
 import type { KnownBlock } from '@slack/types';
-import {
-  CONNECTION_NAME,
-  type ConnectionOverview,
-  type DisconnectSummary,
-} from '../../domain/connection';
+import type { ConnectionOverview, DisconnectSummary } from '../../domain/connection';
 import { ACTIONS } from './actions';
 import { actions, button } from './buttons';
 import type { EphemeralMessage } from './ephemeral';
-import { thousands as count, mention, noun, plural } from './format';
+import { connectionCode, thousands as count, mention, noun, plural } from './format';
 import { capText, context, escapeMrkdwn, section } from './mrkdwn';
 import { diagnosisText, statusEmoji } from './resource';
-
-/**
- * `` `sync_` ``: a connection name as code, exactly as it is typed in commands (after `before`,
- * e.g. the command that takes it). A valid name (CONNECTION_NAME) holds nothing mrkdwn reads
- * inside a code span, and escaping would swap a trailing `_` for a look-alike that can't be
- * copied back into a command.
- */
-export function connectionCode(name: string, before = ''): string {
-  return `\`${before}${CONNECTION_NAME.test(name) ? name : escapeMrkdwn(name)}\``;
-}
 
 /** `` `sync` (*Acme Sync*) ``: how every message names a connection and its integration. */
 export function connectionLabel(name: string, integrationName?: string): string {

@@ -1,4 +1,5 @@
 /** Small formatting helpers shared by every message builder. */
+import { CONNECTION_NAME } from '../../domain/connection';
 import { escapeMrkdwn, truncate } from './mrkdwn';
 
 /** `plural(1, 'page')` → `1 page`; `plural(3, 'page')` → `3 pages`; `plural(2, 'is', 'are')`. */
@@ -55,13 +56,23 @@ export function counted(count: number, word: string, many = `${word}s`): string 
 const NAME_MAX = 100;
 
 /**
+ * `` `sync_` ``: a connection name as code, exactly as it is typed in commands (after `before`,
+ * e.g. the command that takes it). A valid name (CONNECTION_NAME) holds nothing mrkdwn reads
+ * inside a code span, and escaping would swap a trailing `_` for a look-alike that can't be
+ * copied back into a command.
+ */
+export function connectionCode(name: string, before = ''): string {
+  return `\`${before}${CONNECTION_NAME.test(name) ? name : escapeMrkdwn(truncate(name, NAME_MAX))}\``;
+}
+
+/**
  * How a message names who lost or sees something: the integration in bold when Notion told us
  * its name (`*Acme Sync*`), else the connection (``connection `sync` ``). Escaped.
  */
 export function integrationLabel(connection: string, integrationName?: string): string {
   return integrationName
     ? `*${escapeMrkdwn(truncate(integrationName, NAME_MAX))}*`
-    : `connection \`${escapeMrkdwn(truncate(connection, NAME_MAX))}\``;
+    : `connection ${connectionCode(connection)}`;
 }
 
 /** The line naming a connection and its integration: "Connection `sync` · integration *Acme Sync*". */
@@ -69,5 +80,5 @@ export function connectionLine(connection: string, integrationName?: string): st
   const integration = integrationName
     ? ` · integration *${escapeMrkdwn(truncate(integrationName, NAME_MAX))}*`
     : '';
-  return `Connection \`${escapeMrkdwn(truncate(connection, NAME_MAX))}\`${integration}`;
+  return `Connection ${connectionCode(connection)}${integration}`;
 }

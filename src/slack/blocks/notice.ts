@@ -1,8 +1,7 @@
 /** Every Notice a service or the monitor sends, in words and blocks. */
 import type { Notice } from '../../domain/notice';
 import { buildAlert } from './alert';
-import { connectionCode } from './connections';
-import { formatDuration, mention } from './format';
+import { connectionCode, formatDuration, mention } from './format';
 import { buildCompromisedNoticeBlocks, buildLeakWarningBlocks, leakWarningText } from './leak';
 import { escapeMrkdwn, section } from './mrkdwn';
 import { buildReport, resolvedNote } from './report';

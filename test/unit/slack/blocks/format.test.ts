@@ -1,7 +1,9 @@
 /** The small formatting helpers every message uses: counts, durations, dates, id lists. */
 import {
   codeList,
+  connectionLine,
   formatDuration,
+  integrationLabel,
   mention,
   noun,
   plural,
@@ -86,5 +88,18 @@ describe('codeList and mention', () => {
 
   it('mentions a user', () => {
     expect(mention('U0ALICE01')).toBe('<@U0ALICE01>');
+  });
+});
+
+describe('connection names in alerts, walkthroughs and lists', () => {
+  it('keep a valid name exactly as typed, so it can be copied back into a command', () => {
+    expect(connectionLine('sync_', 'Acme Sync')).toBe(
+      'Connection `sync_` · integration *Acme Sync*',
+    );
+    expect(integrationLabel('a-_b')).toBe('connection `a-_b`');
+  });
+
+  it('escape anything that is not a valid name', () => {
+    expect(connectionLine('<!channel>')).not.toContain('<!channel>');
   });
 });
