@@ -81,6 +81,12 @@ beforeEach(async () => {
           sharedWith: page.shared ? [harness.notionToken] : [],
         });
       }
+      // Slack still holds the messages the old version posted: they can be updated.
+      for (const w of [notShared, tokenInvalid]) {
+        harness.slack.rememberMessage(w.channelId, w.reportTs);
+        harness.slack.rememberMessage(w.channelId, w.messageTs, w.reportTs);
+      }
+      harness.slack.rememberMessage(alert.postedChannel ?? alert.channelId, alert.ts);
     },
   }).start();
   // The old rows name the default connection by NOTION_TOKEN: the harness's is that same token.

@@ -56,6 +56,16 @@ export interface SlackChannel {
   is_private?: boolean;
   /** When false, chat.postMessage answers not_in_channel (public) or channel_not_found (private). */
   is_member?: boolean;
+  /** The users in the channel (conversations.members, users.conversations); default none. */
+  members?: string[];
+}
+
+/** A message the fake posted, as Slack keeps it: chat.update and replies need it to exist. */
+export interface SlackMessage {
+  channel: string;
+  ts: string;
+  threadTs?: string;
+  deleted: boolean;
 }
 
 export interface FailOptions {
@@ -118,12 +128,17 @@ export class FakeSlack {
   private readonly responseLog = new Recorder<SlackResponseUrlPost>();
   private readonly users = new Map<string, SlackUser>();
   private readonly channels = new Map<string, SlackChannel>();
+  private readonly messages = new Map<string, SlackMessage>();
+  /** The Home tab each user was last shown (views.publish). */
+  readonly homeViews = new Map<string, SlackBody>();
   private readonly failures = new Map<string, Failure[]>();
   private predicates: { method: string; check: (body: SlackBody) => string | undefined }[] = [];
   private messageCount = 0;
   private viewCount = 0;
   private readonly tsEpoch: number;
   private readonly authTestAppId: boolean;
+  /** Socket Mode: the app-level token apps.connections.open accepts, and the URL it answers. */
+  private socketMode: { appToken: string; url: string } | undefined;
 
   /**
    * `tsEpoch`: the seconds of the first message ts (default 1700000000). A fake started on a
@@ -162,6 +177,22 @@ export class FakeSlack {
     this.channels.set(channel.id, channel);
   }
 
+  /** Someone deleted the message: chat.update on it answers message_not_found, as Slack does. */
+  deleteMessage(channel: string, ts: string): void {
+    const message = this.messages.get(`${channel}:${ts}`);
+    if (message) message.deleted = true;
+    else this.messages.set(`${channel}:${ts}`, { channel, ts, deleted: true });
+  }
+
+  /** A message posted before this fake started (e.g. by a fake of an earlier run). */
+  rememberMessage(channel: string, ts: string, threadTs?: string): void {
+    this.messages.set(`${channel}:${ts}`, { channel, ts, threadTs, deleted: false });
+  }
+
+  messageAt(channel: string, ts: string): SlackMessage | undefined {
+    return this.messages.get(`${channel}:${ts}`);
+  }
+
   /**
    * The next call(s) to `method` answer `{ ok: false, error }`. `ratelimited` answers HTTP 429 with
    * Retry-After, as Slack does.
@@ -185,6 +216,14 @@ export class FakeSlack {
   /** Every call to `method` for which `check(body)` returns an error string fails with it. */
   failWhen(method: string, check: (body: SlackBody) => string | undefined): void {
     this.predicates.push({ method, check });
+  }
+
+  /**
+   * apps.connections.open accepts `appToken` (and only it: other methods take the bot token)
+   * and answers `url`, the fake Socket Mode server's.
+   */
+  acceptSocketMode(options: { appToken: string; url: string }): void {
+    this.socketMode = { ...options };
   }
 
   clearFailures(): void {
@@ -265,7 +304,9 @@ export class FakeSlack {
 
   private answer(call: SlackCall): Answer {
     if (call.token === undefined) return { body: { ok: false, error: 'not_authed' } };
-    if (call.token !== this.botToken) return { body: { ok: false, error: 'invalid_auth' } };
+    const expected =
+      call.method === 'apps.connections.open' ? this.socketMode?.appToken : this.botToken;
+    if (call.token !== expected) return { body: { ok: false, error: 'invalid_auth' } };
 
     const failure = this.takeFailure(call.method);
     if (failure !== undefined) {
@@ -291,6 +332,8 @@ export class FakeSlack {
 
   private dispatch(method: string, body: SlackBody): SlackBody {
     switch (method) {
+      case 'apps.connections.open':
+        return { ok: true, url: this.socketMode?.url };
       case 'auth.test':
         return {
           ok: true,
@@ -310,6 +353,10 @@ export class FakeSlack {
         const ts = str(body.ts);
         if (channel === undefined) return { ok: false, error: 'channel_not_found' };
         if (ts === undefined) return { ok: false, error: 'message_not_found' };
+        const existing = this.messages.get(`${channel}:${ts}`);
+        if (existing === undefined || existing.deleted) {
+          return { ok: false, error: 'message_not_found' };
+        }
         const invalid = this.messageViolations(body);
         if (invalid !== undefined) return invalid;
         return { ok: true, channel, ts, text: body.text ?? '', message: this.message(body, ts) };
@@ -329,6 +376,53 @@ export class FakeSlack {
         return this.openView(body, this.nextViewId());
       case 'views.update':
         return this.openView(body, str(body.view_id) ?? this.nextViewId());
+      case 'views.publish': {
+        const user = str(body.user_id);
+        if (user === undefined) return { ok: false, error: 'invalid_arguments' };
+        if (!this.users.has(user)) return { ok: false, error: 'user_not_found' };
+        const view = body.view;
+        if (typeof view !== 'object' || view === null || (view as SlackBody).type !== 'home') {
+          return { ok: false, error: 'invalid_arguments' };
+        }
+        const published = this.openView(body, this.nextViewId());
+        if (published.ok === true) this.homeViews.set(user, view as SlackBody);
+        return published;
+      }
+      case 'chat.getPermalink': {
+        const channel = str(body.channel);
+        const ts = str(body.message_ts);
+        if (channel === undefined) return { ok: false, error: 'channel_not_found' };
+        const message = ts === undefined ? undefined : this.messages.get(`${channel}:${ts}`);
+        if (ts === undefined || message === undefined || message.deleted) {
+          return { ok: false, error: 'message_not_found' };
+        }
+        return {
+          ok: true,
+          channel,
+          permalink: `https://${SLACK_IDS.teamDomain}.slack.com/archives/${channel}/p${ts.replace('.', '')}`,
+        };
+      }
+      case 'conversations.members': {
+        const channel = this.channels.get(str(body.channel) ?? '');
+        if (channel === undefined) return { ok: false, error: 'channel_not_found' };
+        return this.page(channel.members ?? [], body, 'members');
+      }
+      case 'users.conversations': {
+        const user = str(body.user);
+        if (user === undefined || !this.users.has(user))
+          return { ok: false, error: 'user_not_found' };
+        const types = (str(body.types) ?? 'public_channel').split(',');
+        const channels = [...this.channels.values()].filter(
+          (c) =>
+            (c.members ?? []).includes(user) &&
+            types.includes(c.is_private ? 'private_channel' : 'public_channel'),
+        );
+        return this.page(
+          channels.map((c) => this.channelObject(c)),
+          body,
+          'channels',
+        );
+      }
       case 'users.info': {
         const user = this.users.get(str(body.user) ?? '');
         return user === undefined
@@ -348,6 +442,18 @@ export class FakeSlack {
     }
   }
 
+  /** Cursor pagination as Slack does it: `limit` (default 100), `cursor`, `next_cursor`. */
+  private page(items: unknown[], body: SlackBody, field: string): SlackBody {
+    const limit = Math.max(1, Math.min(1000, Number(body.limit) || 100));
+    const start = Number(str(body.cursor) ?? '0') || 0;
+    const next = start + limit < items.length ? String(start + limit) : '';
+    return {
+      ok: true,
+      [field]: items.slice(start, start + limit),
+      response_metadata: { next_cursor: next },
+    };
+  }
+
   private postMessage(body: SlackBody): SlackBody {
     const channelId = str(body.channel);
     if (channelId === undefined) return { ok: false, error: 'channel_not_found' };
@@ -365,6 +471,8 @@ export class FakeSlack {
     const invalid = this.messageViolations(body);
     if (invalid !== undefined) return invalid;
     const ts = this.nextTs();
+    const threadTs = str(body.thread_ts);
+    this.messages.set(`${channelId}:${ts}`, { channel: channelId, ts, threadTs, deleted: false });
     return { ok: true, channel: channelId, ts, message: this.message(body, ts) };
   }
 
