@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { App, type CustomRoute } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
 import type { Config } from './config';
 import { notionWebhookRoute } from './http/notionWebhooks';
 import { registerListeners } from './listeners';
@@ -99,13 +100,18 @@ function createBoltApp(
             frontDoor,
           ),
         }),
-    clientOptions: {
-      slackApiUrl: config.slack.apiUrl,
-      // The Web API default retries for about 30 minutes; a chat bot answer is stale long before.
-      retryConfig: { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5_000, randomize: true },
-      timeout: 15_000,
-    },
+    clientOptions: webApiOptions(config),
   });
+}
+
+/** Every Web API client's options: SLACK_API_URL, and retries short enough for a chat bot. */
+function webApiOptions(config: Config) {
+  return {
+    slackApiUrl: config.slack.apiUrl,
+    // The Web API default retries for about 30 minutes; a chat bot answer is stale long before.
+    retryConfig: { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5_000, randomize: true },
+    timeout: 15_000,
+  };
 }
 
 export function createApp(deps: AppDeps): NotionCheckApp {
@@ -157,8 +163,16 @@ export function createApp(deps: AppDeps): NotionCheckApp {
     logger,
     deadlineMs: deps.checkDeadlineMs,
   });
-  // Background work (the monitor) speaks through app.client: one workspace, one bot token.
-  const notifier = new SlackNotifier(app.client, config.alertChannel, logger);
+  // A `ratelimited` answer pauses the whole Web API client it came to for its Retry-After. The
+  // monitor's posts therefore go through a client of their own, so what a person clicked or typed
+  // (app.client, and Bolt's per-request clients) never waits behind background traffic.
+  const moved = (alertId: string, ts: string) => store.alerts.update(alertId, { ts });
+  const notifier = new SlackNotifier(app.client, config.alertChannel, logger, moved);
+  const backgroundClient = new WebClient(config.slack.botToken, {
+    ...webApiOptions(config),
+    logger: toBoltLogger(logger),
+  });
+  const monitorNotifier = new SlackNotifier(backgroundClient, config.alertChannel, logger, moved);
   const walkthroughs = new WalkthroughService({ store, connections, checks });
   const services: Services = {
     config,
@@ -188,7 +202,12 @@ export function createApp(deps: AppDeps): NotionCheckApp {
     inflight: new InFlight(),
     webhooks,
   };
-  const sweep = new Sweep({ store, checks, notifier, alertChannel: config.alertChannel });
+  const sweep = new Sweep({
+    store,
+    checks,
+    notifier: monitorNotifier,
+    alertChannel: config.alertChannel,
+  });
   const monitor = new Scheduler({ store, sweep, logger, intervalMs: config.checkIntervalMs });
 
   app.error(async (error) => {

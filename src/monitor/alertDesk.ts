@@ -44,11 +44,12 @@ export class AlertDesk {
       resolvedAt: now,
     });
     if (!resolved?.ts) return;
-    await this.deps.notifier.replyToAlert(resolved, {
+    // Redraw first: a deleted alert is posted again, and the recovery goes in the new thread.
+    await this.deps.notifier.updateAlert(resolved, this.members(resolved));
+    await this.deps.notifier.replyToAlert(this.deps.store.alerts.get(alert.id) ?? resolved, {
       type: 'alert_recovered',
       afterMs: now - alert.failingSince,
     });
-    await this.deps.notifier.updateAlert(resolved, this.members(resolved));
   }
 
   /** Closed without claiming access is back: nobody watches it any more, or no connection. */

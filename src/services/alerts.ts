@@ -56,7 +56,9 @@ export class AlertService {
     }
     const alert = this.deps.store.alerts.get(id) ?? found.alert;
     await this.deps.notifier.updateAlert(alert, this.members(alert));
-    await this.deps.notifier.replyToAlert(alert, { type: 'alert_acknowledged', by: userId });
+    // Read again: the redraw may have re-posted a deleted alert under a new ts.
+    const current = this.deps.store.alerts.get(id) ?? alert;
+    await this.deps.notifier.replyToAlert(current, { type: 'alert_acknowledged', by: userId });
     return { ok: true };
   }
 

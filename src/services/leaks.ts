@@ -137,7 +137,8 @@ export class LeakService {
     const notice = warningNotice(leaks.forMessage(message.channel, message.ts));
     const existing = leaks.warningFor(message.channel, message.ts);
     if (existing) {
-      await messenger.update(message.channel, existing.ts, notice);
+      const ts = await messenger.update(message.channel, existing.ts, notice, message.ts);
+      if (ts !== existing.ts) leaks.saveWarning({ ...existing, ts });
       return 'updated';
     }
     const now = this.now();

@@ -169,10 +169,12 @@ export class WalkthroughService {
   private async redraw(id: string, messenger: Messenger): Promise<WalkthroughRecord | undefined> {
     const row = this.get(id);
     if (row?.messageTs) {
-      await messenger.update(row.channelId, row.messageTs, {
-        type: 'walkthrough',
-        walkthrough: row.state,
-      });
+      const notice = { type: 'walkthrough', walkthrough: row.state } as const;
+      const ts = await messenger.update(row.channelId, row.messageTs, notice, row.reportTs);
+      if (ts !== row.messageTs) {
+        this.deps.store.walkthroughs.moved(id, { messageTs: ts });
+        return { ...row, messageTs: ts };
+      }
     }
     return row;
   }
@@ -312,12 +314,13 @@ export class WalkthroughService {
       await this.redraw(row.id, messenger);
       // An alert turns green by itself at the monitor's next check; a report is redrawn now.
       if (row.report.parent === 'alert') return;
-      await messenger.update(row.channelId, row.reportTs, {
+      const ts = await messenger.update(row.channelId, row.reportTs, {
         type: 'report',
         run: mergeRetest(row.report.run, latest),
         userId: row.report.userId,
         resolution: { by, tookMs },
       });
+      if (ts !== row.reportTs) this.deps.store.walkthroughs.moved(row.id, { reportTs: ts });
       return;
     }
     await this.redraw(row.id, messenger);

@@ -30,3 +30,18 @@ export function slackRefusedMessage(error: unknown): boolean {
   const code = slackErrorCode(error);
   return code === 'invalid_blocks' || code === 'msg_too_long' || code === 'invalid_arguments';
 }
+
+/**
+ * chat.update can't change this message any more (deleted, not the bot's, too old): the update
+ * is posted as a new message instead, so it is never lost.
+ */
+export const CANNOT_UPDATE = new Set([
+  'message_not_found',
+  'cant_update_message',
+  'edit_window_closed',
+]);
+
+export function cannotUpdate(error: unknown): boolean {
+  const code = slackErrorCode(error);
+  return code !== undefined && CANNOT_UPDATE.has(code);
+}

@@ -4,6 +4,10 @@ import type { Messenger } from '../services/ports';
 import { capText } from './blocks/mrkdwn';
 import { renderNotice } from './blocks/notice';
 import type { Message } from './blocks/types';
+import { cannotUpdate, slackErrorCode } from './errors';
+
+/** A reply's thread parent is gone with no replies left under it. */
+const THREAD_GONE = new Set(['thread_not_found', 'message_not_found']);
 
 /**
  * Speaks in Slack through one Web API client: renders each Notice, then posts, updates or
@@ -33,9 +37,24 @@ export class SlackMessenger implements Messenger {
     return result.ts;
   }
 
-  async update(channel: string, ts: string, notice: Notice): Promise<void> {
-    const message = capText(renderNotice(notice, this.now()));
-    await this.client.chat.update({ channel, ts, text: message.text, blocks: message.blocks });
+  async update(channel: string, ts: string, notice: Notice, threadTs?: string): Promise<string> {
+    const built = renderNotice(notice, this.now());
+    const message = capText(built);
+    try {
+      await this.client.chat.update({ channel, ts, text: message.text, blocks: message.blocks });
+      return ts;
+    } catch (error) {
+      if (!cannotUpdate(error)) throw error;
+    }
+    // Deleted or no longer editable: the new state goes in a new message, in the same thread
+    // while that thread is there, else in the channel.
+    if (threadTs === undefined) return this.postMessage(channel, built);
+    try {
+      return await this.postMessage(channel, built, threadTs);
+    } catch (error) {
+      if (!THREAD_GONE.has(slackErrorCode(error) ?? '')) throw error;
+      return this.postMessage(channel, built);
+    }
   }
 
   async ephemeral(channel: string, user: string, notice: Notice, threadTs?: string) {

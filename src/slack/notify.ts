@@ -19,6 +19,8 @@ export class SlackNotifier implements Notifier {
     client: WebClient,
     private readonly alertChannel: string | undefined,
     private readonly logger: Logger,
+    /** Records an alert's new ts after it was posted again (its old message was gone). */
+    private readonly onMoved: (alertId: string, ts: string) => void,
     now: () => number = Date.now,
   ) {
     this.messenger = new SlackMessenger(client, now);
@@ -62,7 +64,14 @@ export class SlackNotifier implements Notifier {
 
   async updateAlert(alert: Alert, watches: Watch[]): Promise<void> {
     if (!alert.ts || !alert.postedChannel) return;
-    await this.messenger.update(alert.postedChannel, alert.ts, { type: 'alert', alert, watches });
+    const notice = { type: 'alert', alert, watches } as const;
+    const ts = await this.messenger.update(alert.postedChannel, alert.ts, notice);
+    if (ts === alert.ts) return;
+    this.logger.info(
+      { alert: alert.id, channel: alert.postedChannel },
+      'the alert message could not be updated (deleted or too old): posted it again',
+    );
+    this.onMoved(alert.id, ts);
   }
 
   async replyToAlert(alert: Alert, notice: Notice): Promise<void> {

@@ -80,6 +80,15 @@ export class WalkthroughRepo {
     return row ? readState(row.stateJson) : undefined;
   }
 
+  /** Its message or its report was posted again (the old one was deleted): the new ts. */
+  moved(id: string, to: { messageTs: string } | { reportTs: string }): void {
+    if ('messageTs' in to) {
+      this.db.prepare('UPDATE walkthroughs SET message_ts = ? WHERE id = ?').run(to.messageTs, id);
+    } else {
+      this.db.prepare('UPDATE walkthroughs SET report_ts = ? WHERE id = ?').run(to.reportTs, id);
+    }
+  }
+
   saveState(state: Walkthrough, now: number): void {
     this.db
       .prepare('UPDATE walkthroughs SET state_json = ?, status = ?, updated_at = ? WHERE id = ?')

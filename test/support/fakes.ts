@@ -36,8 +36,9 @@ export class RecordingMessenger implements Messenger {
     return ts;
   }
 
-  async update(channel: string, ts: string, notice: Notice): Promise<void> {
+  async update(channel: string, ts: string, notice: Notice): Promise<string> {
     this.calls.push({ op: 'update', channel, notice, ts });
+    return ts;
   }
 
   async ephemeral(channel: string, user: string, notice: Notice, threadTs?: string): Promise<void> {

@@ -158,7 +158,7 @@ describe('a sweep of a connection some channel watches all of', () => {
     notifier.clear();
     notion.share(root, TOKEN);
     await sweepOnce();
-    expect(notifier.summary()).toEqual(['replyToAlert:alert_recovered', 'updateAlert']);
+    expect(notifier.summary()).toEqual(['updateAlert', 'replyToAlert:alert_recovered']);
     expect(store.alerts.open('default')).toEqual([]);
   });
 

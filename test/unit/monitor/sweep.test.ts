@@ -155,13 +155,13 @@ describe('a lost page', () => {
     expect(notifier.ofOp('postAlert')[0]?.watches).toHaveLength(2);
   });
 
-  it('recovers: resolved, an alert_recovered reply, then the alert redrawn', async () => {
+  it('recovers: resolved, the alert redrawn, then an alert_recovered reply in its thread', async () => {
     const { store, notifier, sweepWith, clock, open } = await withOpenAlert();
 
     await sweepWith(pages());
 
-    expect(notifier.summary()).toEqual(['replyToAlert:alert_recovered', 'updateAlert']);
-    const [reply, update] = notifier.calls;
+    expect(notifier.summary()).toEqual(['updateAlert', 'replyToAlert:alert_recovered']);
+    const [update, reply] = notifier.calls;
     expect(reply).toMatchObject({
       alert: { id: open.id },
       notice: { type: 'alert_recovered', afterMs: clock.now() - open.failingSince },
@@ -231,10 +231,10 @@ describe('a failing token', () => {
     await sweepWith(pages());
 
     expect(notifier.summary()).toEqual([
-      'replyToAlert:alert_recovered',
       'updateAlert',
       'replyToAlert:alert_recovered',
       'updateAlert',
+      'replyToAlert:alert_recovered',
     ]);
     expect(store.alerts.open('default')).toEqual([]);
   });

@@ -159,3 +159,58 @@ describe('SlackMessenger: every notice type leaves with its text within 40,000 c
     expect(sent[0]?.body.text.length).toBeLessThanOrEqual(LIMITS.messageText);
   });
 });
+
+describe('SlackMessenger.update: a message Slack can no longer update is posted again', () => {
+  /** A client whose chat.update fails with `updateError`, and whose thread posts fail with `threadError`. */
+  function failingClient(updateError: string, threadError?: string) {
+    const calls: { method: string; thread_ts?: string }[] = [];
+    const platform = (error: string) =>
+      Object.assign(new Error(`An API error occurred: ${error}`), {
+        code: 'slack_webapi_platform_error',
+        data: { ok: false, error },
+      });
+    const client = {
+      chat: {
+        update: async () => {
+          calls.push({ method: 'chat.update' });
+          throw platform(updateError);
+        },
+        postMessage: async (body: { thread_ts?: string }) => {
+          calls.push({ method: 'chat.postMessage', thread_ts: body.thread_ts });
+          if (body.thread_ts && threadError) throw platform(threadError);
+          return { ok: true, ts: '1700000000.000900' };
+        },
+      },
+    } as unknown as WebClient;
+    return { client, calls };
+  }
+  const notice: Notice = { type: 'alert_recovered', afterMs: 1 };
+
+  it.each(['message_not_found', 'cant_update_message', 'edit_window_closed'])(
+    '%s → posted in the same thread, and the new ts returned',
+    async (error) => {
+      const { client, calls } = failingClient(error);
+      const ts = await new SlackMessenger(client).update(CHANNEL, '1.1', notice, '1.0');
+      expect(ts).toBe('1700000000.000900');
+      expect(calls).toEqual([
+        { method: 'chat.update' },
+        { method: 'chat.postMessage', thread_ts: '1.0' },
+      ]);
+    },
+  );
+
+  it('the thread is gone too → posted in the channel', async () => {
+    const { client, calls } = failingClient('message_not_found', 'thread_not_found');
+    const ts = await new SlackMessenger(client).update(CHANNEL, '1.1', notice, '1.0');
+    expect(ts).toBe('1700000000.000900');
+    expect(calls.map((c) => c.thread_ts)).toEqual([undefined, '1.0', undefined]);
+  });
+
+  it('any other failure is not papered over', async () => {
+    const { client, calls } = failingClient('ratelimited');
+    await expect(new SlackMessenger(client).update(CHANNEL, '1.1', notice)).rejects.toThrow(
+      'ratelimited',
+    );
+    expect(calls).toEqual([{ method: 'chat.update' }]);
+  });
+});
