@@ -1,0 +1,38 @@
+'use strict';
+/**
+ * `npm start` and the `notion-check` command run the compiled JavaScript in dist/. Compiling
+ * takes ~10 s, so it happens only when dist/ is missing or older than a source file (a fresh
+ * clone, a pull, an edit) — never on a plain restart.
+ */
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..');
+const BUILT = path.join(ROOT, 'dist', 'src', 'index.js');
+
+function newestSource() {
+  let newest = 0;
+  for (const file of ['package.json', 'tsconfig.json']) {
+    newest = Math.max(newest, fs.statSync(path.join(ROOT, file)).mtimeMs);
+  }
+  const src = path.join(ROOT, 'src');
+  for (const file of fs.readdirSync(src, { recursive: true, encoding: 'utf8' })) {
+    newest = Math.max(newest, fs.statSync(path.join(src, file)).mtimeMs);
+  }
+  return newest;
+}
+
+function buildIfStale() {
+  const built = fs.existsSync(BUILT) ? fs.statSync(BUILT).mtimeMs : 0;
+  if (built >= newestSource()) return;
+  process.stderr.write('notion-check: compiling TypeScript (only after a change to src/)…\n');
+  const tsc = require.resolve('typescript/bin/tsc');
+  const result = spawnSync(process.execPath, [tsc, '-p', ROOT], { stdio: 'inherit' });
+  if (result.status !== 0) {
+    process.stderr.write('notion-check: the TypeScript build failed (see above)\n');
+    process.exit(1);
+  }
+}
+
+module.exports = { buildIfStale, ROOT };
