@@ -5,6 +5,7 @@ import { registerCommands } from './commands';
 import { registerEvents } from './events';
 import { dropRetriedEvents } from './events/dedupe';
 import { dropForeignRequests, type HomeWorkspace } from './foreign';
+import { registerShortcuts } from './shortcuts';
 import { registerViews } from './views';
 
 /**
@@ -21,5 +22,6 @@ export function registerListeners(
   registerCommands(app, services);
   registerActions(app, services);
   registerViews(app, services);
+  registerShortcuts(app, services);
   registerEvents(app, services);
 }

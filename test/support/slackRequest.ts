@@ -59,6 +59,30 @@ export interface BlockActionInput {
   apiAppId?: string;
 }
 
+/** A message shortcut (`message_action`) used on a message. */
+export interface MessageShortcutInput {
+  callbackId: string;
+  /** The message it was used on, as Slack echoes it back. */
+  message: {
+    ts: string;
+    text?: string;
+    /** Its author; default SLACK_IDS.userId. */
+    user?: string;
+    blocks?: unknown[];
+    attachments?: unknown[];
+    /** Set when the message is a reply: its parent's ts. */
+    threadTs?: string;
+  };
+  responseUrl: string;
+  userId?: string;
+  channelId?: string;
+  channelName?: string;
+  triggerId?: string;
+  /** Same value on a re-delivery of the same use (Slack retries keep it). */
+  actionTs?: string;
+  teamId?: string;
+}
+
 export interface ViewSubmissionInput {
   callbackId: string;
   privateMetadata: string;
@@ -281,6 +305,47 @@ export async function pressButton(
   return { response, responseId };
 }
 
+/** A message shortcut's interactivity payload, form-encoded and signed as Slack sends it. */
+export function sendMessageShortcut(
+  appUrl: string,
+  signingSecret: string,
+  input: MessageShortcutInput,
+  options?: SignOptions,
+): Promise<SlackHttpResult> {
+  const userId = input.userId ?? SLACK_IDS.userId;
+  const teamId = input.teamId ?? SLACK_IDS.teamId;
+  const { message } = input;
+  const payload = {
+    type: 'message_action',
+    token: 'deprecated-verification-token',
+    action_ts: input.actionTs ?? actionTs(),
+    team: { id: teamId, domain: SLACK_IDS.teamDomain },
+    user: {
+      id: userId,
+      username: userId.toLowerCase(),
+      name: userId.toLowerCase(),
+      team_id: teamId,
+    },
+    channel: { id: input.channelId ?? SLACK_IDS.channelId, name: input.channelName ?? 'general' },
+    is_enterprise_install: false,
+    enterprise: null,
+    callback_id: input.callbackId,
+    trigger_id: input.triggerId ?? triggerId(),
+    response_url: input.responseUrl,
+    message_ts: message.ts,
+    message: {
+      type: 'message',
+      user: message.user ?? SLACK_IDS.userId,
+      ts: message.ts,
+      text: message.text ?? '',
+      ...(message.blocks === undefined ? {} : { blocks: message.blocks }),
+      ...(message.attachments === undefined ? {} : { attachments: message.attachments }),
+      ...(message.threadTs === undefined ? {} : { thread_ts: message.threadTs }),
+    },
+  };
+  return postForm(appUrl, signingSecret, { payload: JSON.stringify(payload) }, options);
+}
+
 export function sendViewSubmission(
   appUrl: string,
   signingSecret: string,
@@ -397,4 +462,119 @@ export function commandBody(text: string, responseUrl: string): string {
     response_url: responseUrl,
     trigger_id: '1.0001.0f1e2d3c4b5a69788796a5b4c3d2e1f0',
   }).toString();
+}
+
+export interface AppHomeOpenedInput {
+  userId?: string;
+  /** `home` (default) or `messages`. */
+  tab?: 'home' | 'messages';
+  /** Default: a fresh one, so the event is never taken for a retried delivery. */
+  eventId?: string;
+}
+
+let homeEventCount = 0;
+
+/** `app_home_opened`, as Slack sends it when someone opens the app's Home (or Messages) tab. */
+export function sendAppHomeOpened(
+  appUrl: string,
+  signingSecret: string,
+  input: AppHomeOpenedInput = {},
+): Promise<SlackHttpResult> {
+  homeEventCount += 1;
+  const eventId = input.eventId ?? `Ev0HOME${Date.now().toString(36)}${homeEventCount}`;
+  return sendEvent(
+    appUrl,
+    signingSecret,
+    {
+      type: 'app_home_opened',
+      user: input.userId ?? SLACK_IDS.userId,
+      channel: 'D0HOME0001',
+      tab: input.tab ?? 'home',
+      event_ts: (Date.now() / 1000).toFixed(6),
+    },
+    { eventId },
+  );
+}
+
+export interface HomeBlockActionInput {
+  actionId: string;
+  value: string;
+  userId?: string;
+  blockId?: string;
+  triggerId?: string;
+  viewId?: string;
+  /** What was typed in the view's inputs: state.values by block_id, then action_id. */
+  values?: Record<string, Record<string, string>>;
+}
+
+/**
+ * A click on a button of the app's Home tab: the container is the view, and there is no
+ * channel, no message and no response_url (Slack sends none for views).
+ */
+export function sendHomeBlockAction(
+  appUrl: string,
+  signingSecret: string,
+  input: HomeBlockActionInput,
+): Promise<SlackHttpResult> {
+  const userId = input.userId ?? SLACK_IDS.userId;
+  const viewId = input.viewId ?? 'V0HOME01';
+  const values = Object.fromEntries(
+    Object.entries(input.values ?? {}).map(([blockId, actions]) => [
+      blockId,
+      Object.fromEntries(
+        Object.entries(actions).map(([actionId, value]) => [
+          actionId,
+          { type: 'plain_text_input', value },
+        ]),
+      ),
+    ]),
+  );
+  const payload = {
+    type: 'block_actions',
+    user: {
+      id: userId,
+      username: userId.toLowerCase(),
+      name: userId.toLowerCase(),
+      team_id: SLACK_IDS.teamId,
+    },
+    api_app_id: SLACK_IDS.appId,
+    token: 'deprecated-verification-token',
+    container: { type: 'view', view_id: viewId },
+    trigger_id: input.triggerId ?? triggerId(),
+    team: { id: SLACK_IDS.teamId, domain: SLACK_IDS.teamDomain },
+    enterprise: null,
+    is_enterprise_install: false,
+    view: {
+      id: viewId,
+      team_id: SLACK_IDS.teamId,
+      type: 'home',
+      blocks: [],
+      private_metadata: '',
+      callback_id: '',
+      state: { values },
+      hash: `${Math.floor(Date.now() / 1000)}.home0001`,
+      title: { type: 'plain_text', text: 'View Title', emoji: true },
+      clear_on_close: false,
+      notify_on_close: false,
+      close: null,
+      submit: null,
+      previous_view_id: null,
+      root_view_id: viewId,
+      app_id: SLACK_IDS.appId,
+      external_id: '',
+      app_installed_team_id: SLACK_IDS.teamId,
+      bot_id: SLACK_IDS.botId,
+    },
+    actions: [
+      {
+        type: 'button',
+        action_id: input.actionId,
+        block_id: input.blockId ?? 'home_admin',
+        text: { type: 'plain_text', text: input.actionId, emoji: true },
+        value: input.value,
+        action_ts: actionTs(),
+      },
+    ],
+  };
+  return postForm(appUrl, signingSecret, { payload: JSON.stringify(payload) });
 }

@@ -33,6 +33,16 @@ test('the manifest declares the command, interactivity and scopes the code relie
   expect(command.url).toMatch(/\/slack\/events$/);
   expect(command.usage_hint).toBeTruthy();
   expect(manifest.settings.interactivity.is_enabled).toBe(true);
+  // The Home tab (app_home_opened → views.publish) and the message shortcut.
+  expect(manifest.features.app_home.home_tab_enabled).toBe(true);
+  expect(manifest.settings.event_subscriptions.bot_events).toContain('app_home_opened');
+  expect(manifest.features.shortcuts).toContainEqual(
+    expect.objectContaining({
+      name: 'Check Notion links',
+      type: 'message',
+      callback_id: 'check_notion_links',
+    }),
+  );
   expect(manifest.oauth_config.scopes.bot).toEqual(
     expect.arrayContaining(['commands', 'chat:write', 'chat:write.public', 'users:read']),
   );

@@ -4,7 +4,7 @@ import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { accessProblems, type CheckRun } from '../../domain/check';
 import type { Services } from '../../services';
-import { ephemeral } from '../../slack/blocks/ephemeral';
+import { type EphemeralMessage, ephemeral } from '../../slack/blocks/ephemeral';
 import { buildFixSteps } from '../../slack/blocks/fixSteps';
 import { helpMessage, usageMessage } from '../../slack/blocks/help';
 import { section } from '../../slack/blocks/mrkdwn';
@@ -38,19 +38,25 @@ const commandPayload = z
 
 export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
+/** Where a report goes: the channel (or `threadTs`'s thread in it), else the user through `respond`. */
+export interface ReportPlace {
+  client: WebClient;
+  channel: string;
+  /** The thread to post the report in (the message shortcut's); unset: the channel itself. */
+  threadTs?: string;
+  userId: string;
+  respond: RespondFn;
+}
+
 /**
  * Posts the report and, when access was lost, the fix walkthrough in its thread. Where the bot
  * may not post, the report and plain fix steps go to the user alone.
  */
-async function postReport(
-  run: CheckRun,
-  services: Services,
-  where: { client: WebClient; channel: string; userId: string; respond: RespondFn },
-): Promise<void> {
+async function postReport(run: CheckRun, services: Services, where: ReportPlace): Promise<void> {
   const report = buildReport(run, { userId: where.userId });
   const messenger = new SlackMessenger(where.client);
   try {
-    const ts = await messenger.postMessage(where.channel, report);
+    const ts = await messenger.postMessage(where.channel, report, where.threadTs);
     await services.walkthroughs.start(
       run,
       { channel: where.channel, ts, userId: where.userId },
@@ -75,6 +81,29 @@ async function postReport(
       await where.respond({ response_type: 'ephemeral', ...buildFixSteps(run) });
     }
   }
+}
+
+/**
+ * A check someone asked for in Slack (`/notion-check <links>`, the message shortcut): refused
+ * at once when they or the channel are busy, else `say` tells them it started — before any
+ * Notion request, so a command can say it in its ack — and the report goes to `where`.
+ */
+export async function checkAndReport(
+  services: Services,
+  check: { connection: string; targets: string[]; progress?: string },
+  where: ReportPlace,
+  say: (message: EphemeralMessage) => Promise<void>,
+): Promise<void> {
+  const { connection, targets } = check;
+  const request = { connection, targets, channelId: where.channel, userId: where.userId };
+  const admitted = services.checks.admit(request);
+  if (!admitted.ok) {
+    await say(ephemeral(refusalText(admitted) ?? REPLIES.commandFailed));
+    return;
+  }
+  await say(ephemeral(check.progress ?? checkingProgress(targets.length)));
+  const run = await admitted.start();
+  await postReport(run, services, where);
 }
 
 /** Same person, channel and text within this long: a double submit, answered once. */
@@ -200,16 +229,13 @@ async function handle(command: Command, args: CommandArgs, services: Services): 
       const targets = command.targets.length
         ? command.targets
         : services.watches.targets(channelId, connection);
-      const request = { connection, targets, channelId, userId };
-      const admitted = services.checks.admit(request);
       // Ack before any Notion request: Slack gives up after 3 seconds. Busy: said in the ack.
-      if (!admitted.ok) {
-        await ack(ephemeral(refusalText(admitted) ?? REPLIES.commandFailed));
-        return;
-      }
-      await ack(ephemeral(checkingProgress(targets.length)));
-      const run = await admitted.start();
-      await postReport(run, services, { client, channel: channelId, userId, respond });
+      await checkAndReport(
+        services,
+        { connection, targets },
+        { client, channel: channelId, userId, respond },
+        (message) => ack(message),
+      );
     }
   }
 }
