@@ -8,7 +8,7 @@ import { ephemeral } from '../../slack/blocks/ephemeral';
 import { refusalText } from '../../slack/blocks/refusals';
 import { REPLIES } from '../../slack/blocks/replies';
 import { linksProgress, noNotionLinks, SHORTCUT_ALREADY_ON_IT } from '../../slack/blocks/shortcut';
-import { checkAndReport } from '../commands/notion-check';
+import { checkAndReport } from '../shared/report';
 
 export type MessageShortcutArgs = SlackShortcutMiddlewareArgs<MessageShortcut> & AllMiddlewareArgs;
 
