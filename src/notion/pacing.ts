@@ -192,3 +192,20 @@ export class RateLimiter {
     }
   }
 }
+
+/** Notion allows about 3 requests per second per integration; the small margin absorbs jitter. */
+export const NOTION_REQUESTS_PER_WINDOW = 3;
+export const NOTION_WINDOW_MS = 1_050;
+
+/** The pacing every token gets, in the bot and on the command line. */
+export function notionPacing(): RateLimiter {
+  return new RateLimiter(NOTION_REQUESTS_PER_WINDOW, NOTION_WINDOW_MS);
+}
+
+/**
+ * How long a check may take before the report goes out anyway: 25 s, plus a second per target
+ * (Notion answers about three requests a second per token).
+ */
+export function checkDeadlineMs(targets: number): number {
+  return 25_000 + targets * 1_000;
+}

@@ -10,6 +10,7 @@ import type { Logger } from '../logger';
 import { checkResource, checkToken } from '../notion/check';
 import { createNotionClient } from '../notion/client';
 import {
+  checkDeadlineMs,
   MAX_IN_FLIGHT_PER_CHECK,
   mapLimited,
   type Priority,
@@ -18,14 +19,6 @@ import {
 import type { Store } from '../store/store';
 import { CheckSession } from './checkSession';
 import type { Connections } from './connections';
-
-/**
- * How long a check may take before the report goes out anyway: 25 s, plus a second per target
- * (Notion answers about three requests a second per token).
- */
-export function checkDeadlineMs(targets: number): number {
-  return 25_000 + targets * 1_000;
-}
 
 export interface CheckRequest {
   connection: string;

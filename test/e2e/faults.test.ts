@@ -4,8 +4,8 @@
  * always hears back, transient trouble is never called an access problem, nothing crashes.
  */
 
+import { checkDeadlineMs } from '../../src/notion/pacing';
 import { SECRET_PATTERN } from '../../src/security/tokens';
-import { checkDeadlineMs } from '../../src/services/checks';
 import type { NotionFault } from '../fakes/fakeNotion';
 import type { SlackCall } from '../fakes/fakeSlack';
 import { assertBlockKitLimits } from '../support/blockKitLimits';

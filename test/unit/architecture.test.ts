@@ -5,7 +5,9 @@
  *   1. domain/ imports nothing outside itself (node:crypto for ids is the one exception);
  *   2. slack/blocks/ imports only domain/, itself and security/ (redaction);
  *   3. nothing but app.ts imports listeners/;
- *   4. no two folders import each other, and there is no longer cycle between folders either.
+ *   4. no two folders import each other, and there is no longer cycle between folders either;
+ *   5. cli/ (the `notion-check` command line) sits on domain/, notion/ and security/ only: no
+ *      Slack, no database, no app (and no @slack/* package).
  * Imports are read with the TypeScript compiler's own pre-processor, type-only ones included.
  */
 import fs from 'node:fs';
@@ -80,10 +82,17 @@ function violations(edges = imports()): string[] {
     if (within(edge.to, 'listeners') && !within(edge.from, 'listeners') && edge.from !== 'app') {
       found.push(`${edge.from} imports listeners/: ${edge.where}`);
     }
+    const cliMayImport = ['domain', 'notion', 'security', 'cli'];
+    if (within(edge.from, 'cli') && !cliMayImport.some((ok) => within(edge.to, ok))) {
+      found.push(`cli/ imports ${edge.to}: ${edge.where}`);
+    }
   }
   for (const edge of edges.packages) {
     if (within(edge.from, 'domain') && edge.to !== 'node:crypto') {
       found.push(`domain/ imports the package ${edge.to}: ${edge.where}`);
+    }
+    if (within(edge.from, 'cli') && edge.to.startsWith('@slack/')) {
+      found.push(`cli/ imports the package ${edge.to}: ${edge.where}`);
     }
   }
   found.push(...cycles(edges.local));
@@ -133,14 +142,22 @@ test('the rule sees every kind of violation (checked against made-up imports)', 
       edge('services', 'listeners/commands'),
       edge('monitor', 'store'),
       edge('store', 'monitor'),
+      edge('cli', 'slack/blocks'),
+      edge('cli', 'store'),
     ],
-    packages: [{ from: 'domain', to: 'zod', where: 'domain/x.ts → zod' }],
+    packages: [
+      { from: 'domain', to: 'zod', where: 'domain/x.ts → zod' },
+      { from: 'cli', to: '@slack/types', where: 'cli/x.ts → @slack/types' },
+    ],
   });
   expect(broken).toEqual([
     'domain/ imports outside itself: domain → slack/blocks',
     'slack/blocks imports services: slack/blocks → services',
     'services imports listeners/: services → listeners/commands',
+    'cli/ imports slack/blocks: cli → slack/blocks',
+    'cli/ imports store: cli → store',
     'domain/ imports the package zod: domain/x.ts → zod',
+    'cli/ imports the package @slack/types: cli/x.ts → @slack/types',
     'folders in a cycle: monitor → store → monitor (monitor → store; store → monitor)',
   ]);
 });
@@ -155,6 +172,7 @@ test('every folder of src/ is seen by the rule', () => {
     'store',
     'slack/blocks',
     'listeners/actions',
+    'cli',
   ]) {
     expect(rooms).toContain(folder);
   }

@@ -4,10 +4,9 @@
  * refused at once with how many are waiting, and a finished check frees its place.
  */
 import pino from 'pino';
-import { RateLimiter } from '../../../src/notion/pacing';
+import { checkDeadlineMs, RateLimiter } from '../../../src/notion/pacing';
 import {
   CheckService,
-  checkDeadlineMs,
   MAX_CHECKS_PER_CHANNEL,
   MAX_CHECKS_PER_USER,
 } from '../../../src/services/checks';
