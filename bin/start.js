@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-'use strict';
+
 // `npm start`: compile only if src/ changed since the last build, then run the bot.
 require('./build-if-stale').buildIfStale();
 require('../dist/src/index.js');

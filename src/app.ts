@@ -8,7 +8,7 @@ import type { HomeWorkspace } from './listeners/foreign';
 import { type Logger, toBoltLogger } from './logger';
 import { Scheduler } from './monitor/scheduler';
 import { Sweep } from './monitor/sweep';
-import { RateLimiter } from './notion/pacing';
+import { notionPacing, type RateLimiter } from './notion/pacing';
 import type { Services } from './services';
 import { AdminPolicy } from './services/admins';
 import { AlertService } from './services/alerts';
@@ -26,10 +26,6 @@ import { slackErrorCode } from './slack/errors';
 import { SlackNotifier } from './slack/notify';
 import { createHttpReceiver, FRONT_DOOR, type FrontDoorLimits } from './slack/receiver';
 import type { Store } from './store/store';
-
-/** Notion allows about 3 requests per second per integration; the small margin absorbs jitter. */
-export const NOTION_REQUESTS_PER_WINDOW = 3;
-export const NOTION_WINDOW_MS = 1_050;
 
 export interface AppDeps {
   config: Config;
@@ -52,6 +48,23 @@ export interface NotionCheckApp {
   start(): Promise<Server | undefined>;
   /** Stops taking requests, waits for in-flight work (at most `graceMs`), closes the store. */
   stop(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Why Socket Mode did not start: Slack refused the app-level token (invalid_auth, not_authed,
+ * missing_scope, not_allowed_token_type, …), or the API could not be reached once the retries
+ * were spent.
+ */
+function socketModeStartError(error: unknown, apiUrl: string): Error {
+  const code = slackErrorCode(error);
+  if (code) {
+    return new Error(
+      `Slack refused SLACK_APP_TOKEN (${code}): generate an app-level token (xapp-…) with the connections:write scope in your Slack app config → Basic Information → App-Level Tokens, and put it in SLACK_APP_TOKEN (or leave SLACK_APP_TOKEN empty for HTTP mode)`,
+    );
+  }
+  return new Error(
+    `could not open the Socket Mode connection through the Slack API at ${apiUrl}: ${error instanceof Error ? error.message : String(error)}`,
+  );
 }
 
 function createBoltApp(
@@ -81,8 +94,12 @@ function createBoltApp(
       ? {
           socketMode: true,
           appToken: config.slack.appToken,
+          // Socket Mode has no Request URL: only /healthz listens on PORT (no Notion webhooks).
           customRoutes: [healthz],
-          installerOptions: { port: config.port },
+          // The SocketModeClient's own Web API client (apps.connections.open, at every
+          // reconnect) takes installerOptions.clientOptions: SLACK_API_URL and our retries, not
+          // Bolt's 100 (test/e2e/socketMode.test.ts notices either missing).
+          installerOptions: { port: config.port, clientOptions: webApiOptions(config) },
         }
       : {
           // Our receiver: the front door (header check, body limit, deadlines) and a shorter
@@ -154,7 +171,7 @@ export function createApp(deps: AppDeps): NotionCheckApp {
       're-encrypted Notion webhook secrets with the new ENCRYPTION_KEY',
     );
   }
-  const limiter = deps.limiter ?? new RateLimiter(NOTION_REQUESTS_PER_WINDOW, NOTION_WINDOW_MS);
+  const limiter = deps.limiter ?? notionPacing();
   const checks = new CheckService({
     connections,
     store,
@@ -240,7 +257,19 @@ export function createApp(deps: AppDeps): NotionCheckApp {
       if (!home) throw new Error('Slack auth.test did not name the workspace of SLACK_BOT_TOKEN');
       pruneDedupKeys();
       maintenance = setInterval(pruneDedupKeys, 60 * 60_000).unref();
-      const server = await app.start(config.port);
+      const { appToken } = config.slack;
+      if (appToken) {
+        // Asked once ourselves first: the Socket Mode client retries answers such as
+        // missing_scope or not_allowed_token_type forever instead of saying what is wrong.
+        await new WebClient(appToken, webApiOptions(config)).apps.connections
+          .open({})
+          .catch((error: unknown) => {
+            throw socketModeStartError(error, config.slack.apiUrl);
+          });
+      }
+      const server = await app.start(config.port).catch((error: unknown) => {
+        throw appToken ? socketModeStartError(error, config.slack.apiUrl) : error;
+      });
       monitor.start();
       return config.slack.appToken ? undefined : (server as Server);
     },

@@ -21,9 +21,12 @@ async function main(): Promise<void> {
   const bot = createApp({ config, store, logger });
   const server = await bot.start();
   const port = (server?.address() as AddressInfo | null)?.port ?? config.port;
+  const socket = Boolean(config.slack.appToken);
   logger.info(
-    { port, mode: config.slack.appToken ? 'socket' : 'http', database: config.databasePath },
-    `notion-check is running: POST /slack/events, GET /healthz on port ${port}`,
+    { port, mode: socket ? 'socket' : 'http', database: config.databasePath },
+    socket
+      ? `notion-check is running: connected to Slack over Socket Mode, GET /healthz on port ${port}`
+      : `notion-check is running: POST /slack/events, GET /healthz on port ${port}`,
   );
 
   let stopping = false;

@@ -75,11 +75,14 @@ export interface FailOptions {
   status?: number;
   /** Extra headers; `ratelimited` gets `Retry-After: 1` unless given. */
   headers?: Record<string, string>;
+  /** Calls to let through before failing; default 0. */
+  after?: number;
 }
 
 interface Failure {
   error: string;
   remaining: number;
+  skip: number;
   status: number;
   headers: Record<string, string>;
 }
@@ -207,6 +210,7 @@ export class FakeSlack {
     queue.push({
       error,
       remaining: options.times ?? 1,
+      skip: options.after ?? 0,
       status: options.status ?? (rateLimited ? 429 : 200),
       headers,
     });
@@ -326,6 +330,10 @@ export class FakeSlack {
   private takeFailure(method: string): Failure | undefined {
     const queue = this.failures.get(method) ?? [];
     const failure = queue.find((f) => f.remaining > 0);
+    if (failure !== undefined && failure.skip > 0) {
+      failure.skip -= 1;
+      return undefined;
+    }
     if (failure !== undefined) failure.remaining -= 1;
     return failure;
   }

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -15,6 +15,7 @@ import { RateLimiter } from '../../src/notion/pacing';
 import { Store } from '../../src/store/store';
 import { FakeNotion } from '../fakes/fakeNotion';
 import { FakeSlack } from '../fakes/fakeSlack';
+import { FakeSocketMode } from '../fakes/fakeSocketMode';
 
 /** Obviously fake, built at run time so no token-shaped literal sits in the repository. */
 export function fakeNotionToken(seed: string): string {
@@ -22,6 +23,15 @@ export function fakeNotionToken(seed: string): string {
   // The seed goes last, so fingerprints (last 4 characters) differ between tokens.
   const body = `${'0'.repeat(35)}${seed.replace(/[^A-Za-z0-9]/g, '')}`.slice(-35);
   return `ntn_${digits}${body}`;
+}
+
+/** A port nothing listens on right now (for an app that must be given its PORT up front). */
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 export class LogCapture extends Writable {
@@ -53,6 +63,13 @@ export interface HarnessOptions {
    * the app's first start: seed the database file (`databasePath`) or the fakes' content.
    */
   beforeAppStart?: (harness: Harness) => void | Promise<void>;
+  /**
+   * Socket Mode: SLACK_APP_TOKEN is set, apps.connections.open answers the fake Socket Mode
+   * server (`socket`), and `appUrl` is that server's `requestUrl`, so the HTTP helpers of
+   * test/support/slackRequest.ts deliver over the socket. The app's own HTTP server (/healthz)
+   * is `httpUrl`, on a free PORT chosen at each start.
+   */
+  socketMode?: boolean;
 }
 
 export class Harness {
@@ -63,10 +80,21 @@ export class Harness {
   readonly notionToken = fakeNotionToken('default');
   readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'notion-check-e2e-'));
   bot: NotionCheckApp | undefined;
+  /** Where Slack sends requests: the app in HTTP mode, the socket's `requestUrl` in Socket Mode. */
   appUrl = '';
+  /** The app's own HTTP server (/healthz, and Slack's requests in HTTP mode). */
+  httpUrl = '';
+  /** Socket Mode only (`socketMode: true`). */
+  readonly socket: FakeSocketMode | undefined;
+  /** The SLACK_APP_TOKEN of Socket Mode, built at run time like the fakes' other tokens. */
+  readonly appToken: string | undefined;
 
   constructor(readonly options: HarnessOptions = {}) {
     this.slack = new FakeSlack(options.slack);
+    if (options.socketMode) {
+      this.socket = new FakeSocketMode();
+      this.appToken = ['xapp', '1', 'A0APP', '0'.repeat(13), 'fake'].join('-');
+    }
   }
 
   get databasePath(): string {
@@ -74,7 +102,10 @@ export class Harness {
   }
 
   async start(): Promise<this> {
-    await Promise.all([this.slack.start(), this.notion.start()]);
+    await Promise.all([this.slack.start(), this.notion.start(), this.socket?.start()]);
+    if (this.socket && this.appToken) {
+      this.slack.acceptSocketMode({ appToken: this.appToken, url: this.socket.url });
+    }
     this.notion.addIntegration({
       token: this.notionToken,
       name: 'Zapier Sync',
@@ -94,8 +125,9 @@ export class Harness {
       NOTION_API_URL: this.notion.url,
       NOTION_TOKEN: this.notionToken,
       DATABASE_URL: `file:${this.databasePath}`,
-      PORT: '0',
+      PORT: this.socket ? String(await freePort()) : '0',
       LOG_LEVEL: 'debug',
+      ...(this.appToken ? { SLACK_APP_TOKEN: this.appToken } : {}),
       ...this.options.env,
     });
     const store = new Store(config.databasePath);
@@ -108,10 +140,19 @@ export class Harness {
       frontDoor: this.options.frontDoor,
       webhookDebounceMs: this.options.webhookDebounceMs,
     });
+    if (this.socket) {
+      // Socket Mode: start() resolves once the socket said hello; Slack's requests go over it.
+      this.httpUrl = `http://127.0.0.1:${config.port}`;
+      this.appUrl = this.socket.requestUrl;
+      await this.bot.start();
+      return;
+    }
     const server = await this.bot.start();
-    if (!server) throw new Error('the harness drives the app in HTTP mode only');
+    if (!server)
+      throw new Error('the app started in Socket Mode, but the harness was not asked to');
     const port = (server.address() as AddressInfo).port;
     this.appUrl = `http://127.0.0.1:${port}`;
+    this.httpUrl = this.appUrl;
   }
 
   async stopApp(): Promise<void> {
@@ -126,13 +167,14 @@ export class Harness {
   async stop(): Promise<void> {
     this.notion.releaseHeld();
     await this.stopApp();
-    await Promise.all([this.slack.stop(), this.notion.stop()]);
+    await Promise.all([this.slack.stop(), this.notion.stop(), this.socket?.stop()]);
     fs.rmSync(this.dir, { recursive: true, force: true });
     const logs = this.logs.text();
     const secrets = [
       ...this.notion.tokens(),
       this.slack.botToken,
       this.signingSecret,
+      ...(this.appToken ? [this.appToken] : []),
       ...this.extraSecrets,
     ];
     const leaked = secrets.filter((secret) => logs.includes(secret));
