@@ -15,6 +15,7 @@ import { AlertService } from './services/alerts';
 import { CheckService } from './services/checks';
 import { ConnectionDirectory } from './services/connectionDirectory';
 import { Connections } from './services/connections';
+import { HomeService } from './services/home';
 import { InFlight } from './services/inflight';
 import { InventoryService } from './services/inventory';
 import { LeakService } from './services/leaks';
@@ -218,6 +219,17 @@ export function createApp(deps: AppDeps): NotionCheckApp {
     admins: new AdminPolicy(config.adminUserIds),
     inflight: new InFlight(),
     webhooks,
+    // Reads its siblings when a Home is built, once this object exists.
+    home: new HomeService({
+      store,
+      logger,
+      get directory() {
+        return services.directory;
+      },
+      get inventory() {
+        return services.inventory;
+      },
+    }),
   };
   const sweep = new Sweep({
     store,

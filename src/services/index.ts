@@ -6,6 +6,7 @@ import type { AlertService } from './alerts';
 import type { CheckService } from './checks';
 import type { ConnectionDirectory } from './connectionDirectory';
 import type { Connections } from './connections';
+import type { HomeService } from './home';
 import type { InFlight } from './inflight';
 import type { InventoryService } from './inventory';
 import type { LeakService } from './leaks';
@@ -33,4 +34,6 @@ export interface Services {
   admins: AdminPolicy;
   inflight: InFlight;
   webhooks: WebhookService;
+  /** The App Home tab: what each viewer sees. */
+  home: HomeService;
 }

@@ -1,3 +1,4 @@
+import type { DailyRepo } from './daily';
 import type { Db } from './db';
 
 export interface CheckHistoryEntry {
@@ -15,9 +16,13 @@ export interface CheckHistoryEntry {
   userId?: string;
 }
 
-/** Every check's result, one row per target: for diagnosis and, later, history strips. */
+/** Every check's result, one row per target: for diagnosis, and rolled up per day for strips. */
 export class HistoryRepo {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** The daily roll-up (the Home tab's strips), written in the same transaction. */
+    private readonly daily: DailyRepo,
+  ) {}
 
   record(entries: CheckHistoryEntry[]): void {
     const insert = this.db.prepare(
@@ -36,6 +41,7 @@ export class HistoryRepo {
           userId: entry.userId ?? null,
         });
       }
+      this.daily.add(entries);
     });
   }
 

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { backfillCheckDays } from './daily';
 import { upgradeWalkthroughState } from './legacy';
 
 /** The shape of walkthroughs.state_json written now (version 1 had no `version` field). */
@@ -219,4 +220,24 @@ export const MIGRATIONS: (string | ((db: Database.Database) => void))[] = [
   ALTER TABLE alerts_v8 RENAME TO alerts;
   CREATE INDEX alerts_open ON alerts (connection, status);
   `,
+  // The App Home's 14-day strips: each target's check results per UTC day (days since
+  // 1970-01-01), and the confirmation rule's run of lost-access answers (domain/home.ts), so a
+  // strip reads 14 rows instead of every check. Targets are Notion ids without dashes, lower
+  // case. Filled from the existing history's last 30 days.
+  (db) => {
+    db.exec(`
+      CREATE TABLE check_days (
+        connection TEXT NOT NULL,
+        target     TEXT NOT NULL,
+        day        INTEGER NOT NULL,
+        ok         INTEGER NOT NULL,
+        lost       INTEGER NOT NULL,
+        unsure     INTEGER NOT NULL,
+        streak     INTEGER NOT NULL,
+        longest    INTEGER NOT NULL,
+        PRIMARY KEY (connection, target, day)
+      );
+    `);
+    backfillCheckDays(db);
+  },
 ];

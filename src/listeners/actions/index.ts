@@ -5,6 +5,7 @@ import { ACTIONS } from '../../slack/blocks/actions';
 import * as alert from './alert';
 import { onButton } from './button';
 import * as connection from './connection';
+import { addConnectionButton } from './home';
 import * as leak from './leak';
 import { UNKNOWN_ACTION, unknownButton } from './unknown';
 import * as walkthrough from './walkthrough';
@@ -22,5 +23,6 @@ export function registerActions(app: App, s: Services): void {
   app.action<Click>(ACTIONS.alertSnooze, onButton(s, alert.snooze));
   app.action<Click>(ACTIONS.leakStartFix, onButton(s, leak.startFix));
   app.action<Click>(ACTIONS.connectionRemove, onButton(s, connection.remove));
+  app.action<Click>(ACTIONS.homeAddConnection, addConnectionButton(s));
   app.action<BlockAction>(UNKNOWN_ACTION, unknownButton(s));
 }

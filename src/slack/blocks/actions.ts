@@ -19,6 +19,8 @@ export const ACTIONS = {
   alertSnooze: 'alert_snooze',
   leakStartFix: 'leak_start_fix',
   connectionRemove: 'connection_remove',
+  /** App Home, admins only: opens the token modal for the name typed in HOME_FORM. */
+  homeAddConnection: 'home_add_connection',
 } as const;
 
 export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];
@@ -30,6 +32,13 @@ export const TOKEN_MODAL = {
   callbackId: 'token_modal',
   blockId: 'token_input',
   actionId: 'token_value',
+} as const;
+
+/** App Home's `Add connection`: its field (typed value arrives with the click) and its value. */
+export const HOME_FORM = {
+  blockId: 'home_connection_name',
+  actionId: 'home_connection_name',
+  buttonValue: 'add',
 } as const;
 
 const walkthroughId = z.string().regex(ID_PATTERN.walkthrough);
@@ -48,6 +57,8 @@ export const buttonValue = {
   alert: z.string().regex(ID_PATTERN.alert),
   /** Start fix under a leaked-token warning: `l0123…`. */
   leak: z.string().regex(ID_PATTERN.leak),
+  /** Add connection, on the App Home only: always `add`. */
+  addConnection: z.literal(HOME_FORM.buttonValue),
   /** Remove (confirming `disconnect`): the connection's name, `sync`. */
   connection: z
     .string()

@@ -70,6 +70,7 @@ describe('opening', () => {
     expect(tables(db)).toEqual([
       'alerts',
       'channel_connections',
+      'check_days',
       'check_history',
       'connection_health',
       'connections',
@@ -98,7 +99,7 @@ describe('migrations', () => {
     again.close();
     const third = open(new Db(file));
     expect(userVersion(third)).toBe(MIGRATIONS.length);
-    expect(tables(third)).toHaveLength(12);
+    expect(tables(third)).toHaveLength(13);
   });
 
   it('reopening a Store twice runs no migration again and loses nothing', () => {

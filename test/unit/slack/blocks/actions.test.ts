@@ -27,6 +27,9 @@ const POSTED_BY_EARLIER_VERSIONS = [
   'connection_remove',
 ];
 
+/** Added since, never renamed either: the App Home's button. */
+const ADDED_SINCE = ['home_add_connection'];
+
 const ALERT_ID = alert([]).id;
 
 describe('action ids', () => {
@@ -42,8 +45,11 @@ describe('action ids', () => {
       alertSnooze: 'alert_snooze',
       leakStartFix: 'leak_start_fix',
       connectionRemove: 'connection_remove',
+      homeAddConnection: 'home_add_connection',
     });
-    expect([...KNOWN_ACTION_IDS].sort()).toEqual([...POSTED_BY_EARLIER_VERSIONS].sort());
+    expect([...KNOWN_ACTION_IDS].sort()).toEqual(
+      [...POSTED_BY_EARLIER_VERSIONS, ...ADDED_SINCE].sort(),
+    );
   });
 
   it('the token modal keeps its callback, block and action ids', () => {

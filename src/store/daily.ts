@@ -1,0 +1,121 @@
+import type Database from 'better-sqlite3';
+import { type CheckDay, rollUp, utcDay, verdictOf } from '../domain/home';
+import { idKey } from '../domain/inventory';
+import type { Db } from './db';
+
+/** One check result, as the roll-up needs it. */
+export interface DailyEntry {
+  checkedAt: number;
+  connection: string;
+  target: string;
+  category: string;
+}
+
+interface DayRow extends CheckDay {
+  connection: string;
+  target: string;
+}
+
+const COLUMNS = 'connection, target, day, ok, lost, unsure, streak, longest';
+
+const LATEST = `SELECT ${COLUMNS} FROM check_days
+  WHERE connection = ? AND target = ? AND day <= ? ORDER BY day DESC LIMIT 1`;
+
+const SAVE = `INSERT INTO check_days (${COLUMNS})
+  VALUES (@connection, @target, @day, @ok, @lost, @unsure, @streak, @longest)
+  ON CONFLICT (connection, target, day) DO UPDATE SET ok = excluded.ok, lost = excluded.lost,
+    unsure = excluded.unsure, streak = excluded.streak, longest = excluded.longest`;
+
+/** How the history's targets are keyed here: Notion ids without dashes, lower case. */
+const targetKey = idKey;
+
+function toDay({ day, ok, lost, unsure, streak, longest }: DayRow): CheckDay {
+  return { day, ok, lost, unsure, streak, longest };
+}
+
+/**
+ * Each target's check results rolled up per UTC day (table check_days, migration 9): the
+ * Home tab's 14-day strips read a few rows instead of every check. Written with the history
+ * (HistoryRepo.record), in its transaction.
+ */
+export class DailyRepo {
+  constructor(private readonly db: Db) {}
+
+  /** Adds check results to their days; the caller holds the transaction. */
+  add(entries: DailyEntry[]): void {
+    const latest = this.db.prepare(LATEST);
+    const save = this.db.prepare(SAVE);
+    for (const entry of entries) {
+      const target = targetKey(entry.target);
+      const day = utcDay(entry.checkedAt);
+      const previous = latest.get(entry.connection, target, day) as DayRow | undefined;
+      const next = rollUp(previous && toDay(previous), day, verdictOf(entry.category));
+      save.run({ connection: entry.connection, target, ...next });
+    }
+  }
+
+  /** The days from `fromDay` on of these targets, by stripKey-like `connection:target`. */
+  since(
+    targets: { connection: string; target: string }[],
+    fromDay: number,
+  ): Map<string, CheckDay[]> {
+    const found = new Map<string, CheckDay[]>();
+    if (targets.length === 0) return found;
+    const keys = targets.map(({ connection, target }) => [connection, targetKey(target)]);
+    const rows = this.db
+      .prepare(
+        `SELECT ${COLUMNS} FROM check_days WHERE day >= ? AND (connection, target) IN
+           (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))
+         ORDER BY day`,
+      )
+      .all(fromDay, JSON.stringify(keys)) as DayRow[];
+    for (const row of rows) {
+      const key = `${row.connection}:${row.target}`;
+      found.set(key, [...(found.get(key) ?? []), toDay(row)]);
+    }
+    return found;
+  }
+}
+
+/** History older than this (before its newest row) never reaches a 14-day strip. */
+const BACKFILL_MS = 30 * 24 * 60 * 60_000;
+
+/**
+ * Migration 9's data step: check_days from the check_history already there (its last 30 days,
+ * counted from its newest row), target by target in time order, as recording would have.
+ */
+export function backfillCheckDays(db: Database.Database): void {
+  const newest = db.prepare('SELECT MAX(checked_at) AS at FROM check_history').get() as {
+    at: number | null;
+  };
+  if (newest.at === null) return;
+  const from = newest.at - BACKFILL_MS;
+  const targets = db
+    .prepare('SELECT DISTINCT connection, target FROM check_history WHERE checked_at >= ?')
+    .all(from) as { connection: string; target: string }[];
+  const results = db.prepare(
+    `SELECT checked_at AS checkedAt, category FROM check_history
+     WHERE connection = ? AND target = ? AND checked_at >= ? ORDER BY checked_at, id`,
+  );
+  const save = db.prepare(SAVE);
+  // Dashed and undashed spellings of one id are one target here: rolled up together.
+  const byKey = new Map<string, { connection: string; target: string; raw: string[] }>();
+  for (const { connection, target } of targets) {
+    const key = `${connection}:${targetKey(target)}`;
+    const entry = byKey.get(key) ?? { connection, target: targetKey(target), raw: [] };
+    entry.raw.push(target);
+    byKey.set(key, entry);
+  }
+  for (const { connection, target, raw } of byKey.values()) {
+    const checks = raw
+      .flatMap((spelling) => results.all(connection, spelling, from) as DailyEntry[])
+      .sort((a, b) => a.checkedAt - b.checkedAt);
+    let current: CheckDay | undefined;
+    for (const check of checks) {
+      const day = utcDay(check.checkedAt);
+      if (current && current.day !== day) save.run({ connection, target, ...current });
+      current = rollUp(current, day, verdictOf(check.category));
+    }
+    if (current) save.run({ connection, target, ...current });
+  }
+}
