@@ -17,7 +17,7 @@ import {
 import type { WatchAllSummary } from '../../domain/inventory';
 import { STEPS } from '../../domain/playbook';
 import { currentStep } from '../../domain/walkthrough';
-import type { Watch, WatchState } from '../../domain/watch';
+import type { Watch } from '../../domain/watch';
 import { ACTIONS, HOME_FORM } from './actions';
 import { alertText } from './alert';
 import { actions, button } from './buttons';
@@ -25,17 +25,10 @@ import { connectionLabel } from './connections';
 import { connectionCode, counted, integrationLabel, mention, slackDate, thousands } from './format';
 import { context, escapeMrkdwn, header, mrkdwnLink, section, sections } from './mrkdwn';
 import { diagnosisText, diagnosisTitle, statusEmoji } from './resource';
-import { watchName } from './watches';
+import { STATE_EMOJI, watchName } from './watches';
 
 /** Slack's limit for a Home view. */
 export const HOME_MAX_BLOCKS = 100;
-
-/** The watch states as `/notion-check list` shows them (slack/blocks/watches.ts). */
-export const HOME_STATE_EMOJI: Record<WatchState, string> = {
-  ok: ':white_check_mark:',
-  suspect: ':hourglass_flowing_sand:',
-  failing: ':x:',
-};
 
 /**
  * One square a day. Characters, not `:codes:`: fourteen of them cost 28 characters instead of
@@ -224,7 +217,7 @@ function watchLine(watch: Watch, home: Home, named: boolean): string {
         : '';
   const connection = named ? ` · ${connectionCode(watch.connection)}` : '';
   const strip = stripText(home.strips.get(stripKey(watch.connection, watch.resourceId)));
-  return `${strip} ${HOME_STATE_EMOJI[state]} ${link}${failing}${connection}`;
+  return `${strip} ${STATE_EMOJI[state]} ${link}${failing}${connection}`;
 }
 
 function everythingLine(line: WatchAllSummary): string {

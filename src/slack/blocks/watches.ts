@@ -23,7 +23,8 @@ import {
 } from './mrkdwn';
 import { diagnosisTitle, resourceLabel, statusEmoji } from './resource';
 
-const STATE_EMOJI: Record<WatchState, string> = {
+/** A watch's state as every list shows it (`/notion-check list`, the Home tab). */
+export const STATE_EMOJI: Record<WatchState, string> = {
   ok: ':white_check_mark:',
   suspect: ':hourglass_flowing_sand:',
   failing: ':x:',

@@ -9,16 +9,14 @@ import { diagnosisOf } from '../../../../src/domain/diagnosis';
 import type { DayState, Home } from '../../../../src/domain/home';
 import { HOME_LIMITS, listed, stripKey } from '../../../../src/domain/home';
 import type { WalkthroughRecord } from '../../../../src/domain/walkthrough';
-import type { Watch, WatchState } from '../../../../src/domain/watch';
+import type { Watch } from '../../../../src/domain/watch';
 import { ACTIONS, HOME_FORM } from '../../../../src/slack/blocks/actions';
 import {
   buildHomeView,
-  HOME_STATE_EMOJI,
   homeNoticeModal,
   STRIP_SQUARE,
   stripText,
 } from '../../../../src/slack/blocks/home';
-import { watchListMessage } from '../../../../src/slack/blocks/watches';
 import { assertBlockKitLimits } from '../../../support/blockKitLimits';
 import { buttons, visibleText } from '../../../support/blocks';
 import { alert, CHANNEL, T0, USER, WALKTHROUGH_ID, watch } from '../../../support/fixtures';
@@ -122,15 +120,6 @@ describe('what a viewer reads', () => {
     expect(text).toContain(`${'⬜'.repeat(12)}🟨🟩 :white_check_mark:`);
     // A watch without a roll-up yet: not checked in 14 days.
     expect(text).toMatch(new RegExp(`${'⬜'.repeat(14)} :x: .*Specs.* · failing since`));
-  });
-
-  it('uses the state emoji of `/notion-check list`', () => {
-    for (const state of ['ok', 'suspect', 'failing'] as WatchState[]) {
-      const listed = JSON.stringify(
-        watchListMessage([watch(1, { status: { state, since: T0 } })]).blocks,
-      );
-      expect(listed).toContain(`${HOME_STATE_EMOJI[state]} `);
-    }
   });
 
   it('one square a day, each state its own', () => {
