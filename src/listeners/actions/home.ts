@@ -9,7 +9,8 @@ import type { Services } from '../../services';
 import { buttonValue, HOME_FORM } from '../../slack/blocks/actions';
 import { HOME_REPLIES, homeNoticeModal } from '../../slack/blocks/home';
 import { notAdmin, REPLIES } from '../../slack/blocks/replies';
-import { lookupUser, openTokenModal } from '../views/tokenModal';
+import { lookupUser } from '../shared/users';
+import { openTokenModal } from '../views/tokenModal';
 import type { ButtonArgs } from './button';
 
 /** A block_actions payload from a Home view, with what was typed in its fields. */

@@ -11,7 +11,7 @@ import {
 import { ephemeral } from '../../slack/blocks/ephemeral';
 import { refusalText } from '../../slack/blocks/refusals';
 import { REPLIES } from '../../slack/blocks/replies';
-import { lookupUser } from '../views/tokenModal';
+import { lookupUser } from '../shared/users';
 
 export interface ConnectionCommandContext {
   services: Services;

@@ -7,7 +7,7 @@ import {
 } from '../../slack/blocks/inventory';
 import { refusalText } from '../../slack/blocks/refusals';
 import { REPLIES } from '../../slack/blocks/replies';
-import { lookupUser } from '../views/tokenModal';
+import { lookupUser } from '../shared/users';
 import type { ConnectionCommandContext } from './connections';
 
 /** Acked at once (listing a large workspace takes a while); the count follows in the channel. */

@@ -3,7 +3,7 @@ import { ephemeral } from '../../slack/blocks/ephemeral';
 import { refusalText } from '../../slack/blocks/refusals';
 import { REPLIES } from '../../slack/blocks/replies';
 import { webhookInstructions } from '../../slack/blocks/webhook';
-import { lookupUser } from '../views/tokenModal';
+import { lookupUser } from '../shared/users';
 import type { ConnectionCommandContext } from './connections';
 
 export async function showWebhook(c: ConnectionCommandContext, connection: string): Promise<void> {

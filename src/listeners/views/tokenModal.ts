@@ -13,6 +13,7 @@ import {
   type TokenModalTarget,
 } from '../../slack/blocks/tokenModal';
 import { SlackMessenger } from '../../slack/messenger';
+import { lookupUser } from '../shared/users';
 
 const modalTarget = z.object({
   connection: z.string().regex(CONNECTION_NAME),
@@ -22,11 +23,6 @@ const modalTarget = z.object({
     .regex(/^[CGD][A-Z0-9]+$/)
     .optional(),
 });
-
-/** `users.info` through the listener's client, for the admin check. */
-export function lookupUser(client: WebClient) {
-  return async (userId: string) => (await client.users.info({ user: userId })).user;
-}
 
 /**
  * Opens the token modal for an admin. Returns a refusal to show the user instead, if any.
