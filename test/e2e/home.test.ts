@@ -426,7 +426,7 @@ describe('Add connection', () => {
     ).toEqual([undefined]);
   });
 
-  test('an admin gets the button; it opens the token modal for the typed name, and the new connection shows next time', async () => {
+  test('an admin gets the button; it opens the token modal for the typed name, and the new connection shows as the form closes', async () => {
     const view = await openHome(ADMIN);
     const add = findButton(view.blocks, 'Add connection');
     expect(JSON.stringify(view.blocks)).toContain(HOME_FORM.blockId);
@@ -441,7 +441,10 @@ describe('Add connection', () => {
     const opened = await h.slack.waitFor('views.open', (call) => !before.has(call));
     const modal = opened.body.view as SlackBody;
     expect(modal.callback_id).toBe('token_modal');
-    expect(JSON.parse(String(modal.private_metadata))).toEqual({ connection: 'reports' });
+    expect(JSON.parse(String(modal.private_metadata))).toEqual({
+      connection: 'reports',
+      fromHome: true,
+    });
 
     const saved = await sendViewSubmission(h.appUrl, h.signingSecret, {
       callbackId: 'token_modal',
@@ -450,6 +453,13 @@ describe('Add connection', () => {
       userId: ADMIN,
     });
     expect(saved.json).toEqual({ response_action: 'clear' });
+    // The Home is published again as the form closes, with the new connection in it.
+    const refreshed = await h.slack.waitFor(
+      'views.publish',
+      (call) =>
+        call.body.user_id === ADMIN && JSON.stringify(call.body.view).includes('Reporting Job'),
+    );
+    expect(JSON.stringify(refreshed.body.view)).toContain('Reporting Job');
     const after = await openHome(ADMIN);
     expect(lineWith(after, 'Reporting Job')).toContain('works');
     // Two connections now: each watch names its connection.

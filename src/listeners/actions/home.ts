@@ -71,7 +71,7 @@ async function addConnection(args: ButtonArgs, services: Services): Promise<void
   const refusal = await openTokenModal(services, args.client, {
     userId: user.id,
     triggerId,
-    target: { connection: typed.toLowerCase() },
+    target: { connection: typed.toLowerCase(), fromHome: true },
   });
   if (refusal) await notice(refusal);
 }

@@ -13,6 +13,7 @@ import {
   type TokenModalTarget,
 } from '../../slack/blocks/tokenModal';
 import { SlackMessenger } from '../../slack/messenger';
+import { publishHome } from '../shared/home';
 import { lookupUser } from '../shared/users';
 
 const modalTarget = z.object({
@@ -22,6 +23,7 @@ const modalTarget = z.object({
     .string()
     .regex(/^[CGD][A-Z0-9]+$/)
     .optional(),
+  fromHome: z.literal(true).optional(),
 });
 
 /**
@@ -155,6 +157,12 @@ async function handleSubmit(args: SubmitArgs, services: Services): Promise<void>
     await messenger
       .ephemeral(channelId, userId, note)
       .catch((error) => services.logger.warn({ err: error }, 'could not confirm the token update'));
+  }
+  // Opened from the Home tab: it shows the new connection as soon as the form closes.
+  if (target.data.fromHome) {
+    await publishHome(services, client, userId).catch((error) =>
+      services.logger.warn({ err: error, user: userId }, 'could not refresh the Home tab'),
+    );
   }
 }
 

@@ -7,6 +7,8 @@ export interface TokenModalTarget {
   connection: string;
   walkthroughId?: string;
   channelId?: string;
+  /** Opened from the Home tab's `Add connection`: the Home is published again after a save. */
+  fromHome?: true;
 }
 
 export function buildTokenModal(target: TokenModalTarget): ModalView {
