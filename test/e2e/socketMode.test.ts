@@ -16,8 +16,10 @@ import { buttons, findButton, messageText } from '../support/blocks';
 import { fakeNotionToken, Harness, type HarnessOptions } from '../support/harness';
 import {
   commandBody,
+  sendAppHomeOpened,
   sendBlockAction,
   sendEvent,
+  sendMessageShortcut,
   sendSlashCommand,
   sendViewSubmission,
 } from '../support/slackRequest';
@@ -304,6 +306,37 @@ describe('envelopes', () => {
       .callsTo('chat.postMessage')
       .filter((c) => messageText(c.body).includes('This message contains a Notion token'));
     expect(warnings).toHaveLength(1);
+  });
+
+  test('the Home tab (app_home_opened) is published over the socket', async () => {
+    const opened = await sendAppHomeOpened(h.appUrl, h.signingSecret, { userId: ADMIN });
+    expect(opened.status).toBe(200);
+    expect(socket().sent.at(-1)).toMatchObject({ type: 'events_api' });
+    const published = await h.slack.waitFor(
+      'views.publish',
+      (c) => fresh(c) && c.body.user_id === ADMIN,
+    );
+    const view = published.body.view as { type: string; blocks: unknown[] };
+    expect(view.type).toBe('home');
+    expect(JSON.stringify(view.blocks)).toContain('Zapier Sync');
+    expect(findButton(view.blocks, 'Add connection')).toBeDefined();
+  });
+
+  test('the message shortcut (interactive, message_action) is acked and reports in the thread', async () => {
+    const ts = '1700000600.000100';
+    const result = await sendMessageShortcut(h.appUrl, h.signingSecret, {
+      callbackId: 'check_notion_links',
+      message: { ts, text: `see <https://www.notion.so/acme/Roadmap-${ROADMAP}|the roadmap>` },
+      responseUrl: responseUrl('shortcut'),
+    });
+    expect(result.status).toBe(200);
+    expect(socket().sent.at(-1)).toMatchObject({ type: 'interactive' });
+    const posted = await h.slack.waitFor(
+      'chat.postMessage',
+      (c) => fresh(c) && c.body.thread_ts === ts,
+      15_000,
+    );
+    expect(messageText(posted.body)).toContain('Roadmap');
   });
 
   test('disconnect (refresh_requested) → apps.connections.open again, a new socket, commands still work', async () => {
