@@ -16,6 +16,7 @@ import {
   type Workspace,
 } from '../domain/home';
 import type { Logger } from '../logger';
+import { mapLimited } from '../notion/pacing';
 import type { Store } from '../store/store';
 import type { ConnectionDirectory } from './connectionDirectory';
 import type { InventoryService } from './inventory';
@@ -64,19 +65,6 @@ export interface HomeServiceDeps {
   inventory: InventoryService;
   logger: Logger;
   now?: () => number;
-}
-
-/** Runs `work` on every item, at most `limit` at a time. */
-async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>) {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next] as T;
-      next += 1;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 /**
@@ -193,7 +181,7 @@ export class HomeService {
     const kinds = new Map<string, ChannelKind>();
     let failed = false;
     const ask = channelIds.filter((id) => !memberOf?.has(id));
-    await eachLimited(ask, LOOKUPS_AT_ONCE, async (channelId) => {
+    await mapLimited(ask, LOOKUPS_AT_ONCE, async (channelId) => {
       const kind = await this.kindOf(channelId, slack);
       if (kind) kinds.set(channelId, kind);
       else failed = true;
