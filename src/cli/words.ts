@@ -5,29 +5,15 @@
  * shell and a CI secret. Which steps, in which order, and their titles come from the playbook.
  */
 import type { ResourceRef } from '../domain/check';
-import type { Diagnosis, DiagnosisKind } from '../domain/diagnosis';
+import { DIAGNOSIS_TITLES, type Diagnosis, type DiagnosisKind } from '../domain/diagnosis';
 import { type Slot, STEPS, STEPS_FOR, type StepContext, type StepId } from '../domain/playbook';
 
-/** One line a non-engineer understands, per diagnosis (the bot's sentences, without Slack). */
+/** The bot's sentence per diagnosis, except where the terminal's situation differs. */
 export const PROBLEM_WORDS: Record<DiagnosisKind, string> = {
-  ok: 'Accessible',
+  ...DIAGNOSIS_TITLES,
   token_missing: 'No Notion token: NOTION_TOKEN is not set',
   token_leaked: 'The token was posted in public: anyone who saw it can read your Notion data',
-  token_invalid:
-    'The integration token is invalid (revoked, regenerated or the integration deleted)',
-  not_shared: 'Not shared with the integration (or deleted)',
-  restricted: 'The integration lacks a capability (e.g. read content) for this',
-  in_trash: "In Notion's trash (deleted)",
-  rate_limited: 'Notion is rate limiting us — not an access problem, try again later',
-  notion_unavailable: 'Notion is unavailable — not an access problem, try again later',
-  timeout: 'Notion did not answer in time — not an access problem, try again later',
   busy: 'Ran out of time waiting for a turn to ask Notion (3 requests a second per token) — not an access problem, try again or check fewer at once',
-  network: 'Could not reach Notion (network problem) — not an access problem',
-  edge_blocked:
-    "Blocked at Notion's network edge (firewall, proxy or IP block) — not a permission problem",
-  bad_response: 'Notion sent an unreadable answer (outage or proxy?) — not an access problem',
-  invalid_input: 'Not a valid Notion page or database link or ID',
-  unexpected: 'Notion rejected the request unexpectedly',
 };
 
 /** Control characters (ANSI escapes in a page title…) never reach the terminal. */

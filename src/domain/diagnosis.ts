@@ -72,3 +72,28 @@ export function diagnosisOf(kind: DiagnosisKind, detail: DiagnosisDetail = {}): 
 
 export const isAccessProblem = (diagnosis: Diagnosis): boolean => diagnosis.category === 'access';
 export const isTransient = (diagnosis: Diagnosis): boolean => diagnosis.category === 'transient';
+
+/**
+ * One line a non-engineer understands, per diagnosis: plain words, no formatting, said the
+ * same in Slack (slack/blocks) and on the command line (cli/).
+ */
+export const DIAGNOSIS_TITLES: Record<DiagnosisKind, string> = {
+  ok: 'Accessible',
+  token_missing: 'No Notion token is configured for this connection',
+  token_leaked: 'The token was posted in Slack: anyone who saw it can read your Notion data',
+  token_invalid:
+    'The integration token is invalid (revoked, regenerated or the integration deleted)',
+  not_shared: 'Not shared with the integration (or deleted)',
+  restricted: 'The integration lacks a capability (e.g. read content) for this',
+  in_trash: "In Notion's trash (deleted)",
+  rate_limited: 'Notion is rate limiting us — not an access problem, try again later',
+  notion_unavailable: 'Notion is unavailable — not an access problem, try again later',
+  timeout: 'Notion did not answer in time — not an access problem, try again later',
+  busy: 'notion-check is busy with other checks — not a Notion problem, try again in a minute',
+  network: 'Could not reach Notion (network problem) — not an access problem',
+  edge_blocked:
+    "Blocked at Notion's network edge (firewall, proxy or IP block) — not a permission problem",
+  bad_response: 'Notion sent an unreadable answer (outage or proxy?) — not an access problem',
+  invalid_input: 'Not a valid Notion page or database link or ID',
+  unexpected: 'Notion rejected the request unexpectedly',
+};
