@@ -8,7 +8,12 @@ export interface HomeWorkspace {
   appId?: string;
 }
 
-/** The fields that say where a request comes from, whichever surface sent it. */
+/**
+ * The fields that say where a request comes from, whichever surface sent it. Each request has
+ * only some of them (a command: team_id; a click: team, user; an event: team_id,
+ * authorizations), so originOf parses each field it has with its schema here, not the whole
+ * object: the same result, without zod walking fields that are not there.
+ */
 const origin = z.object({
   // Commands (form fields) and the Events API envelope.
   team_id: z.string().optional().catch(undefined),
@@ -24,21 +29,48 @@ const origin = z.object({
   api_app_id: z.string().optional().catch(undefined),
 });
 
+type OriginFields = z.infer<typeof origin>;
+
 interface Origin {
   teams: string[];
   appId: string | undefined;
 }
 
+/**
+ * `origin.shape[key]` applied to `body[key]`, or undefined when the body has no such field
+ * (every field schema maps undefined to undefined, so skipping it changes nothing).
+ */
+function field<K extends keyof OriginFields>(
+  body: Record<string, unknown>,
+  key: K,
+): OriginFields[K] {
+  const value = body[key];
+  if (value === undefined) return undefined;
+  // Never throws: each field schema ends in .catch().
+  return origin.shape[key].parse(value) as OriginFields[K];
+}
+
 function originOf(body: unknown): Origin {
-  const parsed = origin.safeParse(body);
-  if (!parsed.success) return { teams: [], appId: undefined };
-  const { team_id, team, user, authorizations, api_app_id } = parsed.data;
+  // z.object accepts exactly these; anything else has no origin.
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return { teams: [], appId: undefined };
+  }
+  const fields = body as Record<string, unknown>;
+  const team = field(fields, 'team');
+  const authorizations = field(fields, 'authorizations');
   const teams = [
-    team_id,
-    team?.id ?? user?.team_id,
+    field(fields, 'team_id'),
+    team?.id ?? field(fields, 'user')?.team_id,
     ...(authorizations ?? []).map((a) => a.team_id),
   ].filter((id): id is string => typeof id === 'string' && id !== '');
-  return { teams, appId: api_app_id };
+  return { teams, appId: field(fields, 'api_app_id') };
+}
+
+/** Whether a request from `from` is for our workspace and app (see isHome). */
+function fromHome(from: Origin, home: HomeWorkspace | undefined): boolean {
+  if (!home) return false;
+  if (!from.teams.includes(home.teamId)) return false;
+  return home.appId === undefined || from.appId === undefined || from.appId === home.appId;
 }
 
 /**
@@ -46,10 +78,7 @@ function originOf(body: unknown): Origin {
  * without any is not), and its api_app_id, when both it and auth.test name one, is ours.
  */
 export function isHome(body: unknown, home: HomeWorkspace | undefined): boolean {
-  if (!home) return false;
-  const { teams, appId } = originOf(body);
-  if (!teams.includes(home.teamId)) return false;
-  return home.appId === undefined || appId === undefined || appId === home.appId;
+  return fromHome(originOf(body), home);
 }
 
 /** Distinct foreign origins warned about; past this, further ones are dropped silently. */
@@ -63,11 +92,12 @@ const MAX_WARNED = 100;
 export function dropForeignRequests(home: () => HomeWorkspace | undefined, logger: Logger) {
   const warned = new Set<string>();
   return async (args: AnyMiddlewareArgs & { next: () => Promise<void> }) => {
-    if (isHome(args.body, home())) {
+    const from = originOf(args.body);
+    if (fromHome(from, home())) {
       await args.next();
       return;
     }
-    const { teams, appId } = originOf(args.body);
+    const { teams, appId } = from;
     const key = `${teams[0] ?? '?'}/${appId ?? '?'}`;
     if (!warned.has(key) && warned.size < MAX_WARNED) {
       warned.add(key);

@@ -5,11 +5,28 @@ import type { Services } from '../../services';
 const eventEnvelope = z.object({ type: z.literal('event_callback'), event_id: z.string() });
 
 /**
+ * Only an Events API envelope can be a retried event. Commands, clicks, views and shortcuts
+ * (all of these have another `type`, or none) go straight on: eventEnvelope would reject them
+ * anyway, after building a ZodError for each, on every request.
+ */
+function mayBeEvent(body: unknown): boolean {
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    (body as { type?: unknown }).type === 'event_callback'
+  );
+}
+
+/**
  * Slack re-sends an event (same event_id, X-Slack-Retry-Num) when our ack was slow or lost;
  * Bolt passes every copy on. The first one wins; the key is stored, so a restart keeps it.
  */
 export function dropRetriedEvents(services: Services) {
   return async ({ body, next }: AnyMiddlewareArgs & { next: () => Promise<void> }) => {
+    if (!mayBeEvent(body)) {
+      await next();
+      return;
+    }
     const envelope = eventEnvelope.safeParse(body);
     if (
       envelope.success &&
