@@ -91,6 +91,8 @@ function createBoltApp(
     // init() in start() runs auth.test where we can await it: a refused bot token then stops
     // start-up with a clear message instead of an unhandled rejection later.
     deferInitialization: true,
+    // Nothing reads context.conversation; Bolt's default store throws an Error per request.
+    convoStore: false,
     ...(config.slack.appToken
       ? {
           socketMode: true,
