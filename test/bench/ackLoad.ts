@@ -18,7 +18,12 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { FakeNotion } from '../fakes/fakeNotion';
 import { FakeSlack, SLACK_IDS, type SlackCall } from '../fakes/fakeSlack';
-import { eventsUrl, sendSlashCommand, slackHeaders } from '../support/slackRequest';
+import {
+  blockActionPayload,
+  eventsUrl,
+  sendSlashCommand,
+  slackHeaders,
+} from '../support/slackRequest';
 import { percentile, sleep } from './support';
 
 /** A request that has no answer by then counts as an error (Slack gives up after 3 s). */
@@ -263,53 +268,7 @@ function slashFields(text: string, userId: string, responseUrl: string): Record<
 
 /** A button click's interactivity payload, as sendBlockAction sends it (default options). */
 function clickPayload(click: Click, actionTs: string, responseUrl: string): object {
-  const userId = SLACK_IDS.userId;
-  const channelId = SLACK_IDS.channelId;
-  const user = {
-    id: userId,
-    username: userId.toLowerCase(),
-    name: userId.toLowerCase(),
-    team_id: SLACK_IDS.teamId,
-  };
-  return {
-    type: 'block_actions',
-    user,
-    api_app_id: SLACK_IDS.appId,
-    token: 'deprecated-verification-token',
-    container: {
-      type: 'message',
-      message_ts: click.messageTs,
-      channel_id: channelId,
-      is_ephemeral: false,
-    },
-    trigger_id: triggerId(),
-    team: { id: SLACK_IDS.teamId, domain: SLACK_IDS.teamDomain },
-    enterprise: null,
-    is_enterprise_install: false,
-    channel: { id: channelId, name: 'general' },
-    message: {
-      type: 'message',
-      user: SLACK_IDS.botUserId,
-      bot_id: SLACK_IDS.botId,
-      app_id: SLACK_IDS.appId,
-      team: SLACK_IDS.teamId,
-      ts: click.messageTs,
-      text: '',
-      blocks: [],
-    },
-    state: { values: {} },
-    response_url: responseUrl,
-    actions: [
-      {
-        type: 'button',
-        action_id: click.actionId,
-        block_id: 'actions',
-        text: { type: 'plain_text', text: click.actionId, emoji: true },
-        value: click.value,
-        action_ts: actionTs,
-      },
-    ],
-  };
+  return blockActionPayload({ ...click, actionTs, responseUrl, triggerId: triggerId() });
 }
 
 /**

@@ -212,12 +212,8 @@ export function sendSlashCommand(
   );
 }
 
-export function sendBlockAction(
-  appUrl: string,
-  signingSecret: string,
-  input: BlockActionInput,
-  options?: SignOptions,
-): Promise<SlackHttpResult> {
+/** A button click's `block_actions` payload, as Slack sends it (before form-encoding). */
+export function blockActionPayload(input: BlockActionInput): Record<string, unknown> {
   const userId = input.userId ?? SLACK_IDS.userId;
   const channelId = input.channelId ?? SLACK_IDS.channelId;
   const messageTs = input.messageTs ?? '1700000000.000100';
@@ -230,7 +226,7 @@ export function sendBlockAction(
     team_id: teamId,
   };
   const thread = input.threadTs === undefined ? {} : { thread_ts: input.threadTs };
-  const payload = {
+  return {
     type: 'block_actions',
     user,
     api_app_id: input.apiAppId ?? SLACK_IDS.appId,
@@ -271,6 +267,15 @@ export function sendBlockAction(
       },
     ],
   };
+}
+
+export function sendBlockAction(
+  appUrl: string,
+  signingSecret: string,
+  input: BlockActionInput,
+  options?: SignOptions,
+): Promise<SlackHttpResult> {
+  const payload = blockActionPayload(input);
   return postForm(appUrl, signingSecret, { payload: JSON.stringify(payload) }, options);
 }
 
