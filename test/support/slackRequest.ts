@@ -174,6 +174,16 @@ function postForm(
 }
 
 let triggerCount = 0;
+/** The `user` object of an interactivity payload, as Slack sends it. */
+function slackUser(userId: string, teamId: string = SLACK_IDS.teamId) {
+  return {
+    id: userId,
+    username: userId.toLowerCase(),
+    name: userId.toLowerCase(),
+    team_id: teamId,
+  };
+}
+
 function triggerId(): string {
   triggerCount += 1;
   return `${triggerCount}.${SLACK_IDS.teamId.slice(1)}.0f1e2d3c4b5a69788796a5b4c3d2e1f0`;
@@ -219,12 +229,7 @@ export function blockActionPayload(input: BlockActionInput): Record<string, unkn
   const messageTs = input.messageTs ?? '1700000000.000100';
   const blockId = input.blockId ?? 'actions';
   const teamId = input.teamId ?? SLACK_IDS.teamId;
-  const user = {
-    id: userId,
-    username: userId.toLowerCase(),
-    name: userId.toLowerCase(),
-    team_id: teamId,
-  };
+  const user = slackUser(userId, teamId);
   const thread = input.threadTs === undefined ? {} : { thread_ts: input.threadTs };
   return {
     type: 'block_actions',
@@ -325,12 +330,7 @@ export function sendMessageShortcut(
     token: 'deprecated-verification-token',
     action_ts: input.actionTs ?? actionTs(),
     team: { id: teamId, domain: SLACK_IDS.teamDomain },
-    user: {
-      id: userId,
-      username: userId.toLowerCase(),
-      name: userId.toLowerCase(),
-      team_id: teamId,
-    },
+    user: slackUser(userId, teamId),
     channel: { id: input.channelId ?? SLACK_IDS.channelId, name: input.channelName ?? 'general' },
     is_enterprise_install: false,
     enterprise: null,
@@ -373,12 +373,7 @@ export function sendViewSubmission(
   const payload = {
     type: 'view_submission',
     team: { id: SLACK_IDS.teamId, domain: SLACK_IDS.teamDomain },
-    user: {
-      id: userId,
-      username: userId.toLowerCase(),
-      name: userId.toLowerCase(),
-      team_id: SLACK_IDS.teamId,
-    },
+    user: slackUser(userId),
     api_app_id: SLACK_IDS.appId,
     token: 'deprecated-verification-token',
     trigger_id: input.triggerId ?? triggerId(),
@@ -536,12 +531,7 @@ export function sendHomeBlockAction(
   );
   const payload = {
     type: 'block_actions',
-    user: {
-      id: userId,
-      username: userId.toLowerCase(),
-      name: userId.toLowerCase(),
-      team_id: SLACK_IDS.teamId,
-    },
+    user: slackUser(userId),
     api_app_id: SLACK_IDS.appId,
     token: 'deprecated-verification-token',
     container: { type: 'view', view_id: viewId },
