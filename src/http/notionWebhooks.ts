@@ -62,7 +62,7 @@ async function handle(
   budget: Budget,
 ): Promise<void> {
   const { webhooks, logger, limits } = deps;
-  if (!CONNECTION_NAME.test(connection) || !webhooks.isKnown(connection)) {
+  if (!CONNECTION_NAME.test(connection) || !(await webhooks.isKnown(connection))) {
     logger.info({ outcome: 'unknown_connection' }, 'Notion webhook for an unknown connection: 404');
     return refuseAndClose(req, res, 404);
   }
@@ -89,7 +89,7 @@ async function route(
   }
 
   if (delivery.kind === 'verification') {
-    const result = webhooks.acceptVerification(connection, delivery.verificationToken);
+    const result = await webhooks.acceptVerification(connection, delivery.verificationToken);
     if (result.stored) {
       logger.info(
         { connection, outcome: 'verification_pending' },
@@ -132,9 +132,9 @@ async function route(
   const event = delivery.kind === 'event' ? { eventId: delivery.id, type: delivery.type } : {};
   // The answer first: Notion times out slow endpoints and retries, and nothing below changes it.
   answer(res, 200);
-  setImmediate(() => {
+  setImmediate(async () => {
     try {
-      const result = webhooks.handleDelivery(connection, delivery);
+      const result = await webhooks.handleDelivery(connection, delivery);
       logger.info(
         {
           connection,

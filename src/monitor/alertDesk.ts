@@ -13,7 +13,7 @@ export class AlertDesk {
   constructor(private readonly deps: { store: Store; notifier: Notifier; now: () => number }) {}
 
   /** The watches an alert lists that are still watched (none for 'inventory' alerts). */
-  members(alert: Alert): Watch[] {
+  async members(alert: Alert): Promise<Watch[]> {
     const ids = alert.details.watches.map((watch) => watch.id);
     if (ids.length === 0) return [];
     return this.deps.store.watches.byIds(alert.connection, ids);
@@ -22,40 +22,46 @@ export class AlertDesk {
   /** Stored before posting: if Slack is down, the next sweep posts it. Never lost silently. */
   async open(input: NewAlert): Promise<void> {
     const alert = openAlert(input, newId('alert'), this.deps.now());
-    this.deps.store.alerts.create(alert);
+    await this.deps.store.alerts.create(alert);
     await this.post(alert);
   }
 
   async post(alert: Alert): Promise<void> {
-    const posted = await this.deps.notifier.postAlert(alert, this.members(alert));
+    const posted = await this.deps.notifier.postAlert(alert, await this.members(alert));
     if (posted) {
-      this.deps.store.alerts.update(alert.id, { postedChannel: posted.channel, ts: posted.ts });
+      await this.deps.store.alerts.update(alert.id, {
+        postedChannel: posted.channel,
+        ts: posted.ts,
+      });
     }
   }
 
   async redraw(alert: Alert): Promise<void> {
-    await this.deps.notifier.updateAlert(alert, this.members(alert));
+    await this.deps.notifier.updateAlert(alert, await this.members(alert));
   }
 
   /** Access is back: resolved, and said in the alert's thread. */
   async resolve(alert: Alert, now: number): Promise<void> {
-    const resolved = this.deps.store.alerts.update(alert.id, {
+    const resolved = await this.deps.store.alerts.update(alert.id, {
       status: 'resolved',
       resolvedAt: now,
     });
     if (!resolved?.ts) return;
     // Redraw first: a deleted alert is posted again, and the recovery goes in the new thread.
-    await this.deps.notifier.updateAlert(resolved, this.members(resolved));
-    await this.deps.notifier.replyToAlert(this.deps.store.alerts.get(alert.id) ?? resolved, {
-      type: 'alert_recovered',
-      afterMs: now - alert.failingSince,
-    });
+    await this.deps.notifier.updateAlert(resolved, await this.members(resolved));
+    await this.deps.notifier.replyToAlert(
+      (await this.deps.store.alerts.get(alert.id)) ?? resolved,
+      {
+        type: 'alert_recovered',
+        afterMs: now - alert.failingSince,
+      },
+    );
   }
 
   /** Closed without claiming access is back: nobody watches it any more, or no connection. */
   async close(alert: Alert, now: number, because: 'unwatched' | 'disconnected'): Promise<void> {
     const details = { ...alert.details, closedBecause: because };
-    const closed = this.deps.store.alerts.update(alert.id, {
+    const closed = await this.deps.store.alerts.update(alert.id, {
       status: 'resolved',
       resolvedAt: now,
       details,

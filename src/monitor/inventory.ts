@@ -52,13 +52,13 @@ export class InventoryMonitor {
     connection: string,
     watches: readonly Watch[],
   ): Promise<{ run: CheckRun; inventory?: InventoryObservation }> {
-    const session = this.deps.checks.session(connection);
+    const session = await this.deps.checks.session(connection);
     const targets = [...new Set(watches.map((watch) => watch.resourceId))];
     const token = await session.checkToken();
     if (token.diagnosis.kind !== 'ok') {
-      return { run: session.finish(token, uncheckedResources(targets, token.diagnosis)) };
+      return { run: await session.finish(token, uncheckedResources(targets, token.diagnosis)) };
     }
-    const known = this.deps.store.inventory.all(connection);
+    const known = await this.deps.store.inventory.all(connection);
     const listing = await session.list(known.length);
     // Notion in trouble: thousands of direct requests would only get the same answer.
     const confirm =
@@ -66,7 +66,7 @@ export class InventoryMonitor {
         ? []
         : toConfirm(known, listing.items, listing.complete);
     const { checks, resources } = await this.checkUnlisted(session, listing, confirm, targets);
-    const run = session.finish(token, resources);
+    const run = await session.finish(token, resources);
     return { run, inventory: { known, listing, checks } };
   }
 
@@ -121,11 +121,11 @@ export class InventoryMonitor {
     const now = this.deps.now();
     const listing = seen.listing.failure ? undefined : seen.listing;
     const pass = passOver(seen.known, listing, seen.checks, now, options);
-    if (pass.listed.length > 0) store.inventory.upsertListed(connection, pass.listed, now);
-    if (pass.statuses.length > 0) store.inventory.saveStatuses(connection, pass.statuses);
+    if (pass.listed.length > 0) await store.inventory.upsertListed(connection, pass.listed, now);
+    if (pass.statuses.length > 0) await store.inventory.saveStatuses(connection, pass.statuses);
 
-    const after = store.inventory.all(connection);
-    const channels = store.channels.watchingAll(connection).map((each) => each.channelId);
+    const after = await store.inventory.all(connection);
+    const channels = (await store.channels.watchingAll(connection)).map((each) => each.channelId);
     for (const alert of inventoryLossAlerts(pass, after, channels, facts)) {
       await this.deps.desk.open(alert);
     }
@@ -139,12 +139,12 @@ export class InventoryMonitor {
     recovered: ReadonlySet<string>,
   ): Promise<void> {
     const now = this.deps.now();
-    for (const alert of this.deps.store.alerts.open(connection)) {
+    for (const alert of await this.deps.store.alerts.open(connection)) {
       if (alert.scope !== 'inventory') continue;
       const next = inventoryAlertProgress(alert, known, recovered);
       if (next.action === 'resolve') await this.deps.desk.resolve(alert, now);
       if (next.action === 'redraw') {
-        const redrawn = this.deps.store.alerts.update(alert.id, { details: next.details });
+        const redrawn = await this.deps.store.alerts.update(alert.id, { details: next.details });
         if (redrawn) await this.deps.desk.redraw(redrawn);
       }
     }
@@ -161,13 +161,13 @@ export class InventoryMonitor {
     items: readonly InventoryItem[],
     targets: readonly string[],
   ): Promise<{ run?: CheckRun; inventory?: InventoryObservation; shared: InventoryItem[] }> {
-    const session = this.deps.checks.session(connection);
+    const session = await this.deps.checks.session(connection);
     const token = await session.checkToken();
     if (token.diagnosis.kind !== 'ok') return { shared: [] };
-    const known = this.deps.store.inventory.all(connection);
+    const known = await this.deps.store.inventory.all(connection);
     const none: Listing = { items: [], complete: false };
     const { checks, resources } = await this.checkUnlisted(session, none, [...items], [...targets]);
-    const run = session.finish(token, resources);
+    const run = await session.finish(token, resources);
     const knownKeys = new Set(known.map((entry) => idKey(entry.item.id)));
     const shared = resources.flatMap((check): InventoryItem[] => {
       if (!check.id || knownKeys.has(idKey(check.id))) return [];

@@ -27,6 +27,8 @@ export class Scheduler {
   private readonly running = new Map<string, Promise<void>>();
   /** The last work queued for each connection (sweeps and re-checks, one at a time). */
   private readonly tails = new Map<string, Promise<void>>();
+  /** The tick under way (it reads the database before it starts sweeps). */
+  private ticking: Promise<void> | undefined;
   private readonly now: () => number;
   private stopped = false;
 
@@ -37,12 +39,16 @@ export class Scheduler {
   start(): void {
     this.stopped = false;
     const tickMs = Math.min(this.deps.intervalMs, 5_000);
-    const loop = () => {
+    // Never rejects: a failed tick is logged, and the next one is scheduled either way.
+    const loop = async () => {
+      this.ticking = this.tick();
       try {
-        this.tick();
+        await this.ticking;
       } catch (error) {
         // e.g. the database is unavailable: say so, and try again at the next tick.
         this.deps.logger.error({ err: error }, 'monitor tick failed; retrying at the next tick');
+      } finally {
+        this.ticking = undefined;
       }
       if (!this.stopped) this.timer = setTimeout(loop, tickMs);
     };
@@ -51,14 +57,15 @@ export class Scheduler {
 
   /**
    * Stops scheduling; waits up to `graceMs` for sweeps in flight. A sweep cut off saves
-   * nothing, so the next start finds it due and sweeps again: nothing is half-applied.
+   * nothing, so the next start finds it due and sweeps again: nothing is half-applied. A tick
+   * under way starts no sweep once stopped; its reads are waited for too.
    */
   async stop(graceMs = 20_000): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
-      Promise.allSettled([...this.running.values(), ...this.tails.values()]),
+      Promise.allSettled([this.ticking, ...this.running.values(), ...this.tails.values()]),
       new Promise((resolve) => {
         timer = setTimeout(resolve, graceMs);
       }),
@@ -67,19 +74,17 @@ export class Scheduler {
   }
 
   /** Starts a sweep for every watched connection that is due and not already being swept. */
-  tick(): void {
+  async tick(): Promise<void> {
     const now = this.now();
     const connections = new Set([
-      ...this.deps.store.watches.connections(),
-      ...this.deps.store.channels.watchAllConnections(),
+      ...(await this.deps.store.watches.connections()),
+      ...(await this.deps.store.channels.watchAllConnections()),
     ]);
     for (const connection of connections) {
       if (this.running.has(connection)) continue;
-      const last = this.deps.store.health.get(connection)?.lastSweepAt;
-      const due =
-        last === undefined ||
-        now - last >= this.deps.intervalMs - jitterMs(connection, this.deps.intervalMs);
-      if (!due) continue;
+      if (!(await this.isDue(connection, now))) continue;
+      // stop() came while this tick was reading: it waits only for sweeps already started.
+      if (this.stopped) return;
       this.sweep(connection).catch((error) =>
         this.deps.logger.error({ err: error, connection }, 'monitor sweep failed'),
       );
@@ -103,6 +108,14 @@ export class Scheduler {
    */
   recheck(connection: string, ids: string[]): Promise<void> {
     return this.serialise(connection, () => this.deps.sweep.recheck(connection, ids));
+  }
+
+  private async isDue(connection: string, now: number): Promise<boolean> {
+    const last = (await this.deps.store.health.get(connection))?.lastSweepAt;
+    return (
+      last === undefined ||
+      now - last >= this.deps.intervalMs - jitterMs(connection, this.deps.intervalMs)
+    );
   }
 
   private serialise(connection: string, step: () => Promise<void>): Promise<void> {

@@ -56,8 +56,10 @@ export class Sweep {
 
   async run(connection: string): Promise<void> {
     const { store } = this.deps;
-    const watches = store.watches.forConnection(connection);
-    const watchingAll = store.channels.watchingAll(connection).map((each) => each.channelId);
+    const watches = await store.watches.forConnection(connection);
+    const watchingAll = (await store.channels.watchingAll(connection)).map(
+      (each) => each.channelId,
+    );
     if (watches.length === 0 && watchingAll.length === 0) return;
     const { run, inventory } =
       watchingAll.length === 0
@@ -71,7 +73,7 @@ export class Sweep {
           }
         : await this.inventory.observe(connection, watches);
     const now = this.now();
-    const health: ConnectionHealth = store.health.get(connection) ?? {
+    const health: ConnectionHealth = (await store.health.get(connection)) ?? {
       connection,
       status: { state: 'ok', since: now },
       reachability: { noticePosted: false },
@@ -80,14 +82,17 @@ export class Sweep {
     const reachable = run.token.diagnosis.category !== 'transient';
     const reach = nextReachability(health.reachability, reachable, now);
     const token = nextWatchStatus(health.status, outcomeOf(run.token.diagnosis, now));
-    store.health.save({ connection, status: token.status, reachability: reach.reachability }, now);
+    await store.health.save(
+      { connection, status: token.status, reachability: reach.reachability },
+      now,
+    );
 
     if (reach.decision !== 'none') {
       const since = health.reachability.unreachableSince ?? now;
       await this.noticeReachability(connection, watches, watchingAll, reach.decision, since);
     }
     if (token.decision === 'alert') {
-      const facts = this.facts(run);
+      const facts = await this.facts(run);
       for (const alert of tokenLossAlerts(watches, token.status, facts, watchingAll)) {
         await this.desk.open(alert);
       }
@@ -97,7 +102,7 @@ export class Sweep {
     // With a bad token every resource "fails" the same way: their states wait for the token.
     if (run.token.diagnosis.kind === 'ok') {
       await this.applyResults(connection, watches, run, now, nextWatchStatus);
-      if (inventory) await this.inventory.apply(connection, inventory, this.facts(run));
+      if (inventory) await this.inventory.apply(connection, inventory, await this.facts(run));
     }
     await this.openAlertChores(connection, now);
   }
@@ -112,11 +117,11 @@ export class Sweep {
   async recheck(connection: string, ids: string[]): Promise<void> {
     const { store } = this.deps;
     const keys = new Set(ids.map(idKey));
-    const watches = store.watches
-      .forConnection(connection)
-      .filter((watch) => keys.has(idKey(watch.resourceId)));
-    const subscribed = store.channels.watchingAll(connection).length > 0;
-    const known = store.inventory.all(connection);
+    const watches = (await store.watches.forConnection(connection)).filter((watch) =>
+      keys.has(idKey(watch.resourceId)),
+    );
+    const subscribed = (await store.channels.watchingAll(connection)).length > 0;
+    const known = await store.inventory.all(connection);
     const items = subtreeOf(known, ids);
     const covered = new Set([
       ...watches.map((watch) => idKey(watch.resourceId)),
@@ -131,25 +136,25 @@ export class Sweep {
     const now = this.now();
     await this.applyResults(connection, watches, seen.run, now, confirmedByEvent);
     if (seen.inventory) {
-      await this.inventory.apply(connection, seen.inventory, this.facts(seen.run), {
+      await this.inventory.apply(connection, seen.inventory, await this.facts(seen.run), {
         confirmed: true,
       });
     }
-    if (seen.shared.length > 0) store.inventory.upsertListed(connection, seen.shared, now);
+    if (seen.shared.length > 0) await store.inventory.upsertListed(connection, seen.shared, now);
   }
 
-  private facts(run: CheckRun) {
+  private async facts(run: CheckRun) {
     return {
       connection: run.connection,
       // A refused token gets no users.me answer: the name it gave at its last good check.
-      integrationName: run.integration?.name ?? this.knownIntegration(run.connection),
+      integrationName: run.integration?.name ?? (await this.knownIntegration(run.connection)),
       fingerprint: run.fingerprint,
     };
   }
 
-  private knownIntegration(connection: string): string | undefined {
+  private async knownIntegration(connection: string): Promise<string | undefined> {
     try {
-      return this.deps.store.connections.get(connection)?.integrationName;
+      return (await this.deps.store.connections.get(connection))?.integrationName;
     } catch {
       return undefined; // the database failure is logged where it matters
     }
@@ -175,21 +180,21 @@ export class Sweep {
         { id: watch.id, status: next.status, checkedAt: now, lastKind: result.diagnosis.kind },
       ];
     });
-    this.deps.store.watches.saveStatuses(updates);
+    await this.deps.store.watches.saveStatuses(updates);
 
-    for (const alert of groupLosses(losses, this.facts(run))) await this.desk.open(alert);
+    for (const alert of groupLosses(losses, await this.facts(run))) await this.desk.open(alert);
 
-    for (const alert of this.deps.store.alerts.open(connection)) {
+    for (const alert of await this.deps.store.alerts.open(connection)) {
       if (alert.scope !== 'resources') continue;
       if (!alert.details.watches.some((watch) => recovered.has(watch.id))) continue;
-      const members = this.desk.members(alert);
+      const members = await this.desk.members(alert);
       if (afterRecovery(members) === 'resolve') await this.desk.resolve(alert, now);
       else await this.deps.notifier.updateAlert(alert, members);
     }
   }
 
   private async resolveAll(connection: string, scope: Alert['scope'], now: number) {
-    for (const alert of this.deps.store.alerts.open(connection)) {
+    for (const alert of await this.deps.store.alerts.open(connection)) {
       if (alert.scope === scope) await this.desk.resolve(alert, now);
     }
   }
@@ -197,10 +202,10 @@ export class Sweep {
   private async openAlertChores(connection: string, now: number): Promise<void> {
     const { store, notifier } = this.deps;
     const subscribed = new Set(
-      store.channels.watchingAll(connection).map((each) => each.channelId),
+      (await store.channels.watchingAll(connection)).map((each) => each.channelId),
     );
-    for (const alert of store.alerts.open(connection)) {
-      const members = this.desk.members(alert);
+    for (const alert of await store.alerts.open(connection)) {
+      const members = await this.desk.members(alert);
       switch (openAlertChore(alert, members, now, subscribed.has(alert.channelId))) {
         case 'close_unwatched':
           // Nobody watches what it is about any more: closed, without claiming access is back.
@@ -210,7 +215,7 @@ export class Sweep {
           await this.desk.post(alert);
           break;
         case 'remind':
-          store.alerts.update(alert.id, { lastReminderAt: now });
+          await store.alerts.update(alert.id, { lastReminderAt: now });
           await notifier.replyToAlert(alert, {
             type: 'alert_reminder',
             failingForMs: now - alert.failingSince,

@@ -3,7 +3,7 @@ import { firstTransient, MAX_TARGETS } from '../domain/check';
 import { type Outcome, refuse } from '../domain/outcome';
 import { isOnMessage, type Place } from '../domain/place';
 import type { Watch } from '../domain/watch';
-import type { Store } from '../store/store';
+import type { Repos, Store } from '../store/store';
 import type { CheckService } from './checks';
 import type { Messenger, Notifier } from './ports';
 import type { WalkthroughService } from './walkthroughs';
@@ -27,7 +27,7 @@ export class AlertService {
   }
 
   /** The watches the alert lists, still watched; none for an inventory alert (it lists roots). */
-  private members(alert: Alert): Watch[] {
+  private async members(alert: Alert): Promise<Watch[]> {
     const ids = alert.details.watches.map((watch) => watch.id);
     if (ids.length === 0) return [];
     return this.deps.store.watches.byIds(alert.connection, ids);
@@ -36,9 +36,14 @@ export class AlertService {
   /**
    * The open alert behind a click, only when the click is on the alert's own message (the
    * channel it was posted in, its ts): a button value carried anywhere else changes nothing.
+   * `repos`: the transaction's, when read inside one.
    */
-  private findOpen(id: string, where: Place): Outcome<{ alert: Alert }> {
-    const alert = this.deps.store.alerts.get(id);
+  private async findOpen(
+    id: string,
+    where: Place,
+    repos: Repos = this.deps.store,
+  ): Promise<Outcome<{ alert: Alert }>> {
+    const alert = await repos.alerts.get(id);
     if (!alert) return refuse({ reason: 'not_found', what: 'alert' });
     if (!alert.ts || !alert.postedChannel) return refuse({ reason: 'not_posted_yet' });
     if (!isOnMessage(where, { channel: alert.postedChannel, ts: alert.ts })) {
@@ -49,43 +54,52 @@ export class AlertService {
   }
 
   async acknowledge(id: string, userId: string, where: Place): Promise<Outcome> {
-    const found = this.findOpen(id, where);
+    const found = await this.findOpen(id, where);
     if (!found.ok) return found;
-    if (!this.deps.store.alerts.acknowledge(id, userId, this.now())) {
+    if (!(await this.deps.store.alerts.acknowledge(id, userId, this.now()))) {
       return refuse({ reason: 'already_acknowledged', by: found.alert.acknowledgedBy });
     }
-    const alert = this.deps.store.alerts.get(id) ?? found.alert;
-    await this.deps.notifier.updateAlert(alert, this.members(alert));
+    const alert = (await this.deps.store.alerts.get(id)) ?? found.alert;
+    await this.deps.notifier.updateAlert(alert, await this.members(alert));
     // Read again: the redraw may have re-posted a deleted alert under a new ts.
-    const current = this.deps.store.alerts.get(id) ?? alert;
+    const current = (await this.deps.store.alerts.get(id)) ?? alert;
     await this.deps.notifier.replyToAlert(current, { type: 'alert_acknowledged', by: userId });
     return { ok: true };
   }
 
   async snooze(id: string, userId: string, where: Place): Promise<Outcome> {
-    const found = this.findOpen(id, where);
-    if (!found.ok) return found;
-    const now = this.now();
-    if (isSnoozed(found.alert, now)) {
-      return refuse({ reason: 'already_snoozed', by: found.alert.snoozedBy });
-    }
-    const changes = { snoozedBy: userId, snoozedUntil: now + SNOOZE_MS };
-    const alert = this.deps.store.alerts.update(id, changes) ?? found.alert;
-    await this.deps.notifier.updateAlert(alert, this.members(alert));
+    // Read, decided and written in one transaction: two clicks at once snooze it once.
+    const snoozed = await this.deps.store.transaction(
+      async (tx): Promise<Outcome<{ alert: Alert }>> => {
+        const found = await this.findOpen(id, where, tx);
+        if (!found.ok) return found;
+        const now = this.now();
+        if (isSnoozed(found.alert, now)) {
+          return refuse({ reason: 'already_snoozed', by: found.alert.snoozedBy });
+        }
+        const changes = { snoozedBy: userId, snoozedUntil: now + SNOOZE_MS };
+        return { ok: true, alert: (await tx.alerts.update(id, changes)) ?? found.alert };
+      },
+    );
+    if (!snoozed.ok) return snoozed;
+    const { alert } = snoozed;
+    await this.deps.notifier.updateAlert(alert, await this.members(alert));
     return { ok: true };
   }
 
   /** Checks the alert's pages again and, if access is still lost, walks the fix in its thread. */
   async startFix(id: string, userId: string, messenger: Messenger, where: Place): Promise<Outcome> {
-    const found = this.findOpen(id, where);
+    const found = await this.findOpen(id, where);
     if (!found.ok) return found;
     const { ts, postedChannel, connection } = found.alert;
     if (!ts || !postedChannel) return refuse({ reason: 'not_posted_yet' });
-    if (this.starting.has(id) || this.deps.walkthroughs.findByParent(postedChannel, ts)) {
-      return refuse({ reason: 'busy', what: 'alert_walkthrough' });
-    }
+    if (this.starting.has(id)) return refuse({ reason: 'busy', what: 'alert_walkthrough' });
+    // Marked before the store is asked: a second click meanwhile is told "busy".
     this.starting.add(id);
     try {
+      if (await this.deps.walkthroughs.findByParent(postedChannel, ts)) {
+        return refuse({ reason: 'busy', what: 'alert_walkthrough' });
+      }
       const checked = await this.deps.checks.check({
         connection,
         targets: fixTargets(found.alert),

@@ -31,9 +31,9 @@ export interface CheckSessionDeps {
   deadlineFor: (requests: number) => number;
   now: () => number;
   /** Records a finished run in the history (and what users.me said), as CheckService does. */
-  record: (run: CheckRun) => void;
+  record: (run: CheckRun) => Promise<void>;
   /** Whether the token was seen pasted in Slack. */
-  compromised: () => boolean;
+  compromised: () => Promise<boolean>;
 }
 
 /**
@@ -105,7 +105,7 @@ export class CheckSession {
   }
 
   /** The run to hand on (and record in the history): the token and the resources checked. */
-  finish(token: TokenCheck, resources: ResourceCheck[]): CheckRun {
+  async finish(token: TokenCheck, resources: ResourceCheck[]): Promise<CheckRun> {
     const run: CheckRun = {
       connection: this.connection,
       fingerprint: this.fingerprint,
@@ -114,9 +114,9 @@ export class CheckSession {
       resources,
       startedAt: this.startedAt,
       durationMs: this.deps.now() - this.startedAt,
-      compromised: this.deps.compromised(),
+      compromised: await this.deps.compromised(),
     };
-    this.deps.record(run);
+    await this.deps.record(run);
     return run;
   }
 }

@@ -107,7 +107,7 @@ export class CheckService {
   /** One check, no fair-use limit (the monitor's sweeps: they already yield to people). */
   async run(request: CheckRequest): Promise<CheckRun> {
     const startedAt = this.now();
-    const connection = this.deps.connections.resolve(request.connection);
+    const connection = await this.deps.connections.resolve(request.connection);
     let token: TokenCheck;
     let resources: ResourceCheck[];
 
@@ -144,18 +144,18 @@ export class CheckService {
       resources,
       startedAt,
       durationMs: this.now() - startedAt,
-      compromised: this.compromised(connection.name),
+      compromised: await this.compromised(connection.name),
     };
-    this.record(run, request);
-    this.rememberIdentity(run);
+    await this.record(run, request);
+    await this.rememberIdentity(run);
     return run;
   }
 
   /** users.me named the integration: messages about the connection can name it too. */
-  private rememberIdentity(run: CheckRun): void {
+  private async rememberIdentity(run: CheckRun): Promise<void> {
     if (run.token.diagnosis.kind !== 'ok' || !run.integration) return;
     try {
-      this.deps.store.connections.saveIdentity(run.connection, {
+      await this.deps.store.connections.saveIdentity(run.connection, {
         integrationName: run.integration.name,
         workspaceName: run.integration.workspaceName,
       });
@@ -169,8 +169,8 @@ export class CheckService {
    * users.me, the listing, then direct checks of what it did not show), paced like every check.
    * `finish` records the run in the history, as run() does.
    */
-  session(connection: string, priority: Priority = 'background'): CheckSession {
-    const resolved = this.deps.connections.resolve(connection);
+  async session(connection: string, priority: Priority = 'background'): Promise<CheckSession> {
+    const resolved = await this.deps.connections.resolve(connection);
     return new CheckSession({
       connection: resolved,
       limiter: this.deps.limiter,
@@ -180,23 +180,23 @@ export class CheckService {
       deadlineMs: this.deps.deadlineMs,
       deadlineFor: checkDeadlineMs,
       now: this.now,
-      record: (run) => {
-        this.record(run, { connection, targets: [], priority });
-        this.rememberIdentity(run);
+      record: async (run) => {
+        await this.record(run, { connection, targets: [], priority });
+        await this.rememberIdentity(run);
       },
       compromised: () => this.compromised(resolved.name),
     });
   }
 
-  private compromised(connection: string): boolean {
+  private async compromised(connection: string): Promise<boolean> {
     try {
-      return this.deps.store.connections.isCompromised(connection);
+      return await this.deps.store.connections.isCompromised(connection);
     } catch {
       return false; // the database failure is logged where it matters (history, connections)
     }
   }
 
-  private record(run: CheckRun, request: CheckRequest): void {
+  private async record(run: CheckRun, request: CheckRequest): Promise<void> {
     const base = {
       checkedAt: run.startedAt,
       connection: run.connection,
@@ -221,7 +221,7 @@ export class CheckService {
       requestId: diagnosis.detail.requestId,
     }));
     try {
-      this.deps.store.history.record(entries);
+      await this.deps.store.history.record(entries);
     } catch (error) {
       // History is diagnostic only: a full disk must not cost the user their report.
       this.deps.logger.error({ err: error }, 'could not record check history');

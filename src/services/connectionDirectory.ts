@@ -1,3 +1,4 @@
+import type { Alert } from '../domain/alert';
 import {
   type ConnectionOverview,
   DEFAULT_CONNECTION,
@@ -5,7 +6,7 @@ import {
 } from '../domain/connection';
 import { type Outcome, refuse } from '../domain/outcome';
 import type { Logger } from '../logger';
-import type { Store } from '../store/store';
+import type { Repos, Store } from '../store/store';
 import type { CheckService } from './checks';
 import type { Connections } from './connections';
 import type { Notifier } from './ports';
@@ -31,11 +32,14 @@ export class ConnectionDirectory {
     return this.deps.now?.() ?? Date.now();
   }
 
-  /** Every connection name: `default` first (it always exists, with or without a token). */
-  known(): string[] {
+  /**
+   * Every connection name: `default` first (it always exists, with or without a token).
+   * `repos`: a transaction's, when called inside one.
+   */
+  async known(repos: Repos = this.deps.store): Promise<string[]> {
     const names = new Set([DEFAULT_CONNECTION]);
     try {
-      for (const row of this.deps.store.connections.list()) names.add(row.name);
+      for (const row of await repos.connections.list()) names.add(row.name);
     } catch (error) {
       // The database is down: NOTION_TOKEN's `default` still works (Connections.resolve).
       this.deps.logger.error({ err: error }, 'database unavailable: only `default` is known');
@@ -46,40 +50,45 @@ export class ConnectionDirectory {
   }
 
   /** The name, if it is a connection; the known ones otherwise (the command does nothing). */
-  exists(name: string): Outcome<{ name: string }> {
-    const known = this.known();
+  async exists(name: string, repos: Repos = this.deps.store): Promise<Outcome<{ name: string }>> {
+    const known = await this.known(repos);
     return known.includes(name)
       ? { ok: true, name }
       : refuse({ reason: 'unknown_connection', name, known });
   }
 
   /** The connection a command uses: the one it names, else the channel's, else `default`. */
-  choose(channelId: string, named?: string): Outcome<{ name: string }> {
+  async choose(channelId: string, named?: string): Promise<Outcome<{ name: string }>> {
     if (named) return this.exists(named);
     let chosen: string | undefined;
     try {
-      chosen = this.deps.store.channels.connectionOf(channelId)?.connection;
+      chosen = (await this.deps.store.channels.connectionOf(channelId))?.connection;
     } catch (error) {
       this.deps.logger.error({ err: error }, 'database unavailable: using `default`');
     }
     // A removed connection's choice is deleted with it; an unreadable one falls back too.
-    return chosen && this.known().includes(chosen)
+    return chosen && (await this.known()).includes(chosen)
       ? { ok: true, name: chosen }
       : { ok: true, name: DEFAULT_CONNECTION };
   }
 
   /** `use <name>`: this channel's connection from now on (anyone in the channel may). */
-  use(channelId: string, name: string, userId: string): Outcome<{ name: string }> {
-    const found = this.exists(name);
+  async use(channelId: string, name: string, userId: string): Promise<Outcome<{ name: string }>> {
+    const found = await this.exists(name);
     if (!found.ok) return found;
-    this.deps.store.channels.use({ channelId, connection: name, setBy: userId, setAt: this.now() });
+    await this.deps.store.channels.use({
+      channelId,
+      connection: name,
+      setBy: userId,
+      setAt: this.now(),
+    });
     return found;
   }
 
   /** The integration behind a connection, as users.me last said (for naming it in messages). */
-  integrationName(name: string): string | undefined {
+  async integrationName(name: string): Promise<string | undefined> {
     try {
-      return this.deps.store.connections.get(name)?.integrationName;
+      return (await this.deps.store.connections.get(name))?.integrationName;
     } catch {
       return undefined;
     }
@@ -88,18 +97,19 @@ export class ConnectionDirectory {
   /** `connections`: every connection, its token checked now (each at its own token's pace). */
   async overview(channelId: string, userId: string): Promise<ConnectionOverview[]> {
     const { store } = this.deps;
-    const used = this.choose(channelId);
+    const used = await this.choose(channelId);
     return Promise.all(
-      this.known().map(async (name) => {
+      (await this.known()).map(async (name) => {
         const run = await this.deps.checks.run({
           connection: name,
           targets: [],
           channelId,
           userId,
         });
-        const row = store.connections.get(name);
-        const watches = store.watches.forConnection(name);
-        const secrets = store.connections.webhookSecrets(name);
+        const row = await store.connections.get(name);
+        const watches = await store.watches.forConnection(name);
+        const secrets = await store.connections.webhookSecrets(name);
+        const watchingAll = await store.channels.watchAllIn(channelId);
         return {
           name,
           source: row?.source ?? (run.fingerprint ? 'env' : undefined),
@@ -112,9 +122,7 @@ export class ConnectionDirectory {
             here: watches.filter((watch) => watch.channelId === channelId).length,
             total: watches.length,
           },
-          watchingAllHere: store.channels
-            .watchAllIn(channelId)
-            .some((subscription) => subscription.connection === name),
+          watchingAllHere: watchingAll.some((subscription) => subscription.connection === name),
           usedHere: used.ok && used.name === name,
           webhook: secrets.current ? 'verified' : secrets.pending ? 'pending' : 'none',
         };
@@ -124,15 +132,18 @@ export class ConnectionDirectory {
 
   /**
    * What removing the connection would take with it; refused for unknown names and for a
-   * `default` that comes from NOTION_TOKEN (it would be back at the next start).
+   * `default` that comes from NOTION_TOKEN (it would be back at the next start). `repos`: a
+   * transaction's, when called inside one.
    */
-  preview(name: string): Outcome<{ summary: DisconnectSummary }> {
-    const found = this.exists(name);
+  async preview(
+    name: string,
+    repos: Repos = this.deps.store,
+  ): Promise<Outcome<{ summary: DisconnectSummary }>> {
+    const found = await this.exists(name, repos);
     if (!found.ok) return found;
-    const { store } = this.deps;
-    const row = store.connections.get(name);
+    const row = await repos.connections.get(name);
     if (!row || row.source === 'env') return refuse({ reason: 'env_connection', name });
-    const watches = store.watches.forConnection(name);
+    const watches = await repos.watches.forConnection(name);
     return {
       ok: true,
       summary: {
@@ -141,8 +152,8 @@ export class ConnectionDirectory {
         fingerprint: row.tokenFingerprint,
         watches: watches.length,
         channels: new Set(watches.map((watch) => watch.channelId)).size,
-        inventory: store.inventory.count(name),
-        openAlerts: store.alerts.open(name).length,
+        inventory: await repos.inventory.count(name),
+        openAlerts: (await repos.alerts.open(name)).length,
       },
     };
   }
@@ -154,20 +165,21 @@ export class ConnectionDirectory {
   async disconnect(name: string, userId: string): Promise<Outcome<{ summary: DisconnectSummary }>> {
     const { store, notifier, logger } = this.deps;
     const now = this.now();
-    const done = store.immediate(() => {
-      const previewed = this.preview(name);
+    const done = await store.transaction(async (tx) => {
+      const previewed = await this.preview(name, tx);
       if (!previewed.ok) return previewed;
-      const closed = store.alerts.open(name).flatMap((alert) => {
+      const closed: Alert[] = [];
+      for (const alert of await tx.alerts.open(name)) {
         const details = { ...alert.details, closedBecause: 'disconnected' as const };
         const update = { status: 'resolved' as const, resolvedAt: now, details };
-        const updated = store.alerts.update(alert.id, update);
-        return updated ? [updated] : [];
-      });
-      store.watches.forgetConnection(name);
-      store.inventory.forgetConnection(name);
-      store.channels.forgetConnection(name);
-      store.health.forget(name);
-      store.connections.remove(name);
+        const updated = await tx.alerts.update(alert.id, update);
+        if (updated) closed.push(updated);
+      }
+      await tx.watches.forgetConnection(name);
+      await tx.inventory.forgetConnection(name);
+      await tx.channels.forgetConnection(name);
+      await tx.health.forget(name);
+      await tx.connections.remove(name);
       return { ok: true as const, summary: previewed.summary, closed };
     });
     if (!done.ok) return done;

@@ -3,7 +3,7 @@ import { type Connection, type ConnectionIdentity, DEFAULT_CONNECTION } from '..
 import type { Logger } from '../logger';
 import { decryptSecret, encryptSecret } from '../security/crypto';
 import { tokenFingerprint, tokenHash } from '../security/tokens';
-import type { Store } from '../store/store';
+import type { Repos, Store } from '../store/store';
 
 export interface ResolvedConnection {
   name: string;
@@ -24,28 +24,37 @@ export class Connections {
   ) {}
 
   /** Records the NOTION_TOKEN fingerprint (never the token) so history and reports can name it. */
-  syncEnvToken(now = Date.now()): void {
+  async syncEnvToken(now = Date.now()): Promise<void> {
     const token = this.config.notion.defaultToken;
-    const existing = this.store.connections.get(DEFAULT_CONNECTION);
+    const existing = await this.store.connections.get(DEFAULT_CONNECTION);
     if (!token) return;
     // A token saved from Slack wins, until NOTION_TOKEN itself changes: then .env is newer.
     if (existing?.source === 'slack' && existing.envTokenHash === tokenHash(token)) return;
     if (existing?.source === 'env' && existing.tokenHash === tokenHash(token)) return;
-    this.store.connections.save({
+    await this.store.connections.save({
       name: DEFAULT_CONNECTION,
       source: 'env',
       tokenFingerprint: tokenFingerprint(token),
       tokenHash: tokenHash(token),
       updatedAt: now,
     });
-    this.store.connections.markCompromised(DEFAULT_CONNECTION, undefined);
+    await this.store.connections.markCompromised(DEFAULT_CONNECTION, undefined);
   }
 
-  /** Encrypts and stores a token given in Slack; throws when no ENCRYPTION_KEY is set. */
-  saveFromSlack(name: string, token: string, userId: string, now = Date.now()): void {
+  /**
+   * Encrypts and stores a token given in Slack; throws when no ENCRYPTION_KEY is set. `repos`:
+   * a transaction's, to save as part of it.
+   */
+  async saveFromSlack(
+    name: string,
+    token: string,
+    userId: string,
+    now = Date.now(),
+    repos: Repos = this.store,
+  ): Promise<void> {
     if (!this.config.encryptionKey) throw new Error('ENCRYPTION_KEY is not set');
     const envToken = name === DEFAULT_CONNECTION ? this.config.notion.defaultToken : undefined;
-    this.store.connections.save({
+    await repos.connections.save({
       name,
       source: 'slack',
       tokenCiphertext: encryptSecret(token, this.config.encryptionKey),
@@ -55,11 +64,15 @@ export class Connections {
       updatedAt: now,
       envTokenHash: envToken ? tokenHash(envToken) : undefined,
     });
-    this.store.connections.markCompromised(name, undefined);
+    await repos.connections.markCompromised(name, undefined);
   }
 
-  rememberIdentity(name: string, identity: ConnectionIdentity): void {
-    this.store.connections.saveIdentity(name, identity);
+  async rememberIdentity(
+    name: string,
+    identity: ConnectionIdentity,
+    repos: Repos = this.store,
+  ): Promise<void> {
+    await repos.connections.saveIdentity(name, identity);
   }
 
   /** The token saved from Slack and the key that opened it; undefined when no key can. */
@@ -87,23 +100,26 @@ export class Connections {
    * After an ENCRYPTION_KEY rotation, re-encrypts every saved token still sealed with
    * ENCRYPTION_KEY_PREVIOUS, so the old key can then be dropped. Returns how many.
    */
-  reencryptWithCurrentKey(): number {
+  async reencryptWithCurrentKey(): Promise<number> {
     const key = this.config.encryptionKey;
     if (!key || !this.config.previousEncryptionKey) return 0;
     let count = 0;
-    for (const row of this.store.connections.list()) {
+    for (const row of await this.store.connections.list()) {
       const saved = this.decryptSaved(row);
       if (!saved?.withPrevious) continue;
-      this.store.connections.save({ ...row, tokenCiphertext: encryptSecret(saved.token, key) });
+      await this.store.connections.save({
+        ...row,
+        tokenCiphertext: encryptSecret(saved.token, key),
+      });
       count++;
     }
     return count;
   }
 
   /** The stored row; when the database fails, NOTION_TOKEN still works (and the failure is logged). */
-  private readRow(name: string): Connection | undefined {
+  private async readRow(name: string): Promise<Connection | undefined> {
     try {
-      return this.store.connections.get(name);
+      return await this.store.connections.get(name);
     } catch (error) {
       this.logger?.error(
         { err: error, connection: name },
@@ -114,13 +130,13 @@ export class Connections {
   }
 
   /** The hash of the token the connection uses now (to tell a rotated token from a leaked one). */
-  currentTokenHash(name: string): string | undefined {
-    const token = this.resolve(name).token;
+  async currentTokenHash(name: string): Promise<string | undefined> {
+    const token = (await this.resolve(name)).token;
     return token ? tokenHash(token) : undefined;
   }
 
-  resolve(name: string): ResolvedConnection {
-    const row = this.readRow(name);
+  async resolve(name: string): Promise<ResolvedConnection> {
+    const row = await this.readRow(name);
     const saved = this.decryptSaved(row)?.token;
     if (saved) return { name, token: saved, fingerprint: tokenFingerprint(saved), source: 'slack' };
     const envToken = name === DEFAULT_CONNECTION ? this.config.notion.defaultToken : undefined;

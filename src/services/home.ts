@@ -89,7 +89,7 @@ export class HomeService {
 
   async homeFor(viewer: string, admin: boolean, slack: SlackDirectory): Promise<Home> {
     const now = this.now();
-    const workspace = this.workspace();
+    const workspace = await this.workspace();
     const [connections, seen] = await Promise.all([
       this.connections(viewer),
       this.viewerChannels(viewer, channelsOf(workspace), slack),
@@ -109,7 +109,7 @@ export class HomeService {
         defaultConnection?.diagnosis.kind === 'token_missing' ? DEFAULT_CONNECTION : undefined,
       connections,
       channels: visible.channels,
-      strips: this.strips(
+      strips: await this.strips(
         visible.channels.flatMap((group) => group.watches),
         utcDay(now),
       ),
@@ -124,37 +124,41 @@ export class HomeService {
   }
 
   /** Everything open in the workspace, from the store. */
-  private workspace(): Workspace {
+  private async workspace(): Promise<Workspace> {
     const { store, directory, inventory } = this.deps;
-    const watches = store.watches
-      .connections()
-      .flatMap((connection) => store.watches.forConnection(connection));
-    const subscribed = new Set(
-      directory
-        .known()
-        .flatMap((connection) => store.channels.watchingAll(connection))
-        .map((subscription) => subscription.channelId),
+    const watched = await store.watches.connections();
+    const watches = (
+      await Promise.all(watched.map((connection) => store.watches.forConnection(connection)))
+    ).flat();
+    const known = await directory.known();
+    const subscriptions = await Promise.all(
+      known.map((connection) => store.channels.watchingAll(connection)),
     );
-    const everything = [...subscribed].flatMap((channelId) =>
-      inventory.summaries(channelId).map((summary) => ({ ...summary, channelId })),
-    );
-    return {
-      watches,
-      everything,
-      alerts: store.openWork.openAlerts(),
-      walkthroughs: store.openWork.openWalkthroughPlaces(),
-    };
+    const subscribed = new Set(subscriptions.flat().map((subscription) => subscription.channelId));
+    const everything = (
+      await Promise.all(
+        [...subscribed].map(async (channelId) =>
+          (await inventory.summaries(channelId)).map((summary) => ({ ...summary, channelId })),
+        ),
+      )
+    ).flat();
+    const [alerts, walkthroughs] = await Promise.all([
+      store.openWork.openAlerts(),
+      store.openWork.openWalkthroughPlaces(),
+    ]);
+    return { watches, everything, alerts, walkthroughs };
   }
 
   /**
    * Every connection and its status now (ConnectionDirectory.overview: a users.me each), shared
    * by every viewer for a minute, and asked again as soon as a connection or token changes.
    */
-  private connections(viewer: string): Promise<ConnectionOverview[]> {
+  private async connections(viewer: string): Promise<ConnectionOverview[]> {
     const { directory, store } = this.deps;
+    const [known, rows] = await Promise.all([directory.known(), store.connections.list()]);
     const key = JSON.stringify([
-      directory.known(),
-      store.connections.list().map((row) => [row.name, row.tokenFingerprint, row.updatedAt]),
+      known,
+      rows.map((row) => [row.name, row.tokenFingerprint, row.updatedAt]),
     ]);
     const cached = this.overviewCache;
     if (cached && cached.key === key && this.now() - cached.at < OVERVIEW_CACHE_MS) {
@@ -230,12 +234,12 @@ export class HomeService {
   }
 
   /** Each watch's 14 squares, from the daily roll-up of its check results. */
-  private strips(watches: Home['channels'][number]['watches'], today: number) {
+  private async strips(watches: Home['channels'][number]['watches'], today: number) {
     const targets = watches.map((watch) => ({
       connection: watch.connection,
       target: watch.resourceId,
     }));
-    const days = this.deps.store.daily.since(targets, today - STRIP_DAYS + 1);
+    const days = await this.deps.store.daily.since(targets, today - STRIP_DAYS + 1);
     return new Map(
       watches.map((watch) => {
         const key = stripKey(watch.connection, watch.resourceId);
@@ -272,7 +276,7 @@ export class HomeService {
     id: string,
     slack: SlackDirectory,
   ): Promise<HomeWalkthrough | undefined> {
-    const walkthrough = this.deps.store.openWork.walkthrough(id);
+    const walkthrough = await this.deps.store.openWork.walkthrough(id);
     if (!walkthrough || walkthrough.state.status === 'resolved') return undefined;
     const ts = walkthrough.messageTs ?? walkthrough.reportTs;
     return { walkthrough, link: await this.link(walkthrough.channelId, ts, slack) };

@@ -31,9 +31,12 @@ export class InventoryService {
     return this.deps.now?.() ?? Date.now();
   }
 
-  private integrationName(connection: string, fallback?: string): string | undefined {
+  private async integrationName(
+    connection: string,
+    fallback?: string,
+  ): Promise<string | undefined> {
     try {
-      return fallback ?? this.deps.store.connections.get(connection)?.integrationName;
+      return fallback ?? (await this.deps.store.connections.get(connection))?.integrationName;
     } catch {
       return fallback;
     }
@@ -49,29 +52,29 @@ export class InventoryService {
     connection: string,
   ): Promise<Outcome<WatchAllResult>> {
     const { store } = this.deps;
-    const session = this.deps.checks.session(connection, 'interactive');
+    const session = await this.deps.checks.session(connection, 'interactive');
     const token = await session.checkToken();
     if (token.diagnosis.kind !== 'ok') {
-      session.finish(token, []);
+      await session.finish(token, []);
       return refuse({ reason: 'listing_failed', connection, diagnosis: token.diagnosis });
     }
-    const listing = await session.list(store.inventory.count(connection));
-    session.finish(token, []);
+    const listing = await session.list(await store.inventory.count(connection));
+    await session.finish(token, []);
     if (listing.failure) {
       return refuse({ reason: 'listing_failed', connection, diagnosis: listing.failure });
     }
     const now = this.now();
-    const added = store.immediate(() => {
+    const added = await store.transaction(async (tx) => {
       // Another channel may watch it already: then this listing is one more proof of sharing.
-      const pass = passOver(store.inventory.all(connection), listing, new Map(), now);
-      store.inventory.upsertListed(connection, pass.listed, now);
-      store.inventory.saveStatuses(connection, pass.statuses);
-      return store.channels.watchAll({ channelId, connection, addedBy: userId, addedAt: now });
+      const pass = passOver(await tx.inventory.all(connection), listing, new Map(), now);
+      await tx.inventory.upsertListed(connection, pass.listed, now);
+      await tx.inventory.saveStatuses(connection, pass.statuses);
+      return tx.channels.watchAll({ channelId, connection, addedBy: userId, addedAt: now });
     });
     return {
       ok: true,
       connection,
-      integrationName: this.integrationName(connection, token.integration?.name),
+      integrationName: await this.integrationName(connection, token.integration?.name),
       count: countVisible(listing.items),
       already: !added,
       complete: listing.complete,
@@ -89,15 +92,17 @@ export class InventoryService {
     isAdmin: () => Promise<boolean>,
   ): Promise<Outcome<{ removed: WatchAll }>> {
     const { store } = this.deps;
-    const existing = store.channels.watchAllIn(channelId).find((w) => w.connection === connection);
+    const existing = (await store.channels.watchAllIn(channelId)).find(
+      (w) => w.connection === connection,
+    );
     if (!existing) return refuse({ reason: 'not_watching_all', connection });
     if (existing.addedBy !== userId && !(await isAdmin())) {
       return refuse({ reason: 'not_owner', owner: existing.addedBy });
     }
-    const removed = store.channels.unwatchAll(channelId, connection);
+    const removed = await store.channels.unwatchAll(channelId, connection);
     if (!removed) return refuse({ reason: 'not_watching_all', connection });
-    if (store.channels.watchingAll(connection).length === 0) {
-      store.inventory.forgetConnection(connection);
+    if ((await store.channels.watchingAll(connection)).length === 0) {
+      await store.inventory.forgetConnection(connection);
     }
     await this.closeAlerts(channelId, connection);
     return { ok: true, removed };
@@ -106,10 +111,10 @@ export class InventoryService {
   private async closeAlerts(channelId: string, connection: string): Promise<void> {
     const { store, notifier } = this.deps;
     const now = this.now();
-    for (const alert of store.alerts.open(connection)) {
+    for (const alert of await store.alerts.open(connection)) {
       if (alert.scope !== 'inventory' || alert.channelId !== channelId) continue;
       const details = { ...alert.details, closedBecause: 'unwatched' as const };
-      const closed = store.alerts.update(alert.id, {
+      const closed = await store.alerts.update(alert.id, {
         status: 'resolved',
         resolvedAt: now,
         details,
@@ -119,19 +124,20 @@ export class InventoryService {
   }
 
   /** One line per connection the channel watches all of, with how many items that is now. */
-  summaries(channelId: string): WatchAllSummary[] {
+  async summaries(channelId: string): Promise<WatchAllSummary[]> {
     const { store } = this.deps;
-    return store.channels.watchAllIn(channelId).map((subscription) => ({
-      connection: subscription.connection,
-      integrationName: this.integrationName(subscription.connection),
-      count: countVisible(
-        store.inventory
-          .all(subscription.connection)
-          .filter((entry) => entry.status.state !== 'failing')
-          .map((entry) => entry.item),
-      ),
-      since: subscription.addedAt,
-      addedBy: subscription.addedBy,
-    }));
+    return Promise.all(
+      (await store.channels.watchAllIn(channelId)).map(async (subscription) => ({
+        connection: subscription.connection,
+        integrationName: await this.integrationName(subscription.connection),
+        count: countVisible(
+          (await store.inventory.all(subscription.connection))
+            .filter((entry) => entry.status.state !== 'failing')
+            .map((entry) => entry.item),
+        ),
+        since: subscription.addedAt,
+        addedBy: subscription.addedBy,
+      })),
+    );
   }
 }

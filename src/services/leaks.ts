@@ -97,11 +97,11 @@ export class LeakService {
         messageTs: message.ts,
         tokenHash: hash,
         fingerprint: tokenFingerprint(token),
-        connection: this.deps.store.connections.byTokenHash(hash)?.name,
+        connection: (await this.deps.store.connections.byTokenHash(hash))?.name,
         reportedBy: message.user,
         createdAt,
       };
-      if (this.deps.store.leaks.record(leak)) fresh.push(leak);
+      if (await this.deps.store.leaks.record(leak)) fresh.push(leak);
     }
     // The same message delivered again, or an edit that added no token: nothing new to say.
     if (fresh.length === 0) return { tokens: tokens.length, fresh: 0, warning: 'none' };
@@ -134,16 +134,16 @@ export class LeakService {
     messenger: Messenger,
   ): Promise<'posted' | 'updated' | 'rate_limited'> {
     const { leaks } = this.deps.store;
-    const notice = warningNotice(leaks.forMessage(message.channel, message.ts));
-    const existing = leaks.warningFor(message.channel, message.ts);
+    const notice = warningNotice(await leaks.forMessage(message.channel, message.ts));
+    const existing = await leaks.warningFor(message.channel, message.ts);
     if (existing) {
       const ts = await messenger.update(message.channel, existing.ts, notice, message.ts);
-      if (ts !== existing.ts) leaks.saveWarning({ ...existing, ts });
+      if (ts !== existing.ts) await leaks.saveWarning({ ...existing, ts });
       return 'updated';
     }
     const now = this.now();
     const { warnings, windowMs } = LEAK_WARNING_RATE;
-    if (leaks.warningsPostedAfter(message.channel, now - windowMs).length >= warnings) {
+    if ((await leaks.warningsPostedAfter(message.channel, now - windowMs)).length >= warnings) {
       if ((this.quietUntil.get(message.channel) ?? 0) <= now) {
         this.quietUntil.set(message.channel, now + windowMs);
         this.deps.logger.warn(
@@ -154,7 +154,12 @@ export class LeakService {
       return 'rate_limited';
     }
     const ts = await messenger.post(message.channel, notice, message.threadTs ?? message.ts);
-    leaks.saveWarning({ channelId: message.channel, messageTs: message.ts, ts, postedAt: now });
+    await leaks.saveWarning({
+      channelId: message.channel,
+      messageTs: message.ts,
+      ts,
+      postedAt: now,
+    });
     return 'posted';
   }
 
@@ -172,10 +177,10 @@ export class LeakService {
   private async compromised(leak: Leak, channelId: string, messenger: Messenger): Promise<void> {
     const { id: leakId, connection, fingerprint } = leak;
     if (!connection) return;
-    this.deps.store.connections.markCompromised(connection, this.now());
-    const watching = this.deps.store.watches
-      .forConnection(connection)
-      .map((watch) => watch.channelId);
+    await this.deps.store.connections.markCompromised(connection, this.now());
+    const watching = (await this.deps.store.watches.forConnection(connection)).map(
+      (watch) => watch.channelId,
+    );
     const channels = new Set(this.deps.alertChannel ? [this.deps.alertChannel] : watching);
     channels.delete(channelId); // that channel already has the warning in the thread
     for (const channel of channels) {
@@ -189,9 +194,9 @@ export class LeakService {
 
   /** Start fix: a token-rotation walkthrough in the thread of the button's message. */
   async startFix(leakId: string, anchor: ThreadAnchor, messenger: Messenger): Promise<Outcome> {
-    const leak = this.deps.store.leaks.get(leakId);
+    const leak = await this.deps.store.leaks.get(leakId);
     if (!leak) return refuse({ reason: 'not_found', what: 'leak' });
-    if (this.deps.walkthroughs.findByParent(anchor.channel, anchor.ts)) {
+    if (await this.deps.walkthroughs.findByParent(anchor.channel, anchor.ts)) {
       return refuse({ reason: 'busy', what: 'thread_walkthrough' });
     }
     const { connection = DEFAULT_CONNECTION, fingerprint, tokenHash: hash } = leak;

@@ -4,6 +4,7 @@ import { checkToken } from '../notion/check';
 import { createNotionClient } from '../notion/client';
 import type { RateLimiter } from '../notion/pacing';
 import { isNotionToken, tokenFingerprint } from '../security/tokens';
+import type { Repos } from '../store/store';
 import type { Connections } from './connections';
 
 /** A view submission must be answered within 3 s, including our users.me round trip. */
@@ -45,14 +46,24 @@ export class TokenService {
     return refuse({ reason: 'inconclusive', diagnosis: result.diagnosis, during: 'token' });
   }
 
-  /** Seals and stores the token; a new name creates the connection. `integration` from verify(). */
-  save(connection: string, token: string, userId: string, integration?: IntegrationInfo): void {
-    this.deps.connections.saveFromSlack(connection, token, userId);
+  /**
+   * Seals and stores the token; a new name creates the connection. `integration` from verify().
+   * `repos`: a transaction's, to save as part of it.
+   */
+  async save(
+    connection: string,
+    token: string,
+    userId: string,
+    integration?: IntegrationInfo,
+    repos?: Repos,
+  ): Promise<void> {
+    await this.deps.connections.saveFromSlack(connection, token, userId, Date.now(), repos);
     if (integration) {
-      this.deps.connections.rememberIdentity(connection, {
-        integrationName: integration.name,
-        workspaceName: integration.workspaceName,
-      });
+      await this.deps.connections.rememberIdentity(
+        connection,
+        { integrationName: integration.name, workspaceName: integration.workspaceName },
+        repos,
+      );
     }
   }
 }

@@ -46,7 +46,7 @@ export class WalkthroughService {
     this.now = deps.now ?? Date.now;
   }
 
-  get(id: string): WalkthroughRecord | undefined {
+  get(id: string): Promise<WalkthroughRecord | undefined> {
     return this.deps.store.walkthroughs.get(id);
   }
 
@@ -54,15 +54,15 @@ export class WalkthroughService {
    * The walkthrough behind a click, only when the click is on its own message (its channel and
    * its message ts): a button value carried anywhere else is `wrong_place` and changes nothing.
    */
-  at(id: string, where: Place): Outcome<{ walkthrough: WalkthroughRecord }> {
-    const walkthrough = this.get(id);
+  async at(id: string, where: Place): Promise<Outcome<{ walkthrough: WalkthroughRecord }>> {
+    const walkthrough = await this.get(id);
     if (!walkthrough) return refuse({ reason: 'not_found', what: 'walkthrough' });
     const message = { channel: walkthrough.channelId, ts: walkthrough.messageTs };
     if (!isOnMessage(where, message)) return refuse({ reason: 'wrong_place', what: 'walkthrough' });
     return { ok: true, walkthrough };
   }
 
-  findByParent(channel: string, ts: string): WalkthroughRecord | undefined {
+  findByParent(channel: string, ts: string): Promise<WalkthroughRecord | undefined> {
     return this.deps.store.walkthroughs.byParent(channel, ts);
   }
 
@@ -133,7 +133,7 @@ export class WalkthroughService {
       { type: 'walkthrough', walkthrough },
       anchor.ts,
     );
-    this.deps.store.walkthroughs.create(
+    await this.deps.store.walkthroughs.create(
       {
         id: walkthrough.id,
         channelId: anchor.channel,
@@ -151,28 +151,33 @@ export class WalkthroughService {
    * write transaction, so a re-delivered click, a double click or two people at once change
    * it exactly once.
    */
-  private apply(id: string, event: WalkthroughEvent, actionKey?: string): WalkthroughOutcome {
-    const { store } = this.deps;
+  private apply(
+    id: string,
+    event: WalkthroughEvent,
+    actionKey?: string,
+  ): Promise<WalkthroughOutcome> {
     const now = this.now();
-    return store.immediate((): WalkthroughOutcome => {
-      if (actionKey && !store.dedupe.claim(actionKey, now)) return refuse({ reason: 'duplicate' });
-      const state = store.walkthroughs.state(id);
+    return this.deps.store.transaction(async (tx): Promise<WalkthroughOutcome> => {
+      if (actionKey && !(await tx.dedupe.claim(actionKey, now))) {
+        return refuse({ reason: 'duplicate' });
+      }
+      const state = await tx.walkthroughs.state(id);
       if (!state) return refuse({ reason: 'not_found', what: 'walkthrough' });
       const transition = applyEvent(state, event);
       if (!transition.changed)
         return { ok: false, ...(transition.refusal ?? { reason: 'duplicate' }) };
-      store.walkthroughs.saveState(transition.walkthrough, now);
+      await tx.walkthroughs.saveState(transition.walkthrough, now);
       return { ok: true, walkthrough: transition.walkthrough };
     });
   }
 
   private async redraw(id: string, messenger: Messenger): Promise<WalkthroughRecord | undefined> {
-    const row = this.get(id);
+    const row = await this.get(id);
     if (row?.messageTs) {
       const notice = { type: 'walkthrough', walkthrough: row.state } as const;
       const ts = await messenger.update(row.channelId, row.messageTs, notice, row.reportTs);
       if (ts !== row.messageTs) {
-        this.deps.store.walkthroughs.moved(id, { messageTs: ts });
+        await this.deps.store.walkthroughs.moved(id, { messageTs: ts });
         return { ...row, messageTs: ts };
       }
     }
@@ -188,9 +193,9 @@ export class WalkthroughService {
     messenger: Messenger,
     where: Place,
   ): Promise<WalkthroughOutcome> {
-    const found = this.at(id, where);
+    const found = await this.at(id, where);
     if (!found.ok) return found;
-    const outcome = this.apply(id, { type, step, by, at: this.now() }, actionKey);
+    const outcome = await this.apply(id, { type, step, by, at: this.now() }, actionKey);
     if (outcome.ok) await this.redraw(id, messenger);
     return outcome;
   }
@@ -202,10 +207,10 @@ export class WalkthroughService {
     messenger: Messenger,
     where: Place,
   ): Promise<WalkthroughOutcome> {
-    const found = this.at(id, where);
+    const found = await this.at(id, where);
     if (!found.ok) return found;
-    const outcome = this.apply(id, { type: 'escalate', by, at: this.now() }, actionKey);
-    const row = outcome.ok ? this.get(id) : undefined;
+    const outcome = await this.apply(id, { type: 'escalate', by, at: this.now() }, actionKey);
+    const row = outcome.ok ? await this.get(id) : undefined;
     if (!row) return outcome;
     const checked = ['token', ...row.report.run.resources.map((resource) => resource.input)];
     await messenger.post(
@@ -224,9 +229,9 @@ export class WalkthroughService {
     context: StepContext,
     messenger: Messenger,
   ): Promise<void> {
-    const outcome = this.apply(id, { type: 'token_updated', by, at: this.now(), context });
+    const outcome = await this.apply(id, { type: 'token_updated', by, at: this.now(), context });
     if (outcome.ok) await this.redraw(id, messenger);
-    const row = this.get(id);
+    const row = await this.get(id);
     if (row) await this.retestRow(row, by, undefined, messenger);
   }
 
@@ -242,7 +247,7 @@ export class WalkthroughService {
     messenger: Messenger,
     where: Place,
   ): Promise<WalkthroughOutcome> {
-    const found = this.at(id, where);
+    const found = await this.at(id, where);
     return found.ok ? this.retestRow(found.walkthrough, by, actionKey, messenger) : found;
   }
 
@@ -256,11 +261,12 @@ export class WalkthroughService {
     if (row.state.status === 'resolved')
       return refuse({ reason: 'already_resolved', what: 'walkthrough' });
     if (this.retesting.has(id)) return refuse({ reason: 'busy', what: 'test' });
-    if (actionKey && !this.deps.store.dedupe.claim(actionKey, this.now())) {
-      return refuse({ reason: 'duplicate' });
-    }
+    // Marked before the claim is awaited: a second click meanwhile is told "busy".
     this.retesting.add(id);
     try {
+      if (actionKey && !(await this.deps.store.dedupe.claim(actionKey, this.now()))) {
+        return refuse({ reason: 'duplicate' });
+      }
       const connection = row.report.run.connection;
       const checked = await this.deps.checks.check({
         connection,
@@ -272,7 +278,7 @@ export class WalkthroughService {
       const { run } = checked;
       const { problems, targets } = problemsOf(run);
       const leaked = row.state.leakedTokenHash;
-      if (leaked && this.deps.connections.currentTokenHash(connection) === leaked) {
+      if (leaked && (await this.deps.connections.currentTokenHash(connection)) === leaked) {
         // The token works, but it is the one that was posted: not fixed until it is replaced.
         problems.unshift(leakProblem(run.fingerprint));
       }
@@ -293,7 +299,7 @@ export class WalkthroughService {
         targets,
         context: connectionContext(run),
       };
-      const outcome = this.apply(id, event);
+      const outcome = await this.apply(id, event);
       if (outcome.ok) await this.announceRetest(row, outcome.walkthrough, run, by, messenger);
       return outcome;
     } finally {
@@ -320,7 +326,7 @@ export class WalkthroughService {
         userId: row.report.userId,
         resolution: { by, tookMs },
       });
-      if (ts !== row.reportTs) this.deps.store.walkthroughs.moved(row.id, { reportTs: ts });
+      if (ts !== row.reportTs) await this.deps.store.walkthroughs.moved(row.id, { reportTs: ts });
       return;
     }
     await this.redraw(row.id, messenger);

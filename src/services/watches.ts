@@ -8,7 +8,7 @@ import {
   type Watch,
   type WatchStatus,
 } from '../domain/watch';
-import type { Store } from '../store/store';
+import type { Repos, Store } from '../store/store';
 import type { CheckService } from './checks';
 
 /** The channel's watch list: add (after checking each page once), remove, list. */
@@ -20,8 +20,8 @@ export class WatchService {
   }
 
   /** The channel's watches; only those of `connection` when given. */
-  list(channelId: string, connection?: string): Watch[] {
-    const watches = this.deps.store.watches.inChannel(channelId);
+  async list(channelId: string, connection?: string): Promise<Watch[]> {
+    const watches = await this.deps.store.watches.inChannel(channelId);
     return connection ? watches.filter((watch) => watch.connection === connection) : watches;
   }
 
@@ -31,7 +31,7 @@ export class WatchService {
     targets: string[],
     connection: string,
   ): Promise<Outcome<{ run: CheckRun; added: ResourceCheck[]; existing: ResourceCheck[] }>> {
-    const before = this.capRefusal(channelId, userId, targets);
+    const before = await this.capRefusal(this.deps.store, channelId, userId, targets);
     if (before) return before;
     const checked = await this.deps.checks.check({
       connection,
@@ -43,31 +43,40 @@ export class WatchService {
     const { run } = checked;
     // Counted again as they are added, in one transaction: watches added meanwhile (this
     // person's other commands, other channels) can never take a cap past its limit.
-    return this.deps.store.immediate(
-      () =>
-        this.capRefusal(channelId, userId, targets) ?? {
+    return this.deps.store.transaction(
+      async (tx) =>
+        (await this.capRefusal(tx, channelId, userId, targets)) ?? {
           ok: true as const,
           run,
-          ...this.add(run, channelId, userId, connection),
+          ...(await this.add(tx, run, channelId, userId, connection)),
         },
     );
   }
 
-  /** The cap (channel, person, workspace) these targets would pass, if any, with its numbers. */
-  private capRefusal(channelId: string, userId: string, targets: string[]) {
-    const repo = this.deps.store.watches;
-    const already = new Set(repo.inChannel(channelId).map((watch) => watch.resourceId));
+  /**
+   * The cap (channel, person, workspace) these targets would pass, if any, with its numbers.
+   * `repos`: the store, or the transaction that adds them.
+   */
+  private async capRefusal(repos: Repos, channelId: string, userId: string, targets: string[]) {
+    const repo = repos.watches;
+    const already = new Set((await repo.inChannel(channelId)).map((watch) => watch.resourceId));
     const fresh = targets.filter((target) => {
       const id = extractNotionId(target);
       return !id || !already.has(id);
     });
-    const passed = passedWatchCap(repo.counts(channelId, userId), fresh.length);
+    const passed = passedWatchCap(await repo.counts(channelId, userId), fresh.length);
     return passed && refuse({ reason: 'watch_limit', ...passed });
   }
 
   /** Adds every page the run could name, each in the state its first check found. */
-  private add(run: CheckRun, channelId: string, userId: string, connection: string) {
-    const repo = this.deps.store.watches;
+  private async add(
+    tx: Repos,
+    run: CheckRun,
+    channelId: string,
+    userId: string,
+    connection: string,
+  ) {
+    const repo = tx.watches;
     const tokenOk = run.token.diagnosis.kind === 'ok';
     const added: ResourceCheck[] = [];
     const existing: ResourceCheck[] = [];
@@ -79,7 +88,7 @@ export class WatchService {
       const status: WatchStatus = tokenOk
         ? initialWatchStatus(outcomeOf(resource.diagnosis, at))
         : { state: 'ok', since: at };
-      const isNew = repo.add({
+      const isNew = await repo.add({
         channelId,
         connection,
         resourceId,
@@ -109,18 +118,18 @@ export class WatchService {
   ): Promise<Outcome<{ removed: Watch }>> {
     const id = extractNotionId(target);
     const watch = id
-      ? this.list(channelId, connection).find((candidate) => candidate.resourceId === id)
+      ? (await this.list(channelId, connection)).find((candidate) => candidate.resourceId === id)
       : undefined;
     if (!id || !watch) return refuse({ reason: 'not_watched' });
     if (watch.addedBy !== userId && !(await isAdmin())) {
       return refuse({ reason: 'not_owner', owner: watch.addedBy });
     }
-    this.deps.store.watches.remove(channelId, id);
+    await this.deps.store.watches.remove(channelId, id);
     return { ok: true, removed: watch };
   }
 
   /** Resource IDs this channel watches with the connection, for the empty `/notion-check`. */
-  targets(channelId: string, connection: string): string[] {
-    return this.list(channelId, connection).map((watch) => watch.resourceId);
+  async targets(channelId: string, connection: string): Promise<string[]> {
+    return (await this.list(channelId, connection)).map((watch) => watch.resourceId);
   }
 }

@@ -118,14 +118,14 @@ export class WebhookService {
   }
 
   /** A connection webhooks may be addressed to: one set up, or `default` from NOTION_TOKEN. */
-  isKnown(connection: string): boolean {
+  async isKnown(connection: string): Promise<boolean> {
     if (connection === DEFAULT_CONNECTION && this.deps.config.notion.defaultToken) return true;
-    return this.deps.store.connections.get(connection) !== undefined;
+    return (await this.deps.store.connections.get(connection)) !== undefined;
   }
 
   /** Stores a verification request's token, sealed, as the connection's pending secret. */
-  acceptVerification(connection: string, token: string): VerificationResult {
-    if (!this.isKnown(connection)) return { stored: false, why: 'unknown_connection' };
+  async acceptVerification(connection: string, token: string): Promise<VerificationResult> {
+    if (!(await this.isKnown(connection))) return { stored: false, why: 'unknown_connection' };
     if (
       token.length > MAX_VERIFICATION_TOKEN_LENGTH ||
       !VERIFICATION_TOKEN.test(token) ||
@@ -135,7 +135,7 @@ export class WebhookService {
     }
     const key = this.deps.config.encryptionKey;
     if (!key) return { stored: false, why: 'no_encryption_key' };
-    const saved = this.deps.store.connections.saveWebhookPending(
+    const saved = await this.deps.store.connections.saveWebhookPending(
       connection,
       encryptSecret(token, key),
       this.now(),
@@ -155,13 +155,13 @@ export class WebhookService {
     signatureHeader: string | undefined,
   ): Promise<SignatureCheck> {
     if (typeof signatureHeader !== 'string') return 'invalid';
-    const secrets = this.deps.store.connections.webhookSecrets(connection);
+    const secrets = await this.deps.store.connections.webhookSecrets(connection);
     const current = this.open(connection, secrets.current);
     if (current && (await verifyDelivery(rawBody, signatureHeader, current))) return 'current';
     const pending = this.open(connection, secrets.pending);
     if (pending && (await verifyDelivery(rawBody, signatureHeader, pending))) {
       if (secrets.current) return 'pending';
-      const promoted = this.deps.store.connections.promoteWebhookPending(
+      const promoted = await this.deps.store.connections.promoteWebhookPending(
         connection,
         secrets.pending,
       );
@@ -174,7 +174,7 @@ export class WebhookService {
    * A verified event: de-duplicated by its id (across restarts), then, when it can change
    * whether a watched or inventoried object is reachable, a re-check is scheduled.
    */
-  handleDelivery(connection: string, delivery: Delivery): DeliveryResult {
+  async handleDelivery(connection: string, delivery: Delivery): Promise<DeliveryResult> {
     if (this.stopping) return { handled: 'stopping' };
     if (delivery.kind !== 'event') return { handled: 'ignored', why: 'not_an_event' };
     const now = this.now();
@@ -182,28 +182,30 @@ export class WebhookService {
     if (Number.isFinite(at) && now - at > WEBHOOK_REPLAY_WINDOW_MS) {
       return { handled: 'ignored', why: 'too_old' };
     }
-    if (!this.deps.store.dedupe.claim(`notion-event:${connection}:${delivery.id}`, now)) {
+    if (!(await this.deps.store.dedupe.claim(`notion-event:${connection}:${delivery.id}`, now))) {
       return { handled: 'duplicate' };
     }
     if (!isReachabilityEvent(delivery.type)) return { handled: 'ignored', why: 'event_type' };
-    const targets = this.targets(connection, delivery);
+    const targets = await this.targets(connection, delivery);
     if (targets.length === 0) return { handled: 'ignored', why: 'not_watched' };
+    // stop() came while this read the database: it has flushed its windows, open no new one.
+    if (this.stopping) return { handled: 'stopping' };
     const ids = this.schedule(connection, targets);
     if (ids.length === 0) return { handled: 'ignored', why: 'window_full' };
     return { handled: 'scheduled', ids };
   }
 
   /** The admin command's content: where Notion should send deliveries, and the token to verify. */
-  instructions(connection: string): Outcome<WebhookInstructions> {
+  async instructions(connection: string): Promise<Outcome<WebhookInstructions>> {
     const { config, store } = this.deps;
     if (config.slack.appToken)
       return refuse({ reason: 'webhooks_unavailable', why: 'socket_mode' });
     if (!config.publicUrl) return refuse({ reason: 'webhooks_unavailable', why: 'no_public_url' });
-    if (!this.isKnown(connection)) {
-      const known = store.connections.list().map((row) => row.name);
+    if (!(await this.isKnown(connection))) {
+      const known = (await store.connections.list()).map((row) => row.name);
       return refuse({ reason: 'unknown_connection', name: connection, known });
     }
-    const secrets = store.connections.webhookSecrets(connection);
+    const secrets = await store.connections.webhookSecrets(connection);
     const token = this.open(connection, secrets.pending);
     return {
       ok: true,
@@ -244,29 +246,29 @@ export class WebhookService {
    * Ids this event should re-check: the entity (and a data source's database) if watched or
    * inventoried; `untracked` when it is neither, only because a channel watches all.
    */
-  private targets(
+  private async targets(
     connection: string,
     delivery: Extract<Delivery, { kind: 'event' }>,
-  ): { id: string; untracked: boolean }[] {
+  ): Promise<{ id: string; untracked: boolean }[]> {
     const { store } = this.deps;
     const watched = new Set(
-      store.watches.forConnection(connection).map((watch) => normalizeId(watch.resourceId)),
+      (await store.watches.forConnection(connection)).map((watch) => normalizeId(watch.resourceId)),
     );
-    const isTracked = (id: string) =>
-      watched.has(id) || store.inventory.get(connection, id) !== undefined;
+    const isTracked = async (id: string) =>
+      watched.has(id) || (await store.inventory.get(connection, id)) !== undefined;
     const entity = normalizeId(delivery.entity.id);
     const found: { id: string; untracked: boolean }[] = [];
     // A new, restored or moved object may be one a "watch all" channel should now count.
     const mayBeNew = !delivery.type.endsWith('.deleted');
-    if (isTracked(entity)) found.push({ id: entity, untracked: false });
-    else if (mayBeNew && store.channels.watchingAll(connection).length > 0) {
+    if (await isTracked(entity)) found.push({ id: entity, untracked: false });
+    else if (mayBeNew && (await store.channels.watchingAll(connection)).length > 0) {
       found.push({ id: entity, untracked: true });
     }
     // A watch may name a database while Notion (2025-09-03) reports on its data source.
     const parent = delivery.parent;
     if (delivery.entity.type === 'data_source' && parent?.type === 'database') {
       const database = normalizeId(parent.id);
-      if (database !== entity && isTracked(database)) {
+      if (database !== entity && (await isTracked(database))) {
         found.push({ id: database, untracked: false });
       }
     }
@@ -327,12 +329,12 @@ export class WebhookService {
    * After an ENCRYPTION_KEY rotation, seals again with the new key every webhook secret still
    * sealed with ENCRYPTION_KEY_PREVIOUS (as Connections does for tokens). Returns how many.
    */
-  reencryptWithCurrentKey(): number {
+  async reencryptWithCurrentKey(): Promise<number> {
     const { encryptionKey: key, previousEncryptionKey } = this.deps.config;
     if (!key || !previousEncryptionKey) return 0;
     let count = 0;
-    for (const { name } of this.deps.store.connections.list()) {
-      const secrets = this.deps.store.connections.webhookSecrets(name);
+    for (const { name } of await this.deps.store.connections.list()) {
+      const secrets = await this.deps.store.connections.webhookSecrets(name);
       const reseal = (sealed: string | undefined) => {
         const opened = this.openWithKey(name, sealed);
         if (!opened?.withPrevious) return undefined;
@@ -342,7 +344,7 @@ export class WebhookService {
       const current = reseal(secrets.current);
       const pending = reseal(secrets.pending);
       if (current || pending) {
-        this.deps.store.connections.resealWebhookSecrets(name, { current, pending });
+        await this.deps.store.connections.resealWebhookSecrets(name, { current, pending });
       }
     }
     return count;

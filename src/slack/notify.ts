@@ -19,8 +19,11 @@ export class SlackNotifier implements Notifier {
     client: WebClient,
     private readonly alertChannel: string | undefined,
     private readonly logger: Logger,
-    /** Records an alert's new ts after it was posted again (its old message was gone). */
-    private readonly onMoved: (alertId: string, ts: string) => void,
+    /**
+     * Records an alert's new ts after it was posted again (its old message was gone); awaited,
+     * so the alert read after updateAlert() has it.
+     */
+    private readonly onMoved: (alertId: string, ts: string) => Promise<unknown>,
     now: () => number = Date.now,
   ) {
     this.messenger = new SlackMessenger(client, now);
@@ -71,7 +74,7 @@ export class SlackNotifier implements Notifier {
       { alert: alert.id, channel: alert.postedChannel },
       'the alert message could not be updated (deleted or too old): posted it again',
     );
-    this.onMoved(alert.id, ts);
+    await this.onMoved(alert.id, ts);
   }
 
   async replyToAlert(alert: Alert, notice: Notice): Promise<void> {

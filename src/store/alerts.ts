@@ -1,6 +1,7 @@
 import type { Alert, AlertDetails } from '../domain/alert';
 import type { DiagnosisKind } from '../domain/diagnosis';
-import { type Db, orNull, orUndefined } from './db';
+import type { Sql } from './sql';
+import { orNull, orUndefined } from './sql';
 
 interface AlertRow {
   id: string;
@@ -22,11 +23,11 @@ interface AlertRow {
   detailsJson: string;
 }
 
-const COLUMNS = `id, channel_id AS channelId, posted_channel AS postedChannel, ts, connection,
-  scope, kind, status, opened_at AS openedAt, failing_since AS failingSince,
-  acknowledged_by AS acknowledgedBy, acknowledged_at AS acknowledgedAt, snoozed_by AS snoozedBy,
-  snoozed_until AS snoozedUntil, last_reminder_at AS lastReminderAt, resolved_at AS resolvedAt,
-  details_json AS detailsJson`;
+const COLUMNS = `id, channel_id AS "channelId", posted_channel AS "postedChannel", ts, connection,
+  scope, kind, status, opened_at AS "openedAt", failing_since AS "failingSince",
+  acknowledged_by AS "acknowledgedBy", acknowledged_at AS "acknowledgedAt", snoozed_by AS "snoozedBy",
+  snoozed_until AS "snoozedUntil", last_reminder_at AS "lastReminderAt", resolved_at AS "resolvedAt",
+  details_json AS "detailsJson"`;
 
 /** The details as stored; rows written before 0.2 also hold a `title` and `url: null`. */
 interface StoredDetails extends Omit<AlertDetails, 'watches'> {
@@ -94,17 +95,15 @@ export type AlertChanges = Partial<Pick<Alert, keyof typeof MUTABLE>>;
 
 /** Alerts: stored before they are posted, so one is never lost when Slack is down. */
 export class AlertRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly sql: Sql) {}
 
-  create(alert: Alert): void {
-    this.db
-      .prepare(
-        `INSERT INTO alerts (id, channel_id, posted_channel, ts, connection, scope, kind, status,
+  async create(alert: Alert): Promise<void> {
+    await this.sql.run(
+      `INSERT INTO alerts (id, channel_id, posted_channel, ts, connection, scope, kind, status,
            opened_at, failing_since, details_json)
          VALUES (@id, @channelId, @postedChannel, @ts, @connection, @scope, @kind, @status,
            @openedAt, @failingSince, @detailsJson)`,
-      )
-      .run({
+      {
         id: alert.id,
         channelId: alert.channelId,
         postedChannel: orNull(alert.postedChannel),
@@ -116,25 +115,25 @@ export class AlertRepo {
         openedAt: alert.openedAt,
         failingSince: alert.failingSince,
         detailsJson: JSON.stringify(alert.details),
-      });
+      },
+    );
   }
 
-  get(id: string): Alert | undefined {
-    const row = this.db.prepare(`SELECT ${COLUMNS} FROM alerts WHERE id = ?`).get(id);
+  async get(id: string): Promise<Alert | undefined> {
+    const row = await this.sql.get(`SELECT ${COLUMNS} FROM alerts WHERE id = ?`, [id]);
     return row ? toAlert(row as AlertRow) : undefined;
   }
 
-  open(connection: string): Alert[] {
-    const rows = this.db
-      .prepare(
-        `SELECT ${COLUMNS} FROM alerts WHERE connection = ? AND status = 'open' ORDER BY opened_at`,
-      )
-      .all(connection);
+  async open(connection: string): Promise<Alert[]> {
+    const rows = await this.sql.all(
+      `SELECT ${COLUMNS} FROM alerts WHERE connection = ? AND status = 'open' ORDER BY opened_at`,
+      [connection],
+    );
     return (rows as AlertRow[]).map(toAlert);
   }
 
   /** Changes some fields; returns the alert as it now is. */
-  update(id: string, changes: AlertChanges): Alert | undefined {
+  async update(id: string, changes: AlertChanges): Promise<Alert | undefined> {
     const entries = Object.entries(changes).filter(([key]) => key in MUTABLE);
     if (entries.length > 0) {
       const sets = entries
@@ -146,20 +145,19 @@ export class AlertRepo {
           key === 'details' ? JSON.stringify(value) : orNull(value as string | number | undefined),
         ]),
       );
-      this.db.prepare(`UPDATE alerts SET ${sets} WHERE id = @id`).run({ ...values, id });
+      await this.sql.run(`UPDATE alerts SET ${sets} WHERE id = @id`, { ...values, id });
     }
     return this.get(id);
   }
 
   /** Records an acknowledgement once: the first person to take it keeps it. */
-  acknowledge(id: string, userId: string, at: number): boolean {
+  async acknowledge(id: string, userId: string, at: number): Promise<boolean> {
     return (
-      this.db
-        .prepare(
-          `UPDATE alerts SET acknowledged_by = ?, acknowledged_at = ?
+      (await this.sql.run(
+        `UPDATE alerts SET acknowledged_by = ?, acknowledged_at = ?
              WHERE id = ? AND status = 'open' AND acknowledged_at IS NULL`,
-        )
-        .run(userId, at, id).changes === 1
+        [userId, at, id],
+      )) === 1
     );
   }
 }

@@ -5,7 +5,8 @@ import type {
   LeakWarning,
   WebhookSecrets,
 } from '../domain/connection';
-import { type Db, orNull, orUndefined } from './db';
+import type { Sql } from './sql';
+import { orNull, orUndefined } from './sql';
 
 interface ConnectionRow {
   name: string;
@@ -20,10 +21,10 @@ interface ConnectionRow {
   workspaceName: string | null;
 }
 
-const COLUMNS = `name, source, token_ciphertext AS tokenCiphertext,
-  token_fingerprint AS tokenFingerprint, token_hash AS tokenHash, updated_by AS updatedBy,
-  updated_at AS updatedAt, env_token_hash AS envTokenHash, integration_name AS integrationName,
-  workspace_name AS workspaceName`;
+const COLUMNS = `name, source, token_ciphertext AS "tokenCiphertext",
+  token_fingerprint AS "tokenFingerprint", token_hash AS "tokenHash", updated_by AS "updatedBy",
+  updated_at AS "updatedAt", env_token_hash AS "envTokenHash", integration_name AS "integrationName",
+  workspace_name AS "workspaceName"`;
 
 function toConnection(row: ConnectionRow): Connection {
   return {
@@ -42,22 +43,21 @@ function toConnection(row: ConnectionRow): Connection {
 
 /** Connections: a token (sealed), its fingerprint and hash, and the compromised mark. */
 export class ConnectionRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly sql: Sql) {}
 
-  get(name: string): Connection | undefined {
-    const row = this.db.prepare(`SELECT ${COLUMNS} FROM connections WHERE name = ?`).get(name);
+  async get(name: string): Promise<Connection | undefined> {
+    const row = await this.sql.get(`SELECT ${COLUMNS} FROM connections WHERE name = ?`, [name]);
     return row ? toConnection(row as ConnectionRow) : undefined;
   }
 
-  list(): Connection[] {
-    const rows = this.db.prepare(`SELECT ${COLUMNS} FROM connections ORDER BY name`).all();
+  async list(): Promise<Connection[]> {
+    const rows = await this.sql.all(`SELECT ${COLUMNS} FROM connections ORDER BY name`);
     return (rows as ConnectionRow[]).map(toConnection);
   }
 
-  save(connection: Connection): void {
-    this.db
-      .prepare(
-        `INSERT INTO connections (name, source, token_ciphertext, token_fingerprint, token_hash,
+  async save(connection: Connection): Promise<void> {
+    await this.sql.run(
+      `INSERT INTO connections (name, source, token_ciphertext, token_fingerprint, token_hash,
            updated_by, updated_at, env_token_hash)
          VALUES (@name, @source, @tokenCiphertext, @tokenFingerprint, @tokenHash, @updatedBy,
            @updatedAt, @envTokenHash)
@@ -65,59 +65,56 @@ export class ConnectionRepo {
            token_ciphertext = excluded.token_ciphertext, token_fingerprint = excluded.token_fingerprint,
            token_hash = excluded.token_hash, updated_by = excluded.updated_by,
            updated_at = excluded.updated_at, env_token_hash = excluded.env_token_hash`,
-      )
-      .run({
+      {
         ...connection,
         tokenCiphertext: orNull(connection.tokenCiphertext),
         updatedBy: orNull(connection.updatedBy),
         envTokenHash: orNull(connection.envTokenHash),
-      });
+      },
+    );
   }
 
   /** The connection whose current token has this hash (a leaked token we hold). */
-  byTokenHash(hash: string): Connection | undefined {
-    const row = this.db
-      .prepare(`SELECT ${COLUMNS} FROM connections WHERE token_hash = ?`)
-      .get(hash);
+  async byTokenHash(hash: string): Promise<Connection | undefined> {
+    const row = await this.sql.get(`SELECT ${COLUMNS} FROM connections WHERE token_hash = ?`, [
+      hash,
+    ]);
     return row ? toConnection(row as ConnectionRow) : undefined;
   }
 
   /** `at` undefined clears the mark (a new token was saved). */
-  markCompromised(name: string, at: number | undefined): void {
-    this.db
-      .prepare('UPDATE connections SET compromised_at = ? WHERE name = ?')
-      .run(orNull(at), name);
+  async markCompromised(name: string, at: number | undefined): Promise<void> {
+    await this.sql.run('UPDATE connections SET compromised_at = ? WHERE name = ?', [
+      orNull(at),
+      name,
+    ]);
   }
 
   /** What users.me said of the token (kept until the next good check says otherwise). */
-  saveIdentity(name: string, identity: ConnectionIdentity): void {
-    this.db
-      .prepare(
-        `UPDATE connections SET integration_name = COALESCE(@integrationName, integration_name),
+  async saveIdentity(name: string, identity: ConnectionIdentity): Promise<void> {
+    await this.sql.run(
+      `UPDATE connections SET integration_name = COALESCE(@integrationName, integration_name),
            workspace_name = COALESCE(@workspaceName, workspace_name)
          WHERE name = @name`,
-      )
-      .run({
+      {
         name,
         integrationName: orNull(identity.integrationName),
         workspaceName: orNull(identity.workspaceName),
-      });
+      },
+    );
   }
 
   /** Deletes the connection (its token and webhook secrets); false when there was none. */
-  remove(name: string): boolean {
-    return this.db.prepare('DELETE FROM connections WHERE name = ?').run(name).changes === 1;
+  async remove(name: string): Promise<boolean> {
+    return (await this.sql.run('DELETE FROM connections WHERE name = ?', [name])) === 1;
   }
 
-  webhookSecrets(name: string): WebhookSecrets {
-    const row = this.db
-      .prepare(
-        `SELECT webhook_token_ciphertext AS current, webhook_pending_ciphertext AS pending,
-           webhook_pending_at AS pendingAt FROM connections WHERE name = ?`,
-      )
-      .get(name) as
-      | { current: string | null; pending: string | null; pendingAt: number | null }
-      | undefined;
+  async webhookSecrets(name: string): Promise<WebhookSecrets> {
+    const row = (await this.sql.get(
+      `SELECT webhook_token_ciphertext AS current, webhook_pending_ciphertext AS pending,
+           webhook_pending_at AS "pendingAt" FROM connections WHERE name = ?`,
+      [name],
+    )) as { current: string | null; pending: string | null; pendingAt: number | null } | undefined;
     if (!row) return {};
     return {
       current: orUndefined(row.current),
@@ -127,13 +124,12 @@ export class ConnectionRepo {
   }
 
   /** A verification request's token (sealed): pending until a delivery signed with it arrives. */
-  saveWebhookPending(name: string, ciphertext: string, at: number): boolean {
+  async saveWebhookPending(name: string, ciphertext: string, at: number): Promise<boolean> {
     return (
-      this.db
-        .prepare(
-          'UPDATE connections SET webhook_pending_ciphertext = ?, webhook_pending_at = ? WHERE name = ?',
-        )
-        .run(ciphertext, at, name).changes === 1
+      (await this.sql.run(
+        'UPDATE connections SET webhook_pending_ciphertext = ?, webhook_pending_at = ? WHERE name = ?',
+        [ciphertext, at, name],
+      )) === 1
     );
   }
 
@@ -142,36 +138,37 @@ export class ConnectionRepo {
    * if the pending token is still that one and there is no current one yet (a verification
    * request arriving meanwhile is not promoted in its place). False when nothing changed.
    */
-  promoteWebhookPending(name: string, sealed?: string): boolean {
+  async promoteWebhookPending(name: string, sealed?: string): Promise<boolean> {
     const guard = sealed
       ? ' AND webhook_pending_ciphertext = @sealed AND webhook_token_ciphertext IS NULL'
       : '';
     return (
-      this.db
-        .prepare(
-          `UPDATE connections SET webhook_token_ciphertext = webhook_pending_ciphertext,
+      (await this.sql.run(
+        `UPDATE connections SET webhook_token_ciphertext = webhook_pending_ciphertext,
              webhook_pending_ciphertext = NULL, webhook_pending_at = NULL
            WHERE name = @name AND webhook_pending_ciphertext IS NOT NULL${guard}`,
-        )
-        .run({ name, sealed: orNull(sealed) }).changes === 1
+        { name, sealed: orNull(sealed) },
+      )) === 1
     );
   }
 
   /** The same secrets sealed again (an ENCRYPTION_KEY rotation); `pendingAt` is kept. */
-  resealWebhookSecrets(name: string, sealed: { current?: string; pending?: string }): void {
-    this.db
-      .prepare(
-        `UPDATE connections SET webhook_token_ciphertext = COALESCE(?, webhook_token_ciphertext),
+  async resealWebhookSecrets(
+    name: string,
+    sealed: { current?: string; pending?: string },
+  ): Promise<void> {
+    await this.sql.run(
+      `UPDATE connections SET webhook_token_ciphertext = COALESCE(?, webhook_token_ciphertext),
            webhook_pending_ciphertext = COALESCE(?, webhook_pending_ciphertext)
          WHERE name = ?`,
-      )
-      .run(orNull(sealed.current), orNull(sealed.pending), name);
+      [orNull(sealed.current), orNull(sealed.pending), name],
+    );
   }
 
-  isCompromised(name: string): boolean {
-    const row = this.db
-      .prepare('SELECT compromised_at AS at FROM connections WHERE name = ?')
-      .get(name) as { at: number | null } | undefined;
+  async isCompromised(name: string): Promise<boolean> {
+    const row = (await this.sql.get('SELECT compromised_at AS at FROM connections WHERE name = ?', [
+      name,
+    ])) as { at: number | null } | undefined;
     return row?.at != null;
   }
 }
@@ -181,8 +178,8 @@ interface LeakRow extends Omit<Leak, 'connection' | 'reportedBy'> {
   reportedBy: string | null;
 }
 
-const LEAK_COLUMNS = `id, channel_id AS channelId, message_ts AS messageTs, token_hash AS tokenHash,
-  fingerprint, connection, reported_by AS reportedBy, created_at AS createdAt`;
+const LEAK_COLUMNS = `id, channel_id AS "channelId", message_ts AS "messageTs", token_hash AS "tokenHash",
+  fingerprint, connection, reported_by AS "reportedBy", created_at AS "createdAt"`;
 
 function toLeak(row: LeakRow): Leak {
   return {
@@ -192,74 +189,73 @@ function toLeak(row: LeakRow): Leak {
   };
 }
 
-const WARNING_COLUMNS = `channel_id AS channelId, message_ts AS messageTs, warning_ts AS ts,
-  posted_at AS postedAt`;
+const WARNING_COLUMNS = `channel_id AS "channelId", message_ts AS "messageTs", warning_ts AS ts,
+  posted_at AS "postedAt"`;
 
 /**
  * Pasted tokens, once per message and token: the hash and fingerprint, never the token. And the
  * one warning per message (its ts), so an edit updates it instead of posting another.
  */
 export class LeakRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly sql: Sql) {}
 
   /** False when this message was seen already (the same event delivered again). */
-  record(leak: Leak): boolean {
-    const result = this.db
-      .prepare(
-        `INSERT OR IGNORE INTO leaks (id, channel_id, message_ts, token_hash, fingerprint, connection,
+  async record(leak: Leak): Promise<boolean> {
+    const result = await this.sql.run(
+      `INSERT INTO leaks (id, channel_id, message_ts, token_hash, fingerprint, connection,
            reported_by, created_at)
          VALUES (@id, @channelId, @messageTs, @tokenHash, @fingerprint, @connection, @reportedBy,
-           @createdAt)`,
-      )
-      .run({ ...leak, connection: orNull(leak.connection), reportedBy: orNull(leak.reportedBy) });
-    return result.changes === 1;
+           @createdAt)
+         ON CONFLICT DO NOTHING`,
+      { ...leak, connection: orNull(leak.connection), reportedBy: orNull(leak.reportedBy) },
+    );
+    return result === 1;
   }
 
-  get(id: string): Leak | undefined {
-    const row = this.db.prepare(`SELECT ${LEAK_COLUMNS} FROM leaks WHERE id = ?`).get(id);
+  async get(id: string): Promise<Leak | undefined> {
+    const row = await this.sql.get(`SELECT ${LEAK_COLUMNS} FROM leaks WHERE id = ?`, [id]);
     return row ? toLeak(row as LeakRow) : undefined;
   }
 
   /** Every token ever seen in this message (across its edits), in the order they were seen. */
-  forMessage(channelId: string, messageTs: string): Leak[] {
-    const rows = this.db
-      .prepare(
-        `SELECT ${LEAK_COLUMNS} FROM leaks WHERE channel_id = ? AND message_ts = ?
-         ORDER BY created_at, rowid`,
-      )
-      .all(channelId, messageTs);
+  async forMessage(channelId: string, messageTs: string): Promise<Leak[]> {
+    // Tokens of one message share created_at: insertion order breaks the tie (SQLite's rowid,
+    // PostgreSQL's identity column `seen`).
+    const inserted = this.sql.dialect === 'sqlite' ? 'rowid' : 'seen';
+    const rows = await this.sql.all(
+      `SELECT ${LEAK_COLUMNS} FROM leaks WHERE channel_id = ? AND message_ts = ?
+         ORDER BY created_at, ${inserted}`,
+      [channelId, messageTs],
+    );
     return (rows as LeakRow[]).map(toLeak);
   }
 
   /** The warning already posted under this message, if any. */
-  warningFor(channelId: string, messageTs: string): LeakWarning | undefined {
-    const row = this.db
-      .prepare(
-        `SELECT ${WARNING_COLUMNS} FROM leak_warnings WHERE channel_id = ? AND message_ts = ?`,
-      )
-      .get(channelId, messageTs);
+  async warningFor(channelId: string, messageTs: string): Promise<LeakWarning | undefined> {
+    const row = await this.sql.get(
+      `SELECT ${WARNING_COLUMNS} FROM leak_warnings WHERE channel_id = ? AND message_ts = ?`,
+      [channelId, messageTs],
+    );
     return row ? (row as LeakWarning) : undefined;
   }
 
-  saveWarning(warning: LeakWarning): void {
-    this.db
-      .prepare(
-        `INSERT INTO leak_warnings (channel_id, message_ts, warning_ts, posted_at)
+  async saveWarning(warning: LeakWarning): Promise<void> {
+    await this.sql.run(
+      `INSERT INTO leak_warnings (channel_id, message_ts, warning_ts, posted_at)
          VALUES (@channelId, @messageTs, @ts, @postedAt)
          ON CONFLICT (channel_id, message_ts) DO UPDATE SET warning_ts = excluded.warning_ts,
            posted_at = excluded.posted_at`,
-      )
-      .run(warning);
+      warning,
+    );
   }
 
   /** Warnings posted in a channel after `after`, oldest first (the rate limit's window). */
-  warningsPostedAfter(channelId: string, after: number): LeakWarning[] {
-    const rows = this.db
-      .prepare(
-        `SELECT ${WARNING_COLUMNS} FROM leak_warnings WHERE channel_id = ? AND posted_at > ?
+  async warningsPostedAfter(channelId: string, after: number): Promise<LeakWarning[]> {
+    const rows = await this.sql.all(
+      `SELECT ${WARNING_COLUMNS} FROM leak_warnings WHERE channel_id = ? AND posted_at > ?
          ORDER BY posted_at`,
-      )
-      .all(channelId, after);
+      [channelId, after],
+    );
     return rows as LeakWarning[];
   }
 }

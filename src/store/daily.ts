@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { type CheckDay, rollUp, utcDay, verdictOf } from '../domain/home';
 import { idKey } from '../domain/inventory';
-import type { Db } from './db';
+import type { Sql } from './sql';
 
 /** One check result, as the roll-up needs it. */
 export interface DailyEntry {
@@ -39,36 +39,40 @@ function toDay({ day, ok, lost, unsure, streak, longest }: DayRow): CheckDay {
  * (HistoryRepo.record), in its transaction.
  */
 export class DailyRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly sql: Sql) {}
 
-  /** Adds check results to their days; the caller holds the transaction. */
-  add(entries: DailyEntry[]): void {
-    const latest = this.db.prepare(LATEST);
-    const save = this.db.prepare(SAVE);
+  /**
+   * Adds check results to their days; the caller holds the transaction and passes it as `sql`
+   * (HistoryRepo.record passes its `tx`).
+   */
+  async add(entries: DailyEntry[], sql: Sql = this.sql): Promise<void> {
     for (const entry of entries) {
       const target = targetKey(entry.target);
       const day = utcDay(entry.checkedAt);
-      const previous = latest.get(entry.connection, target, day) as DayRow | undefined;
+      const previous = await sql.get<DayRow>(LATEST, [entry.connection, target, day]);
       const next = rollUp(previous && toDay(previous), day, verdictOf(entry.category));
-      save.run({ connection: entry.connection, target, ...next });
+      await sql.run(SAVE, { connection: entry.connection, target, ...next });
     }
   }
 
   /** The days from `fromDay` on of these targets, by stripKey-like `connection:target`. */
-  since(
+  async since(
     targets: { connection: string; target: string }[],
     fromDay: number,
-  ): Map<string, CheckDay[]> {
+  ): Promise<Map<string, CheckDay[]>> {
     const found = new Map<string, CheckDay[]>();
     if (targets.length === 0) return found;
     const keys = targets.map(({ connection, target }) => [connection, targetKey(target)]);
-    const rows = this.db
-      .prepare(
-        `SELECT ${COLUMNS} FROM check_days WHERE day >= ? AND (connection, target) IN
-           (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))
-         ORDER BY day`,
-      )
-      .all(fromDay, JSON.stringify(keys)) as DayRow[];
+    // The (connection, target) pairs as one JSON array of pairs.
+    const pairs =
+      this.sql.dialect === 'postgres'
+        ? 'SELECT value->>0, value->>1 FROM json_array_elements(?::json)'
+        : "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?)";
+    const rows = await this.sql.all<DayRow>(
+      `SELECT ${COLUMNS} FROM check_days WHERE day >= ? AND (connection, target) IN (${pairs})
+       ORDER BY day`,
+      [fromDay, JSON.stringify(keys)],
+    );
     for (const row of rows) {
       const key = `${row.connection}:${row.target}`;
       found.set(key, [...(found.get(key) ?? []), toDay(row)]);
@@ -83,6 +87,7 @@ const BACKFILL_MS = 30 * 24 * 60 * 60_000;
 /**
  * Migration 9's data step: check_days from the check_history already there (its last 30 days,
  * counted from its newest row), target by target in time order, as recording would have.
+ * SQLite's migration, so synchronous on the better-sqlite3 handle.
  */
 export function backfillCheckDays(db: Database.Database): void {
   const newest = db.prepare('SELECT MAX(checked_at) AS at FROM check_history').get() as {

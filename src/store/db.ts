@@ -7,8 +7,8 @@ export type Statement = Database.Statement;
 
 /**
  * The SQLite file through better-sqlite3: open, pragmas, migrations, health. Every repository
- * shares this one handle and its statement cache. Synchronous, so each repository method is
- * one short statement, and a caller can group several in `immediate()`.
+ * shares this one handle and its statement cache, through SqliteDatabase (sqlite.ts), which
+ * gives it the async Sql interface PostgreSQL has too.
  */
 export class Db {
   readonly handle: Database.Database;
@@ -41,15 +41,6 @@ export class Db {
     return this.handle.transaction(work)();
   }
 
-  /**
-   * BEGIN IMMEDIATE: takes the write lock first, so two read-modify-writes (two clicks at
-   * once) are serialized instead of one failing. Inside another transaction: a savepoint.
-   */
-  immediate<T>(work: () => T): T {
-    const run = this.handle.transaction(work);
-    return this.handle.inTransaction ? run() : run.immediate();
-  }
-
   private migrate(): void {
     const current = this.handle.pragma('user_version', { simple: true }) as number;
     MIGRATIONS.slice(current).forEach((migration, index) => {
@@ -75,6 +66,4 @@ export class Db {
   }
 }
 
-/** SQLite's NULL as TypeScript's absent value, and back. */
-export const orUndefined = <T>(value: T | null): T | undefined => value ?? undefined;
-export const orNull = <T>(value: T | undefined): T | null => value ?? null;
+export { orNull, orUndefined } from './sql';

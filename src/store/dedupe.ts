@@ -1,4 +1,4 @@
-import type { Db } from './db';
+import type { Sql } from './sql';
 
 /**
  * Keys of things done once: a click (user + action + action_ts), an event (event_id), a
@@ -7,21 +7,22 @@ import type { Db } from './db';
  * across restarts.
  */
 export class DedupeRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly sql: Sql) {}
 
   /** Claims `key`; false when it was claimed before (a retried delivery). */
-  claim(key: string, now: number): boolean {
+  async claim(key: string, now: number): Promise<boolean> {
     return (
-      this.db
-        .prepare('INSERT OR IGNORE INTO processed_actions (key, processed_at) VALUES (?, ?)')
-        .run(key, now).changes === 1
+      (await this.sql.run(
+        'INSERT INTO processed_actions (key, processed_at) VALUES (?, ?) ON CONFLICT DO NOTHING',
+        [key, now],
+      )) === 1
     );
   }
 
   /** Whether `key` was claimed (and not pruned yet), without claiming it. */
-  seen(key: string): boolean {
+  async seen(key: string): Promise<boolean> {
     return (
-      this.db.prepare('SELECT 1 AS seen FROM processed_actions WHERE key = ?').get(key) !==
+      (await this.sql.get('SELECT 1 AS seen FROM processed_actions WHERE key = ?', [key])) !==
       undefined
     );
   }
@@ -30,20 +31,19 @@ export class DedupeRepo {
    * True unless the same key was claimed within `windowMs` (a double-submitted command).
    * One statement, so two deliveries at once cannot both win.
    */
-  claimOnceWithin(key: string, windowMs: number, now: number): boolean {
+  async claimOnceWithin(key: string, windowMs: number, now: number): Promise<boolean> {
     return (
-      this.db
-        .prepare(
-          `INSERT INTO processed_actions (key, processed_at) VALUES (@key, @now)
+      (await this.sql.run(
+        `INSERT INTO processed_actions (key, processed_at) VALUES (@key, @now)
              ON CONFLICT (key) DO UPDATE SET processed_at = @now
-             WHERE processed_at <= @now - @windowMs`,
-        )
-        .run({ key, now, windowMs }).changes === 1
+             WHERE processed_actions.processed_at <= @now - @windowMs`,
+        { key, now, windowMs },
+      )) === 1
     );
   }
 
   /** Forgets keys older than `maxAgeMs` (Slack retries within minutes). */
-  prune(maxAgeMs: number, now: number): void {
-    this.db.prepare('DELETE FROM processed_actions WHERE processed_at < ?').run(now - maxAgeMs);
+  async prune(maxAgeMs: number, now: number): Promise<void> {
+    await this.sql.run('DELETE FROM processed_actions WHERE processed_at < ?', [now - maxAgeMs]);
   }
 }

@@ -1,6 +1,7 @@
 import type { DiagnosisKind } from '../domain/diagnosis';
 import type { ConnectionHealth, WatchState } from '../domain/watch';
-import { type Db, orNull, orUndefined } from './db';
+import type { Sql } from './sql';
+import { orNull, orUndefined } from './sql';
 
 interface HealthRow {
   connection: string;
@@ -15,17 +16,16 @@ interface HealthRow {
 
 /** Per connection: the token's state, whether Notion answers, when it was last swept. */
 export class HealthRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly sql: Sql) {}
 
-  get(connection: string): ConnectionHealth | undefined {
-    const row = this.db
-      .prepare(
-        `SELECT connection, state, since, kind, request_id AS requestId,
-           unreachable_since AS unreachableSince, notice_posted AS noticePosted,
-           last_sweep_at AS lastSweepAt
+  async get(connection: string): Promise<ConnectionHealth | undefined> {
+    const row = (await this.sql.get(
+      `SELECT connection, state, since, kind, request_id AS "requestId",
+           unreachable_since AS "unreachableSince", notice_posted AS "noticePosted",
+           last_sweep_at AS "lastSweepAt"
          FROM connection_health WHERE connection = ?`,
-      )
-      .get(connection) as HealthRow | undefined;
+      [connection],
+    )) as HealthRow | undefined;
     if (!row) return undefined;
     return {
       connection: row.connection,
@@ -43,10 +43,9 @@ export class HealthRepo {
     };
   }
 
-  save(health: ConnectionHealth, sweptAt: number): void {
-    this.db
-      .prepare(
-        `INSERT INTO connection_health (connection, state, since, kind, request_id,
+  async save(health: ConnectionHealth, sweptAt: number): Promise<void> {
+    await this.sql.run(
+      `INSERT INTO connection_health (connection, state, since, kind, request_id,
            unreachable_since, notice_posted, last_sweep_at)
          VALUES (@connection, @state, @since, @kind, @requestId, @unreachableSince,
            @noticePosted, @sweptAt)
@@ -54,8 +53,7 @@ export class HealthRepo {
            kind = excluded.kind, request_id = excluded.request_id,
            unreachable_since = excluded.unreachable_since,
            notice_posted = excluded.notice_posted, last_sweep_at = excluded.last_sweep_at`,
-      )
-      .run({
+      {
         connection: health.connection,
         state: health.status.state,
         since: health.status.since,
@@ -64,11 +62,12 @@ export class HealthRepo {
         unreachableSince: orNull(health.reachability.unreachableSince),
         noticePosted: health.reachability.noticePosted ? 1 : 0,
         sweptAt,
-      });
+      },
+    );
   }
 
   /** The connection was removed: a new one with that name starts with a clean slate. */
-  forget(connection: string): void {
-    this.db.prepare('DELETE FROM connection_health WHERE connection = ?').run(connection);
+  async forget(connection: string): Promise<void> {
+    await this.sql.run('DELETE FROM connection_health WHERE connection = ?', [connection]);
   }
 }

@@ -1,5 +1,5 @@
 import type { DailyRepo } from './daily';
-import type { Db } from './db';
+import type { Sql } from './sql';
 
 export interface CheckHistoryEntry {
   checkedAt: number;
@@ -16,24 +16,23 @@ export interface CheckHistoryEntry {
   userId?: string;
 }
 
+const INSERT = `INSERT INTO check_history (checked_at, connection, target, target_type, category,
+    diagnosis_kind, http_status, request_id, duration_ms, channel_id, user_id)
+  VALUES (@checkedAt, @connection, @target, @targetType, @category, @diagnosisKind,
+    @httpStatus, @requestId, @durationMs, @channelId, @userId)`;
+
 /** Every check's result, one row per target: for diagnosis, and rolled up per day for strips. */
 export class HistoryRepo {
   constructor(
-    private readonly db: Db,
+    private readonly sql: Sql,
     /** The daily roll-up (the Home tab's strips), written in the same transaction. */
     private readonly daily: DailyRepo,
   ) {}
 
-  record(entries: CheckHistoryEntry[]): void {
-    const insert = this.db.prepare(
-      `INSERT INTO check_history (checked_at, connection, target, target_type, category,
-         diagnosis_kind, http_status, request_id, duration_ms, channel_id, user_id)
-       VALUES (@checkedAt, @connection, @target, @targetType, @category, @diagnosisKind,
-         @httpStatus, @requestId, @durationMs, @channelId, @userId)`,
-    );
-    this.db.transaction(() => {
+  async record(entries: CheckHistoryEntry[]): Promise<void> {
+    await this.sql.transaction(async (tx) => {
       for (const entry of entries) {
-        insert.run({
+        await tx.run(INSERT, {
           ...entry,
           httpStatus: entry.httpStatus ?? null,
           requestId: entry.requestId ?? null,
@@ -41,18 +40,18 @@ export class HistoryRepo {
           userId: entry.userId ?? null,
         });
       }
-      this.daily.add(entries);
+      await this.daily.add(entries, tx);
     });
   }
 
-  recent(limit = 50): CheckHistoryEntry[] {
-    return this.db
-      .prepare(
-        `SELECT checked_at AS checkedAt, connection, target, target_type AS targetType, category,
-           diagnosis_kind AS diagnosisKind, http_status AS httpStatus, request_id AS requestId,
-           duration_ms AS durationMs, channel_id AS channelId, user_id AS userId
-         FROM check_history ORDER BY id DESC LIMIT ?`,
-      )
-      .all(limit) as CheckHistoryEntry[];
+  async recent(limit = 50): Promise<CheckHistoryEntry[]> {
+    return this.sql.all<CheckHistoryEntry>(
+      `SELECT checked_at AS "checkedAt", connection, target, target_type AS "targetType",
+         category, diagnosis_kind AS "diagnosisKind", http_status AS "httpStatus",
+         request_id AS "requestId", duration_ms AS "durationMs", channel_id AS "channelId",
+         user_id AS "userId"
+       FROM check_history ORDER BY id DESC LIMIT ?`,
+      [limit],
+    );
   }
 }

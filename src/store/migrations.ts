@@ -240,4 +240,21 @@ export const MIGRATIONS: (string | ((db: Database.Database) => void))[] = [
     `);
     backfillCheckDays(db);
   },
+  // Several replicas on one database. Leases: work one process at a time (a connection's
+  // sweeps and re-checks), until released or no longer renewed. notion_budget: each token's
+  // last request starts across every replica (one row per slot of its window), so together
+  // they stay within Notion's pace.
+  `
+  CREATE TABLE leases (
+    name       TEXT PRIMARY KEY,
+    holder     TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE TABLE notion_budget (
+    key        TEXT NOT NULL,
+    slot       INTEGER NOT NULL,
+    started_at INTEGER NOT NULL,
+    PRIMARY KEY (key, slot)
+  );
+  `,
 ];

@@ -1,7 +1,7 @@
 import type { Alert } from '../domain/alert';
 import type { WalkthroughRecord } from '../domain/walkthrough';
 import type { AlertRepo } from './alerts';
-import type { Db } from './db';
+import type { Sql } from './sql';
 import type { WalkthroughRepo } from './walkthroughs';
 
 /**
@@ -10,30 +10,29 @@ import type { WalkthroughRepo } from './walkthroughs';
  */
 export class OpenWorkRepo {
   constructor(
-    private readonly db: Db,
+    private readonly sql: Sql,
     private readonly alerts: AlertRepo,
     private readonly walkthroughs: WalkthroughRepo,
   ) {}
 
   /** Every open alert, the oldest first. */
-  openAlerts(): Alert[] {
-    const rows = this.db
-      .prepare("SELECT id FROM alerts WHERE status = 'open' ORDER BY opened_at, id")
-      .all() as { id: string }[];
-    return rows.flatMap((row) => this.alerts.get(row.id) ?? []);
+  async openAlerts(): Promise<Alert[]> {
+    const rows = await this.sql.all<{ id: string }>(
+      "SELECT id FROM alerts WHERE status = 'open' ORDER BY opened_at, id",
+    );
+    const alerts = await Promise.all(rows.map((row) => this.alerts.get(row.id)));
+    return alerts.filter((alert): alert is Alert => alert !== undefined);
   }
 
   /** Where each open (or escalated) walkthrough lives, the latest changed first. */
-  openWalkthroughPlaces(): { id: string; channelId: string }[] {
-    return this.db
-      .prepare(
-        `SELECT id, channel_id AS channelId FROM walkthroughs
-         WHERE status IN ('open', 'escalated') ORDER BY updated_at DESC, id`,
-      )
-      .all() as { id: string; channelId: string }[];
+  async openWalkthroughPlaces(): Promise<{ id: string; channelId: string }[]> {
+    return this.sql.all<{ id: string; channelId: string }>(
+      `SELECT id, channel_id AS "channelId" FROM walkthroughs
+       WHERE status IN ('open', 'escalated') ORDER BY updated_at DESC, id`,
+    );
   }
 
-  walkthrough(id: string): WalkthroughRecord | undefined {
+  async walkthrough(id: string): Promise<WalkthroughRecord | undefined> {
     return this.walkthroughs.get(id);
   }
 }

@@ -1,6 +1,6 @@
 import type { Walkthrough, WalkthroughRecord } from '../domain/walkthrough';
-import { type Db, orNull, orUndefined } from './db';
 import { STATE_VERSION } from './migrations';
+import { orNull, orUndefined, type Sql } from './sql';
 
 interface WalkthroughRow {
   id: string;
@@ -31,16 +31,14 @@ const writeState = (state: Walkthrough) => JSON.stringify({ version: STATE_VERSI
 
 /** Walkthroughs: where each lives in Slack, its state machine's state, its parent report. */
 export class WalkthroughRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly sql: Sql) {}
 
-  create(record: WalkthroughRecord, now: number): void {
-    this.db
-      .prepare(
-        `INSERT INTO walkthroughs (id, channel_id, report_ts, message_ts, status, state_json,
-           report_json, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
+  async create(record: WalkthroughRecord, now: number): Promise<void> {
+    await this.sql.run(
+      `INSERT INTO walkthroughs (id, channel_id, report_ts, message_ts, status, state_json,
+         report_json, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
         record.id,
         record.channelId,
         record.reportTs,
@@ -50,48 +48,51 @@ export class WalkthroughRepo {
         JSON.stringify(record.report),
         now,
         now,
-      );
+      ],
+    );
   }
 
-  get(id: string): WalkthroughRecord | undefined {
-    const row = this.db
-      .prepare(
-        `SELECT id, channel_id AS channelId, report_ts AS reportTs, message_ts AS messageTs,
-           state_json AS stateJson, report_json AS reportJson
-         FROM walkthroughs WHERE id = ?`,
-      )
-      .get(id) as WalkthroughRow | undefined;
+  async get(id: string): Promise<WalkthroughRecord | undefined> {
+    const row = await this.sql.get<WalkthroughRow>(
+      `SELECT id, channel_id AS "channelId", report_ts AS "reportTs", message_ts AS "messageTs",
+         state_json AS "stateJson", report_json AS "reportJson"
+       FROM walkthroughs WHERE id = ?`,
+      [id],
+    );
     return row ? toRecord(row) : undefined;
   }
 
   /** The walkthrough in the thread of this message (a report, an alert, a leak warning). */
-  byParent(channelId: string, reportTs: string): WalkthroughRecord | undefined {
-    const row = this.db
-      .prepare('SELECT id FROM walkthroughs WHERE channel_id = ? AND report_ts = ? LIMIT 1')
-      .get(channelId, reportTs) as { id: string } | undefined;
+  async byParent(channelId: string, reportTs: string): Promise<WalkthroughRecord | undefined> {
+    const row = await this.sql.get<{ id: string }>(
+      'SELECT id FROM walkthroughs WHERE channel_id = ? AND report_ts = ? LIMIT 1',
+      [channelId, reportTs],
+    );
     return row ? this.get(row.id) : undefined;
   }
 
   /** The state alone, for a read-modify-write inside the caller's transaction. */
-  state(id: string): Walkthrough | undefined {
-    const row = this.db
-      .prepare('SELECT state_json AS stateJson FROM walkthroughs WHERE id = ?')
-      .get(id) as { stateJson: string } | undefined;
+  async state(id: string): Promise<Walkthrough | undefined> {
+    const row = await this.sql.get<{ stateJson: string }>(
+      'SELECT state_json AS "stateJson" FROM walkthroughs WHERE id = ?',
+      [id],
+    );
     return row ? readState(row.stateJson) : undefined;
   }
 
   /** Its message or its report was posted again (the old one was deleted): the new ts. */
-  moved(id: string, to: { messageTs: string } | { reportTs: string }): void {
+  async moved(id: string, to: { messageTs: string } | { reportTs: string }): Promise<void> {
     if ('messageTs' in to) {
-      this.db.prepare('UPDATE walkthroughs SET message_ts = ? WHERE id = ?').run(to.messageTs, id);
+      await this.sql.run('UPDATE walkthroughs SET message_ts = ? WHERE id = ?', [to.messageTs, id]);
     } else {
-      this.db.prepare('UPDATE walkthroughs SET report_ts = ? WHERE id = ?').run(to.reportTs, id);
+      await this.sql.run('UPDATE walkthroughs SET report_ts = ? WHERE id = ?', [to.reportTs, id]);
     }
   }
 
-  saveState(state: Walkthrough, now: number): void {
-    this.db
-      .prepare('UPDATE walkthroughs SET state_json = ?, status = ?, updated_at = ? WHERE id = ?')
-      .run(writeState(state), state.status, now, state.id);
+  async saveState(state: Walkthrough, now: number): Promise<void> {
+    await this.sql.run(
+      'UPDATE walkthroughs SET state_json = ?, status = ?, updated_at = ? WHERE id = ?',
+      [writeState(state), state.status, now, state.id],
+    );
   }
 }

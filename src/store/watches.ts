@@ -1,6 +1,6 @@
 import type { DiagnosisKind } from '../domain/diagnosis';
 import type { NewWatch, Watch, WatchCounts, WatchState, WatchStatus } from '../domain/watch';
-import { type Db, orNull, orUndefined } from './db';
+import { inList, jsonList, orNull, orUndefined, type Params, type Sql } from './sql';
 
 interface WatchRow {
   id: number;
@@ -20,10 +20,14 @@ interface WatchRow {
   lastKind: DiagnosisKind | null;
 }
 
-const COLUMNS = `id, channel_id AS channelId, connection, resource_id AS resourceId,
-  resource_type AS resourceType, title, url, added_by AS addedBy, added_at AS addedAt, state,
-  state_since AS stateSince, kind, request_id AS requestId, last_checked_at AS lastCheckedAt,
-  last_kind AS lastKind`;
+const COLUMNS = `id, channel_id AS "channelId", connection, resource_id AS "resourceId",
+  resource_type AS "resourceType", title, url, added_by AS "addedBy", added_at AS "addedAt",
+  state, state_since AS "stateSince", kind, request_id AS "requestId",
+  last_checked_at AS "lastCheckedAt", last_kind AS "lastKind"`;
+
+const SAVE_STATUS = `UPDATE watches SET state = @state, state_since = @since, kind = @kind,
+    request_id = @requestId, last_checked_at = @checkedAt, last_kind = @lastKind
+  WHERE id = @id`;
 
 function toWatch(row: WatchRow): Watch {
   return {
@@ -56,24 +60,25 @@ const statusColumns = (status: WatchStatus) => ({
 
 /** What each channel watches, and each watch's state between sweeps. */
 export class WatchRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly sql: Sql) {}
 
-  private all(where: string, ...params: unknown[]): Watch[] {
-    const rows = this.db.prepare(`SELECT ${COLUMNS} FROM watches WHERE ${where}`).all(...params);
-    return (rows as WatchRow[]).map(toWatch);
+  private async all(where: string, params: Params): Promise<Watch[]> {
+    const rows = await this.sql.all<WatchRow>(
+      `SELECT ${COLUMNS} FROM watches WHERE ${where}`,
+      params,
+    );
+    return rows.map(toWatch);
   }
 
   /** Adds a watch; false (and nothing changes) when the channel already watches it. */
-  add(watch: NewWatch): boolean {
-    const result = this.db
-      .prepare(
-        `INSERT INTO watches (channel_id, connection, resource_id, resource_type, title, url,
-           added_by, added_at, state, state_since, kind, request_id, last_checked_at)
-         VALUES (@channelId, @connection, @resourceId, @resourceType, @title, @url, @addedBy,
-           @addedAt, @state, @since, @kind, @requestId, @addedAt)
-         ON CONFLICT (channel_id, resource_id) DO NOTHING`,
-      )
-      .run({
+  async add(watch: NewWatch): Promise<boolean> {
+    const changes = await this.sql.run(
+      `INSERT INTO watches (channel_id, connection, resource_id, resource_type, title, url,
+         added_by, added_at, state, state_since, kind, request_id, last_checked_at)
+       VALUES (@channelId, @connection, @resourceId, @resourceType, @title, @url, @addedBy,
+         @addedAt, @state, @since, @kind, @requestId, @addedAt)
+       ON CONFLICT (channel_id, resource_id) DO NOTHING`,
+      {
         channelId: watch.channelId,
         connection: watch.connection,
         resourceId: watch.resourceId,
@@ -83,75 +88,75 @@ export class WatchRepo {
         addedBy: watch.addedBy,
         addedAt: watch.addedAt,
         ...statusColumns(watch.status),
-      });
-    return result.changes === 1;
+      },
+    );
+    return changes === 1;
   }
 
-  remove(channelId: string, resourceId: string): Watch | undefined {
-    const [watch] = this.all('channel_id = ? AND resource_id = ?', channelId, resourceId);
-    if (watch) this.db.prepare('DELETE FROM watches WHERE id = ?').run(watch.id);
-    return watch;
+  /** Removes the channel's watch of this resource (one statement: nothing runs in between). */
+  async remove(channelId: string, resourceId: string): Promise<Watch | undefined> {
+    const row = await this.sql.get<WatchRow>(
+      `DELETE FROM watches WHERE channel_id = ? AND resource_id = ? RETURNING ${COLUMNS}`,
+      [channelId, resourceId],
+    );
+    return row && toWatch(row);
   }
 
   /** The connection was removed: every channel's watches with it go. Returns how many. */
-  forgetConnection(connection: string): number {
-    return this.db.prepare('DELETE FROM watches WHERE connection = ?').run(connection).changes;
+  async forgetConnection(connection: string): Promise<number> {
+    return this.sql.run('DELETE FROM watches WHERE connection = ?', [connection]);
   }
 
-  inChannel(channelId: string): Watch[] {
-    return this.all('channel_id = ? ORDER BY added_at, id', channelId);
+  async inChannel(channelId: string): Promise<Watch[]> {
+    return this.all('channel_id = ? ORDER BY added_at, id', [channelId]);
   }
 
-  countInChannel(channelId: string): number {
-    const row = this.db
-      .prepare('SELECT COUNT(*) AS n FROM watches WHERE channel_id = ?')
-      .get(channelId) as { n: number };
-    return row.n;
+  async countInChannel(channelId: string): Promise<number> {
+    const row = await this.sql.get<{ n: number }>(
+      'SELECT COUNT(*) AS n FROM watches WHERE channel_id = ?',
+      [channelId],
+    );
+    return row?.n ?? 0;
   }
 
   /** How many watches there are in the channel, added by the person, and in all (the caps). */
-  counts(channelId: string, userId: string): WatchCounts {
-    return this.db
-      .prepare(
-        `SELECT COALESCE(SUM(channel_id = @channelId), 0) AS channel,
-           COALESCE(SUM(added_by = @userId), 0) AS user, COUNT(*) AS workspace
-         FROM watches`,
-      )
-      .get({ channelId, userId }) as WatchCounts;
+  async counts(channelId: string, userId: string): Promise<WatchCounts> {
+    const row = await this.sql.get<WatchCounts>(
+      `SELECT COALESCE(SUM(CASE WHEN channel_id = @channelId THEN 1 ELSE 0 END), 0) AS channel,
+         COALESCE(SUM(CASE WHEN added_by = @userId THEN 1 ELSE 0 END), 0) AS "user",
+         COUNT(*) AS workspace
+       FROM watches`,
+      { channelId, userId },
+    );
+    return row as WatchCounts;
   }
 
-  forConnection(connection: string): Watch[] {
-    return this.all('connection = ? ORDER BY id', connection);
+  async forConnection(connection: string): Promise<Watch[]> {
+    return this.all('connection = ? ORDER BY id', [connection]);
   }
 
   /** These watches of a connection, those still watched (an alert lists watch ids). */
-  byIds(connection: string, ids: number[]): Watch[] {
+  async byIds(connection: string, ids: number[]): Promise<Watch[]> {
     return this.all(
-      'connection = ? AND id IN (SELECT value FROM json_each(?)) ORDER BY id',
-      connection,
-      JSON.stringify(ids),
+      `connection = ? AND id IN (${inList(this.sql.dialect, 'bigint')}) ORDER BY id`,
+      [connection, jsonList(ids)],
     );
   }
 
-  connections(): string[] {
-    const rows = this.db
-      .prepare('SELECT DISTINCT connection FROM watches ORDER BY connection')
-      .all() as { connection: string }[];
+  async connections(): Promise<string[]> {
+    const rows = await this.sql.all<{ connection: string }>(
+      'SELECT DISTINCT connection FROM watches ORDER BY connection',
+    );
     return rows.map((row) => row.connection);
   }
 
   /** Saves the outcome of one sweep for every watch at once. */
-  saveStatuses(
+  async saveStatuses(
     updates: { id: number; status: WatchStatus; checkedAt: number; lastKind: DiagnosisKind }[],
-  ): void {
-    const update = this.db.prepare(
-      `UPDATE watches SET state = @state, state_since = @since, kind = @kind,
-         request_id = @requestId, last_checked_at = @checkedAt, last_kind = @lastKind
-       WHERE id = @id`,
-    );
-    this.db.transaction(() => {
+  ): Promise<void> {
+    await this.sql.transaction(async (tx) => {
       for (const { id, status, checkedAt, lastKind } of updates) {
-        update.run({ id, checkedAt, lastKind, ...statusColumns(status) });
+        await tx.run(SAVE_STATUS, { id, checkedAt, lastKind, ...statusColumns(status) });
       }
     });
   }

@@ -121,8 +121,8 @@ async function perPageSweep(nodes: Node[]): Promise<Measured> {
     const app = h.bot;
     if (!app) throw new Error('app not started');
     const now = Date.now();
-    nodes.forEach((node, index) => {
-      app.services.store.watches.add({
+    for (const [index, node] of nodes.entries()) {
+      await app.services.store.watches.add({
         // Spread over channels: one channel may watch at most 200 pages.
         channelId: `C${String(Math.floor(index / 200)).padStart(8, '0')}`,
         connection: 'default',
@@ -134,7 +134,7 @@ async function perPageSweep(nodes: Node[]): Promise<Measured> {
         addedAt: now,
         status: { state: 'ok', since: now },
       });
-    });
+    }
     h.notion.setRateLimit({ limit: 3 * PER_PAGE_SPEEDUP, windowMs: 1_000 });
     return await measure(h, () => app.monitor.sweep('default'));
   } finally {
@@ -173,9 +173,9 @@ async function main(): Promise<boolean> {
     const unchanged = await measure(h, () => app.monitor.sweep('default'));
     h.notion.unshareSubtree(lostRoot, h.notionToken);
     const lost = await measure(h, () => app.monitor.sweep('default'));
-    const lostSuspects = app.services.store.inventory
-      .all('default')
-      .filter((entry) => entry.status.state !== 'ok').length;
+    const lostSuspects = (await app.services.store.inventory.all('default')).filter(
+      (entry) => entry.status.state !== 'ok',
+    ).length;
 
     const budget = Math.ceil(ITEMS / 100);
     console.log(`inventory          ${ITEMS} pages in ${TREES} trees, ${LEVELS} levels deep`);

@@ -118,19 +118,21 @@ async function list(text = '', channelId: string = CHANNEL): Promise<string> {
 }
 
 /** Who watches what with which connection, as stored. */
-function watches(): string[] {
-  return ['default', 'reports']
-    .flatMap((name) =>
-      bot()
-        .services.store.watches.forConnection(name)
-        .map((each) => `${each.channelId}:${name}:${compact(each.resourceId)}`),
+async function watches(): Promise<string[]> {
+  const names = ['default', 'reports'];
+  const byName = await Promise.all(
+    names.map((name) => bot().services.store.watches.forConnection(name)),
+  );
+  return names
+    .flatMap((name, index) =>
+      (byName[index] ?? []).map((each) => `${each.channelId}:${name}:${compact(each.resourceId)}`),
     )
     .sort();
 }
 
 /** Lets the same text be sent again at once (the double-submit guard remembers 5 s). */
-function forgetDoubleSubmits(): void {
-  bot().services.store.dedupe.prune(0, Date.now() + 60_000);
+async function forgetDoubleSubmits(): Promise<void> {
+  await bot().services.store.dedupe.prune(0, Date.now() + 60_000);
 }
 
 /** Opens the token modal for `name` as the admin and submits `token` in it. */
@@ -188,28 +190,28 @@ beforeAll(async () => {
   h.notion.addPage({ id: REVENUE, title: 'Revenue', sharedWith: [REPORTS_TOKEN] });
 });
 
-beforeEach(() => {
+beforeEach(async () => {
   // Both tokens valid again (a revoked integration, added again, answers again).
   h.notion.addIntegration({ token: h.notionToken, name: 'Zapier Sync', workspaceName: 'Acme' });
   h.notion.addIntegration(REPORTS);
   const { store, tokens } = bot().services;
   for (const name of ['default', 'reports']) {
-    store.watches.forgetConnection(name);
-    store.channels.forgetConnection(name);
-    store.health.forget(name);
-    for (const open of store.alerts.open(name)) {
-      store.alerts.update(open.id, { status: 'resolved', resolvedAt: Date.now() });
+    await store.watches.forgetConnection(name);
+    await store.channels.forgetConnection(name);
+    await store.health.forget(name);
+    for (const open of await store.alerts.open(name)) {
+      await store.alerts.update(open.id, { status: 'resolved', resolvedAt: Date.now() });
     }
   }
-  if (!store.connections.get('reports')) {
-    tokens.save('reports', REPORTS_TOKEN, ADMIN, {
+  if (!(await store.connections.get('reports'))) {
+    await tokens.save('reports', REPORTS_TOKEN, ADMIN, {
       id: 'bot-reports',
       name: REPORTS.name,
       workspaceName: REPORTS.workspaceName,
       ownerType: 'workspace',
     });
   }
-  forgetDoubleSubmits();
+  await forgetDoubleSubmits();
   h.slack.reset();
   h.notion.reset();
 });
@@ -241,7 +243,7 @@ afterAll(async () => {
 
 test('`token reports` + the modal creates a second connection, named after its integration', async () => {
   await bot().services.directory.disconnect('reports', ADMIN);
-  expect(bot().services.directory.known()).toEqual(['default']);
+  expect(await bot().services.directory.known()).toEqual(['default']);
   h.slack.reset();
   h.notion.reset();
 
@@ -259,15 +261,15 @@ test('`token reports` + the modal creates a second connection, named after its i
   expect(messageText(confirmed.body)).toContain(`…${REPORTS_TOKEN.slice(-4)}`);
 
   const { directory, store } = bot().services;
-  expect(directory.known()).toEqual(['default', 'reports']);
-  expect(store.connections.get('reports')).toMatchObject({
+  expect(await directory.known()).toEqual(['default', 'reports']);
+  expect(await store.connections.get('reports')).toMatchObject({
     source: 'slack',
     integrationName: 'Reporting Job',
     workspaceName: 'Acme Analytics',
     tokenFingerprint: `…${REPORTS_TOKEN.slice(-4)}`,
   });
   // Sealed: the stored row never holds the token itself.
-  expect(JSON.stringify(store.connections.get('reports'))).not.toContain(REPORTS_TOKEN);
+  expect(JSON.stringify(await store.connections.get('reports'))).not.toContain(REPORTS_TOKEN);
   // Verified with users.me on its own token; the default token wasn't involved.
   expect(h.notion.requestsFor(REPORTS_TOKEN).map((request) => request.path)).toEqual([
     '/v1/users/me',
@@ -286,7 +288,7 @@ test('a non-admin cannot open the token modal for a new connection', async () =>
   const told = JSON.stringify([sent.ack, h.slack.responses.map((post) => post.body)]);
   expect(told).toMatch(/admin/i);
   expect(h.slack.callsTo('views.open')).toHaveLength(0);
-  expect(bot().services.directory.known()).toEqual(['default', 'reports']);
+  expect(await bot().services.directory.known()).toEqual(['default', 'reports']);
 });
 
 test('two connections side by side: each token only on its own pages, each report names its own', async () => {
@@ -334,7 +336,9 @@ test('`use reports` in one channel: a bare check, watch and list there use it; a
   // watch, in each channel, with what that channel uses.
   expect(await watch(KPIS)).toContain('KPIs');
   expect(await watch(ROADMAP, OTHER)).toContain('Roadmap');
-  expect(watches()).toEqual([`${CHANNEL}:reports:${KPIS}`, `${OTHER}:default:${ROADMAP}`].sort());
+  expect(await watches()).toEqual(
+    [`${CHANNEL}:reports:${KPIS}`, `${OTHER}:default:${ROADMAP}`].sort(),
+  );
 
   // A bare /notion-check: the token and the channel's watches with its connection.
   h.notion.reset();
@@ -362,13 +366,13 @@ test('`use reports` in one channel: a bare check, watch and list there use it; a
 
   // Set back: this channel uses default again.
   await (await command('use default')).reply();
-  forgetDoubleSubmits();
+  await forgetDoubleSubmits();
   expect(await check('')).toContain('connection `default`');
 });
 
 test('`-c` picks a connection for one command only (check, watch, list, unwatch)', async () => {
   await (await command('use reports')).reply();
-  forgetDoubleSubmits();
+  await forgetDoubleSubmits();
 
   expect(await check(`-c default ${ROADMAP}`)).toContain('connection `default`');
   expect(await check(`${KPIS}`)).toContain('connection `reports`');
@@ -376,7 +380,7 @@ test('`-c` picks a connection for one command only (check, watch, list, unwatch)
 
   expect(await watch(`${ROADMAP} -c default`)).toContain('Roadmap');
   expect(await watch(REVENUE)).toContain('Revenue');
-  expect(watches()).toEqual(
+  expect(await watches()).toEqual(
     [`${CHANNEL}:default:${ROADMAP}`, `${CHANNEL}:reports:${REVENUE}`].sort(),
   );
 
@@ -390,11 +394,11 @@ test('`-c` picks a connection for one command only (check, watch, list, unwatch)
 
   const removed = await command(`unwatch -c default ${ROADMAP}`);
   expect(JSON.stringify((await removed.reply()).body)).toContain('stopped watching Roadmap');
-  expect(watches()).toEqual([`${CHANNEL}:reports:${REVENUE}`]);
+  expect(await watches()).toEqual([`${CHANNEL}:reports:${REVENUE}`]);
   // Named with the wrong connection: not its watch, nothing removed.
   const wrong = await command(`unwatch -c default ${REVENUE}`);
   await wrong.reply();
-  expect(watches()).toEqual([`${CHANNEL}:reports:${REVENUE}`]);
+  expect(await watches()).toEqual([`${CHANNEL}:reports:${REVENUE}`]);
 });
 
 describe('an unknown connection name', () => {
@@ -408,7 +412,7 @@ describe('an unknown connection name', () => {
     ['watch all', 'watch all -c nope'],
   ])('%s → the known names, and nothing else happens', async (_what, text) => {
     await watch(SPECS);
-    const before = watches();
+    const before = await watches();
     h.slack.reset();
     h.notion.reset();
 
@@ -419,8 +423,8 @@ describe('an unknown connection name', () => {
     expect(h.notion.requests).toHaveLength(0);
     expect(h.slack.calls.filter((call) => call.method.startsWith('chat.'))).toHaveLength(0);
     expect(h.slack.responses).toHaveLength(0);
-    expect(watches()).toEqual(before);
-    expect(bot().services.store.channels.connectionOf(CHANNEL)).toBeUndefined();
+    expect(await watches()).toEqual(before);
+    expect(await bot().services.store.channels.connectionOf(CHANNEL)).toBeUndefined();
   });
 
   test('disconnect (an admin) → the known names, nothing removed', async () => {
@@ -429,7 +433,7 @@ describe('an unknown connection name', () => {
     expect(told).toContain('no connection named `nope`');
     expect(told).toContain('`default`, `reports`');
     expect(told).not.toContain('Remove');
-    expect(bot().services.directory.known()).toEqual(['default', 'reports']);
+    expect(await bot().services.directory.known()).toEqual(['default', 'reports']);
     expect(h.notion.requests).toHaveLength(0);
   });
 });
@@ -477,14 +481,14 @@ test('`disconnect reports`: refused to a non-admin; for an admin a private confi
   await watch(ROADMAP, OTHER);
   await (await command('use reports', { channelId: THIRD })).reply();
   await watch(REVENUE, THIRD);
-  expect(watches()).toHaveLength(3);
+  expect(await watches()).toHaveLength(3);
 
   // A regular member is refused, and nothing changes.
   const refused = await command('disconnect reports');
   const refusal = JSON.stringify((await refused.reply()).body);
   expect(refusal).toContain('Only admins can remove a connection');
   expect(refusal).not.toContain('Remove reports');
-  expect(bot().services.directory.known()).toEqual(['default', 'reports']);
+  expect(await bot().services.directory.known()).toEqual(['default', 'reports']);
 
   // An admin is asked, privately, to confirm.
   const asked = await command('disconnect reports', { userId: ADMIN });
@@ -495,15 +499,15 @@ test('`disconnect reports`: refused to a non-admin; for an admin a private confi
   expect(asking).toContain('2 watches in 2 channels');
   expect(findButton(confirmation.body.blocks, 'Remove').value).toBe('reports');
   // Nothing is removed before the button.
-  expect(bot().services.directory.known()).toEqual(['default', 'reports']);
-  expect(watches()).toHaveLength(3);
+  expect(await bot().services.directory.known()).toEqual(['default', 'reports']);
+  expect(await watches()).toHaveLength(3);
 
   // The same button pressed by a non-admin (a forged click): refused, nothing removed.
   const forged = await pressRemove(confirmation, USER);
   expect(JSON.stringify(forged.body)).toContain('Only admins can remove a connection');
   expect(forged.body.replace_original).toBe(false);
-  expect(bot().services.directory.known()).toEqual(['default', 'reports']);
-  expect(watches()).toHaveLength(3);
+  expect(await bot().services.directory.known()).toEqual(['default', 'reports']);
+  expect(await watches()).toHaveLength(3);
 
   // The admin presses Remove.
   const done = await pressRemove(confirmation, ADMIN);
@@ -513,7 +517,7 @@ test('`disconnect reports`: refused to a non-admin; for an admin a private confi
   expect(removed).toContain('`reports` (*Reporting Job*)');
 
   // Its watches are gone (the other connection's stay), and `list` shows it.
-  expect(watches()).toEqual([`${OTHER}:default:${ROADMAP}`]);
+  expect(await watches()).toEqual([`${OTHER}:default:${ROADMAP}`]);
   expect(await list('', THIRD)).toContain('watches nothing yet');
   expect(await list('', OTHER)).toContain('Roadmap');
   // Its token is no longer usable: the name is unknown now.
@@ -539,7 +543,7 @@ test('`disconnect reports`: refused to a non-admin; for an admin a private confi
   const again = await pressRemove(confirmation, ADMIN);
   expect(JSON.stringify(again.body)).toContain('not valid any more');
   expect(again.body.replace_original).not.toBe(true);
-  expect(watches()).toEqual([`${OTHER}:default:${ROADMAP}`]);
+  expect(await watches()).toEqual([`${OTHER}:default:${ROADMAP}`]);
 });
 
 test('a revoked token on one connection alerts only the channels watching with it', async () => {
@@ -577,8 +581,8 @@ test('a revoked token on one connection alerts only the channels watching with i
 
   // The default connection kept working and was never asked with the other token's pages.
   expect(pagesAskedWith(h.notionToken)).toEqual([ROADMAP, SPECS].sort());
-  expect(bot().services.store.alerts.open('default')).toHaveLength(0);
-  expect(bot().services.store.alerts.open('reports')).toHaveLength(2);
+  expect(await bot().services.store.alerts.open('default')).toHaveLength(0);
+  expect(await bot().services.store.alerts.open('reports')).toHaveLength(2);
 
   // Removing the connection closes its alerts: their messages say so.
   const asked = await command('disconnect reports', { userId: ADMIN });
@@ -592,5 +596,5 @@ test('a revoked token on one connection alerts only the channels watching with i
     );
     expect(messageText(redrawn.body)).toContain('connection `reports` was removed');
   }
-  expect(bot().services.store.alerts.open('reports')).toHaveLength(0);
+  expect(await bot().services.store.alerts.open('reports')).toHaveLength(0);
 });

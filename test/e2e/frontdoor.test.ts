@@ -387,7 +387,7 @@ describe('another workspace or app (single-workspace mode)', () => {
 
     await sentinelCheck();
     expect(sideEffects()).toEqual(NOTHING);
-    expect(h.bot?.services.store.connections.isCompromised('default')).toBe(false);
+    expect(await h.bot?.services.store.connections.isCompromised('default')).toBe(false);
   });
 
   test('our team, another api_app_id → dropped too', async () => {

@@ -99,10 +99,10 @@ const PAST_RESULTS: [daysAgo: number, category: 'ok' | 'access' | 'transient'][]
 /** 13 days ago … today; today's square comes from the watch command's own check. */
 const EXPECTED_STRIP = '🟩⬜⬜🟨🟥🟦🟥🟨🟥⬜⬜⬜⬜🟩';
 
-function seedHistory(file: string): void {
+async function seedHistory(file: string): Promise<void> {
   const store = new Store(file);
   try {
-    store.history.record(
+    await store.history.record(
       PAST_RESULTS.flat().map(([daysAgo, category], index) => ({
         checkedAt: dayAt(daysAgo, 60 + index),
         connection: 'default',
@@ -116,7 +116,7 @@ function seedHistory(file: string): void {
       })),
     );
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -256,10 +256,10 @@ describe('who sees what', () => {
     expect(alertLine).toContain(
       `<${permalinkOf(PUBLIC, String(alert.response?.ts))}|Open the alert>`,
     );
-    const [place] = bot()
-      .services.store.openWork.openWalkthroughPlaces()
-      .filter((each) => each.channelId === PUBLIC);
-    const walkthrough = bot().services.store.openWork.walkthrough(place?.id ?? '');
+    const [place] = (await bot().services.store.openWork.openWalkthroughPlaces()).filter(
+      (each) => each.channelId === PUBLIC,
+    );
+    const walkthrough = await bot().services.store.openWork.walkthrough(place?.id ?? '');
     expect(walkthrough?.messageTs).toBeDefined();
     const walkthroughLine = lineWith(view, 'Open the walkthrough');
     expect(walkthroughLine).toContain(
@@ -302,7 +302,7 @@ describe('who sees what', () => {
     const channel = 'C0NEWPUBLIC';
     h.slack.setChannel({ id: channel, name: 'launch', is_private: false, members: [] });
     const store = bot().services.store;
-    store.watches.add({
+    await store.watches.add({
       channelId: channel,
       connection: 'default',
       resourceId: ROADMAP,
@@ -320,7 +320,7 @@ describe('who sees what', () => {
       const again = await openHome(USER);
       expect(textOf(again)).toContain('Launch plan');
     } finally {
-      store.watches.remove(channel, ROADMAP);
+      await store.watches.remove(channel, ROADMAP);
     }
   });
 
@@ -328,7 +328,7 @@ describe('who sees what', () => {
     const channel = 'C0BOTLESS1';
     h.slack.setChannel({ id: channel, is_private: true, is_member: false, members: [] });
     const store = bot().services.store;
-    store.watches.add({
+    await store.watches.add({
       channelId: channel,
       connection: 'default',
       resourceId: SPECS,
@@ -343,7 +343,7 @@ describe('who sees what', () => {
       expect(textOf(view)).not.toContain('Hidden plans');
       expect(textOf(view)).not.toContain('did not tell me');
     } finally {
-      store.watches.remove(channel, SPECS);
+      await store.watches.remove(channel, SPECS);
     }
   });
 
@@ -388,7 +388,7 @@ describe('alerts from Home', () => {
     });
     expect(result.status).toBe(200);
     for (let i = 0; i < 50 && !h.logs.text().includes('button failed'); i++) await sleep(50);
-    expect(bot().services.store.alerts.get(id)?.acknowledgedBy).toBeUndefined();
+    expect((await bot().services.store.alerts.get(id))?.acknowledgedBy).toBeUndefined();
     // So Home offers no alert button that would fail, only the link.
     const view = await openHome(USER);
     const labels = buttons(view.blocks).map((each) => each.text.text);
@@ -489,11 +489,11 @@ describe('many watches', () => {
   const BULK = Array.from({ length: 20 }, (_, c) => `C0BULK${String(c).padStart(3, '0')}`);
   const PER_CHANNEL = 15;
 
-  afterAll(() => {
+  afterAll(async () => {
     const store = bot().services.store;
     for (const channel of BULK) {
-      for (const each of store.watches.inChannel(channel)) {
-        store.watches.remove(channel, each.resourceId);
+      for (const each of await store.watches.inChannel(channel)) {
+        await store.watches.remove(channel, each.resourceId);
       }
     }
   });
@@ -501,11 +501,11 @@ describe('many watches', () => {
   test('300 watches in 20 channels stay within 100 blocks and say what was cut, per channel and in all', async () => {
     const store = bot().services.store;
     const now = Date.now();
-    BULK.forEach((channel, c) => {
+    for (const [c, channel] of BULK.entries()) {
       h.slack.setChannel({ id: channel, is_private: false, members: [] });
       for (let i = 0; i < PER_CHANNEL; i++) {
         const state = i % 10 === 0 ? 'failing' : i % 10 === 1 ? 'suspect' : 'ok';
-        store.watches.add({
+        await store.watches.add({
           channelId: channel,
           connection: 'default',
           resourceId: (c * 1000 + i + 1).toString(16).padStart(32, '0'),
@@ -521,7 +521,7 @@ describe('many watches', () => {
           },
         });
       }
-    });
+    }
     const view = await openHome(USER);
     expect((view.blocks as unknown[]).length).toBeLessThanOrEqual(100);
     const text = textOf(view);

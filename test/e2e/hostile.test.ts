@@ -324,7 +324,7 @@ describe('garbage interactivity payloads', () => {
       expect(result.json).toMatchObject({ response_action: 'errors' });
       expect(JSON.stringify(result.json)).toContain('out of date');
       expect(h.notion.requests).toHaveLength(0);
-      expect(h.bot?.services.store.connections.get('default')?.source).not.toBe('slack');
+      expect((await h.bot?.services.store.connections.get('default'))?.source).not.toBe('slack');
     },
   );
 });

@@ -245,7 +245,9 @@ test('an alert button with a valid alert id from another message or channel: "no
   }
   await sleep(300);
   // Not acknowledged, not snoozed, no walkthrough in its thread, the alert never redrawn.
-  const stored = h.bot?.services.store.alerts.get(findButton(alert.body.blocks, 'Snooze').value);
+  const stored = await h.bot?.services.store.alerts.get(
+    findButton(alert.body.blocks, 'Snooze').value,
+  );
   expect(stored).toMatchObject({ status: 'open', acknowledgedBy: undefined, snoozedBy: undefined });
   expect(h.slack.callsTo('chat.update').filter((c) => c.body.ts === alertTs)).toHaveLength(0);
   expect(h.slack.callsTo('chat.postMessage').filter((c) => c.body.thread_ts === alertTs)).toEqual(
@@ -271,8 +273,10 @@ test('watch caps: per person across channels and per workspace, refused with the
     status: { state: 'ok' as const, since: Date.now() },
   });
   // This person already added 100 watches, spread over other channels.
-  store.immediate(() => {
-    for (let i = 0; i < 100; i++) store.watches.add(seed(i, `C0OTHER${i % 4}`, SLACK_IDS.userId));
+  await store.transaction(async (tx) => {
+    for (let i = 0; i < 100; i++) {
+      await tx.watches.add(seed(i, `C0OTHER${i % 4}`, SLACK_IDS.userId));
+    }
   });
   await command(`watch ${ROADMAP}`);
   const perUser = await h.slack.waitForResponse((post) =>
@@ -284,8 +288,10 @@ test('watch caps: per person across channels and per workspace, refused with the
   );
 
   // The workspace holds 2,000 watches in all, added by many people in many channels.
-  store.immediate(() => {
-    for (let i = 100; i < 2_000; i++) store.watches.add(seed(i, `C0CH${i % 40}`, `U0P${i % 50}`));
+  await store.transaction(async (tx) => {
+    for (let i = 100; i < 2_000; i++) {
+      await tx.watches.add(seed(i, `C0CH${i % 40}`, `U0P${i % 50}`));
+    }
   });
   h.slack.setUser({ id: 'U0NEWBIE', name: 'new.person' });
   await sendSlashCommand(h.appUrl, h.signingSecret, {
@@ -302,7 +308,7 @@ test('watch caps: per person across channels and per workspace, refused with the
   );
   // Refused before asking Notion, and nothing was added.
   expect(h.notion.requests).toHaveLength(0);
-  expect(store.watches.counts('C0FRESH', 'U0NEWBIE')).toEqual({
+  expect(await store.watches.counts('C0FRESH', 'U0NEWBIE')).toEqual({
     channel: 0,
     user: 0,
     workspace: 2_000,
@@ -361,7 +367,7 @@ describe('pacing', () => {
     for (let i = 0; i < 300; i++) {
       const id = `${i.toString(16).padStart(8, '0')}aaaa4bbb8ccc${'d'.repeat(12)}`;
       h.notion.addPage({ id, title: `Page ${i}`, sharedWith: [h.notionToken] });
-      repo?.add({
+      await repo?.add({
         channelId: CHANNEL,
         connection: 'default',
         resourceId: `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20)}`,
@@ -393,6 +399,6 @@ describe('pacing', () => {
     }
     expect(worst).toBeLessThanOrEqual(10 * LIMIT + LIMIT);
     // Every watch was checked and saved as accessible.
-    expect(repo?.forConnection('default').every((w) => w.lastKind === 'ok')).toBe(true);
+    expect((await repo?.forConnection('default'))?.every((w) => w.lastKind === 'ok')).toBe(true);
   });
 });

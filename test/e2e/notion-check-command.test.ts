@@ -270,7 +270,7 @@ test('check history records each target with its outcome and request id', async 
   h.notion.unshare(ROADMAP, h.notionToken);
   await runCommand(`${ROADMAP} ${SPECS}`);
   await report();
-  const history = h.bot?.services.store.history.recent() ?? [];
+  const history = (await h.bot?.services.store.history.recent()) ?? [];
   const roadmap = history.find((entry) => entry.target.replace(/-/g, '') === ROADMAP);
   expect(roadmap?.diagnosisKind).toBe('not_shared');
   expect(roadmap?.requestId).toMatch(/^[0-9a-f-]{36}$/);

@@ -77,7 +77,7 @@ beforeEach(async () => {
   const store = new Store(dbFile);
   for (let i = 0; i < WATCHES; i++) {
     notion.addPage({ id: pageId(i), title: `Page ${i}`, sharedWith: [token] });
-    store.watches.add({
+    await store.watches.add({
       channelId: SLACK_IDS.channelId,
       connection: 'default',
       resourceId: pageId(i),
@@ -89,7 +89,7 @@ beforeEach(async () => {
       status: { state: 'ok', since: 1 },
     });
   }
-  store.close();
+  await store.close();
   // Each page answers slowly, so a sweep of them is surely in flight when the signal comes.
   notion.fault({ match: { pathPrefix: '/v1/pages' }, fault: { kind: 'delay', ms: 300 } });
 });

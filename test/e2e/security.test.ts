@@ -140,7 +140,7 @@ describe('leaked tokens', () => {
     await h.slack.waitFor('chat.postMessage', (c) =>
       messageText(c.body).includes('Resolved by <@U0ADMIN>'),
     );
-    expect(h.bot?.services.store.connections.isCompromised('default')).toBe(false);
+    expect(await h.bot?.services.store.connections.isCompromised('default')).toBe(false);
   });
 
   test('a retried event delivery (same event_id) is handled once', async () => {
@@ -170,7 +170,7 @@ describe('leaked tokens', () => {
     const [warning] = await warnings();
     expect(warning && messageText(warning.body)).toContain('…QQQQ');
     expect(warning && messageText(warning.body)).not.toContain('compromised');
-    expect(h.bot?.services.store.connections.isCompromised('default')).toBe(false);
+    expect(await h.bot?.services.store.connections.isCompromised('default')).toBe(false);
     expect(everythingSentToSlack()).not.toContain(stranger);
   });
 
@@ -204,7 +204,7 @@ describe('leaked tokens', () => {
     expect(messageText(warning.body)).toContain('This message contains 150 Notion tokens');
     expect(messageText(warning.body)).toContain('and 145 more');
     expect(messageText(warning.body).match(/Start fix/g)).toHaveLength(1);
-    expect(h.bot?.services.store.leaks.forMessage(CHANNEL, ts)).toHaveLength(150);
+    expect(await h.bot?.services.store.leaks.forMessage(CHANNEL, ts)).toHaveLength(150);
 
     // The edit adds one token: the same warning is redrawn, nothing new is posted.
     const more = fakeNotionToken('oneMore');
@@ -301,7 +301,7 @@ describe('leaked tokens', () => {
       { eventId: 'Ev0SELF' },
     );
     expect(await warnings()).toHaveLength(0);
-    expect(h.bot?.services.store.connections.isCompromised('default')).toBe(false);
+    expect(await h.bot?.services.store.connections.isCompromised('default')).toBe(false);
   });
 
   test('a 43-character base64 word, or a token body with more letters after it, is no token', async () => {
@@ -314,7 +314,7 @@ describe('leaked tokens', () => {
       { eventId: 'Ev0BASE64' },
     );
     expect(await warnings()).toHaveLength(0);
-    expect(h.bot?.services.store.connections.isCompromised('default')).toBe(false);
+    expect(await h.bot?.services.store.connections.isCompromised('default')).toBe(false);
   });
 
   test('at most 5 new warnings per channel per 10 minutes; our token is still marked compromised', async () => {
@@ -330,7 +330,7 @@ describe('leaked tokens', () => {
     });
     await sleep(300);
     expect(await warnings()).toHaveLength(5);
-    expect(h.bot?.services.store.connections.isCompromised('default')).toBe(true);
+    expect(await h.bot?.services.store.connections.isCompromised('default')).toBe(true);
     expect(h.logs.lines.filter((line) => line.includes('too many leak warnings'))).toHaveLength(1);
   });
 });
@@ -364,14 +364,14 @@ test('ENCRYPTION_KEY rotation: the previous key still decrypts, tokens are re-en
   h = await new Harness({ env: { ENCRYPTION_KEY: oldKey } }).start();
   const saved = fakeNotionToken('saved');
   h.notion.addIntegration({ token: saved, name: 'Saved Sync', workspaceName: 'Acme' });
-  h.bot?.services.connections.saveFromSlack('default', saved, SLACK_IDS.adminUserId);
-  const before = h.bot?.services.store.connections.get('default')?.tokenCiphertext;
+  await h.bot?.services.connections.saveFromSlack('default', saved, SLACK_IDS.adminUserId);
+  const before = (await h.bot?.services.store.connections.get('default'))?.tokenCiphertext;
   await h.stopApp();
 
   // Restart with the new key, the old one as previous: re-encrypted at start-up.
   Object.assign(h.options, { env: { ENCRYPTION_KEY: newKey, ENCRYPTION_KEY_PREVIOUS: oldKey } });
   await h.startApp();
-  const after = h.bot?.services.store.connections.get('default')?.tokenCiphertext;
+  const after = (await h.bot?.services.store.connections.get('default'))?.tokenCiphertext;
   expect(after).toBeDefined();
   expect(after).not.toBe(before);
   expect(h.logs.text()).toContain('re-encrypted saved tokens');
@@ -380,7 +380,7 @@ test('ENCRYPTION_KEY rotation: the previous key still decrypts, tokens are re-en
   // The old key can now be dropped: the saved token is still the one in use.
   Object.assign(h.options, { env: { ENCRYPTION_KEY: newKey } });
   await h.startApp();
-  expect(h.bot?.services.connections.resolve('default').token).toBe(saved);
+  expect((await h.bot?.services.connections.resolve('default'))?.token).toBe(saved);
   const raw = fs.readFileSync(h.databasePath);
   expect(raw.includes(Buffer.from(saved))).toBe(false);
 });

@@ -281,9 +281,9 @@ test('the same page linked several ways (text, blocks, an attachment) is checked
   await reportIn(used.ts);
   expect(requestsFor(ROADMAP)).toHaveLength(1);
   // The check's history: one entry for the page (the token's own aside).
-  const entries = bot()
-    .services.store.history.recent(5)
-    .filter((entry) => entry.checkedAt >= started && entry.target.replace(/-/g, '') === ROADMAP);
+  const entries = (await bot().services.store.history.recent(5)).filter(
+    (entry) => entry.checkedAt >= started && entry.target.replace(/-/g, '') === ROADMAP,
+  );
   expect(entries).toHaveLength(1);
 });
 
@@ -381,7 +381,7 @@ test('uses the channel’s connection (`/notion-check use`)', async () => {
     responseUrl: h.slack.responseUrl('use-reports'),
   });
   expect(use.status).toBe(200);
-  expect(bot().services.directory.choose(OTHER)).toEqual({ ok: true, name: 'reports' });
+  expect(await bot().services.directory.choose(OTHER)).toEqual({ ok: true, name: 'reports' });
 
   const used = await useShortcut(
     { text: `https://www.notion.so/acme/KPIs-${KPIS}` },

@@ -71,8 +71,8 @@ test('a deleted alert message still gets its recovery: posted again, the recover
   expect(
     h.slack.callsTo('chat.postMessage').filter((c) => c.body.thread_ts === oldTs),
   ).toHaveLength(0);
-  await eventually(() =>
-    expect(h.bot?.services.store.alerts.get(messageAlertId(alert))?.ts).toBe(newTs),
+  await eventually(async () =>
+    expect((await h.bot?.services.store.alerts.get(messageAlertId(alert)))?.ts).toBe(newTs),
   );
 });
 
@@ -112,8 +112,8 @@ test("a walkthrough message that can't be updated: the next step is posted in th
   const redrawn = await posted('done by <@U0USER>', (c) => c.body.thread_ts === reportTs);
   expect(buttons(redrawn.body.blocks).length).toBeGreaterThan(0);
   // The new message is the walkthrough now (recorded once Slack answered the post).
-  await eventually(() =>
-    expect(h.bot?.services.store.walkthroughs.byParent(CHANNEL, reportTs)?.messageTs).toBe(
+  await eventually(async () =>
+    expect((await h.bot?.services.store.walkthroughs.byParent(CHANNEL, reportTs))?.messageTs).toBe(
       redrawn.response?.ts,
     ),
   );
@@ -153,11 +153,11 @@ test("a person's answer does not wait behind a background Retry-After", async ()
 }, 30_000);
 
 /** Retries an assertion about the app's state until it holds (or 5 s pass). */
-async function eventually(assertion: () => void): Promise<void> {
+async function eventually(assertion: () => void | Promise<void>): Promise<void> {
   const deadline = Date.now() + 5_000;
   for (;;) {
     try {
-      assertion();
+      await assertion();
       return;
     } catch (error) {
       if (Date.now() > deadline) throw error;

@@ -371,7 +371,7 @@ test('a walkthrough button clicked from another channel or message: "not valid a
   expect(h.slack.callsTo('chat.postMessage')).toHaveLength(postsBefore);
   expect(h.slack.callsTo('views.open')).toHaveLength(0);
   expect(h.notion.requests).toHaveLength(notionCallsBefore);
-  const stored = h.bot?.services.walkthroughs.get(
+  const stored = await h.bot?.services.walkthroughs.get(
     findButton(current(ts).blocks, 'Test connection').value,
   );
   expect(stored?.state.steps.map((step) => step.status)).toEqual([
@@ -395,7 +395,7 @@ test('a replayed token form (same view id and hash) is refused, even after a res
   await command('token', ADMIN);
   const first = await h.slack.waitFor('views.open');
   expect((await submitToken(first, newToken)).json).toMatchObject({ response_action: 'clear' });
-  expect(h.bot?.services.connections.resolve('default').token).toBe(newToken);
+  expect((await h.bot?.services.connections.resolve('default'))?.token).toBe(newToken);
   const verified = h.notion.requestsFor(newToken).length;
 
   // The same form again, at once (a captured request sent back): out of date, nothing saved.
@@ -411,7 +411,7 @@ test('a replayed token form (same view id and hash) is refused, even after a res
   const replay = await submitToken(first, newToken);
   expect(replay.json).toMatchObject({ response_action: 'errors' });
   expect(JSON.stringify(replay.json)).toContain('out of date');
-  expect(h.bot?.services.connections.resolve('default').token).toBe(second);
+  expect((await h.bot?.services.connections.resolve('default'))?.token).toBe(second);
 
   // …and after a restart too: the claim is in the database.
   await h.stopApp();
@@ -419,7 +419,7 @@ test('a replayed token form (same view id and hash) is refused, even after a res
   const afterRestart = await submitToken(first, newToken);
   expect(afterRestart.json).toMatchObject({ response_action: 'errors' });
   expect(JSON.stringify(afterRestart.json)).toContain('out of date');
-  expect(h.bot?.services.connections.resolve('default').token).toBe(second);
+  expect((await h.bot?.services.connections.resolve('default'))?.token).toBe(second);
 
   // Each replay was refused before asking Notion; each form was saved (and confirmed) once.
   expect(h.notion.requestsFor(newToken)).toHaveLength(verified);

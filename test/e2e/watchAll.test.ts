@@ -46,17 +46,17 @@ beforeEach(() => {
   mark = h.slack.calls.length;
 });
 
-afterEach(() => {
+afterEach(async () => {
   const { store } = bot().services;
-  for (const watch of store.watches.inChannel(CHANNEL))
-    store.watches.remove(CHANNEL, watch.resourceId);
+  for (const watch of await store.watches.inChannel(CHANNEL))
+    await store.watches.remove(CHANNEL, watch.resourceId);
   for (const connection of ['default', ...extraConnections]) {
-    for (const subscription of store.channels.watchingAll(connection)) {
-      store.channels.unwatchAll(subscription.channelId, connection);
+    for (const subscription of await store.channels.watchingAll(connection)) {
+      await store.channels.unwatchAll(subscription.channelId, connection);
     }
-    store.inventory.forgetConnection(connection);
-    for (const alert of store.alerts.open(connection)) {
-      store.alerts.update(alert.id, { status: 'resolved', resolvedAt: Date.now() });
+    await store.inventory.forgetConnection(connection);
+    for (const alert of await store.alerts.open(connection)) {
+      await store.alerts.update(alert.id, { status: 'resolved', resolvedAt: Date.now() });
     }
   }
   for (const id of created) {
@@ -163,13 +163,13 @@ test('watch all: says how many; a database and its data sources count once; tras
   // Acme Wiki, Onboarding, Holidays and Tasks (with its two data sources).
   expect(reply).toContain('4 pages and databases');
   expect(reply).toContain('Zapier Sync');
-  expect(bot().services.inventory.summaries(CHANNEL)).toEqual([
+  expect(await bot().services.inventory.summaries(CHANNEL)).toEqual([
     expect.objectContaining({ connection: 'default', count: 4, addedBy: SLACK_IDS.userId }),
   ]);
 
   // Again: "already", and the channel still watches it once.
   expect(await watchAll()).toContain('already');
-  expect(bot().services.store.channels.watchingAll('default')).toHaveLength(1);
+  expect(await bot().services.store.channels.watchingAll('default')).toHaveLength(1);
 });
 
 test('a parent unshared with 40 pages inside: one alert after confirmation, naming it and 40; shared back: recovery in its thread', async () => {
@@ -206,7 +206,7 @@ test('a parent unshared with 40 pages inside: one alert after confirmation, nami
         messageText(call.body).includes('Access restored'),
     );
   expect(recovery?.body.channel).toBe(CHANNEL);
-  expect(bot().services.store.alerts.open('default')).toEqual([]);
+  expect(await bot().services.store.alerts.open('default')).toEqual([]);
 });
 
 test('a page hidden from search but still shared is never alerted, sweep after sweep', async () => {
@@ -240,7 +240,7 @@ test('a page moved to trash, with pages inside: one alert that says trash', asyn
   expect(text).toContain('Drafts');
   expect(text).toMatch(/\b2 pages\b/);
   expect(text.toLowerCase()).toContain('trash');
-  const [open] = bot().services.store.alerts.open('default');
+  const [open] = await bot().services.store.alerts.open('default');
   expect(open).toMatchObject({ scope: 'inventory', kind: 'in_trash' });
   expect(open?.details.items).toHaveLength(3);
 });
@@ -268,9 +268,9 @@ test('an incomplete or failing search never makes a loss', async () => {
   ).toHaveLength(0);
   expect(alertsPosted()).toHaveLength(0);
   expect(
-    bot()
-      .services.store.inventory.all('default')
-      .filter((entry) => entry.status.state !== 'ok'),
+    (await bot().services.store.inventory.all('default')).filter(
+      (entry) => entry.status.state !== 'ok',
+    ),
   ).toEqual([]);
 });
 
@@ -292,7 +292,7 @@ test('nothing changed: a sweep costs ⌈N/100⌉ listing requests and users.me, 
 test('a revoked token alerts only the channels of that connection', async () => {
   const token = fakeNotionToken('reports2');
   h.notion.addIntegration({ token, name: 'Reports Job', workspaceName: 'Acme' });
-  bot().services.connections.saveFromSlack('reports', token, SLACK_IDS.adminUserId);
+  await bot().services.connections.saveFromSlack('reports', token, SLACK_IDS.adminUserId);
   extraConnections.push('reports');
   const mine = newId();
   h.notion.addPage({ id: mine, title: 'Quarterly', sharedWith: [token] });
@@ -310,9 +310,9 @@ test('a revoked token alerts only the channels of that connection', async () => 
   const posted = alertsPosted();
   expect(posted).toHaveLength(1);
   expect(posted[0]?.body.channel).toBe(OTHER_CHANNEL);
-  const [open] = bot().services.store.alerts.open('reports');
+  const [open] = await bot().services.store.alerts.open('reports');
   expect(open).toMatchObject({ scope: 'connection', channelId: OTHER_CHANNEL });
-  expect(bot().services.store.alerts.open('default')).toEqual([]);
+  expect(await bot().services.store.alerts.open('default')).toEqual([]);
 });
 
 test('a webhook re-check confirms a loss at once, and a re-check after re-sharing posts the recovery', async () => {
@@ -344,9 +344,9 @@ test('a webhook re-check confirms a loss at once, and a re-check after re-sharin
   const fresh = page('Fresh');
   await bot().monitor.recheck('default', [fresh]);
   expect(
-    bot()
-      .services.store.inventory.all('default')
-      .some((entry) => entry.item.id.replaceAll('-', '') === fresh),
+    (await bot().services.store.inventory.all('default')).some(
+      (entry) => entry.item.id.replaceAll('-', '') === fresh,
+    ),
   ).toBe(true);
   expect(alertsPosted()).toHaveLength(1);
 });
@@ -361,6 +361,6 @@ test('unwatch all closes the channel’s open inventory alerts', async () => {
   expect(alertsPosted()).toHaveLength(1);
   const id = await command('unwatch all');
   await h.slack.waitForResponse((post) => post.id === id, 15_000);
-  expect(bot().services.store.alerts.open('default')).toEqual([]);
-  expect(bot().services.store.inventory.count('default')).toBe(0);
+  expect(await bot().services.store.alerts.open('default')).toEqual([]);
+  expect(await bot().services.store.inventory.count('default')).toBe(0);
 });

@@ -59,9 +59,13 @@ function store() {
   return bot.services.store;
 }
 
-async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+async function until(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(25);
   }
@@ -75,7 +79,7 @@ async function subscribe(): Promise<void> {
     entity: { id: extractNotionId(SPECS) as string, type: 'page' },
   });
   expect(first.status).toBe(200);
-  expect(store().connections.webhookSecrets('default').current).toBeDefined();
+  expect((await store().connections.webhookSecrets('default')).current).toBeDefined();
 }
 
 /** Watches ROADMAP from the channel and waits for the monitor's first sweep to be done. */
@@ -87,7 +91,11 @@ async function watchRoadmap(): Promise<void> {
   });
   expect(answer.status).toBe(200);
   await h.slack.waitForResponse((post) => JSON.stringify(post.body).includes('watch list'), 15_000);
-  await until(() => store().health.get('default')?.lastSweepAt !== undefined, 10_000, 'a sweep');
+  await until(
+    async () => (await store().health.get('default'))?.lastSweepAt !== undefined,
+    10_000,
+    'a sweep',
+  );
 }
 
 /** Direct requests for one page (what a re-check sends; search and users.me don't count). */
@@ -105,14 +113,14 @@ function alerts(): SlackCall[] {
 test('the handshake: stored sealed (never in plain text in the database file), shown to admins, verified by the first signed delivery', async () => {
   await start();
   expect((await notion.verify()).status).toBe(200);
-  const pending = store().connections.webhookSecrets('default');
+  const pending = await store().connections.webhookSecrets('default');
   expect(pending.pending).toBeDefined();
   expect(pending.current).toBeUndefined();
   for (const file of [h.databasePath, `${h.databasePath}-wal`]) {
     if (fs.existsSync(file))
       expect(fs.readFileSync(file).includes(notion.verificationToken)).toBe(false);
   }
-  expect(h.bot?.services.webhooks.instructions('default')).toMatchObject({
+  expect(await h.bot?.services.webhooks.instructions('default')).toMatchObject({
     ok: true,
     url: `${PUBLIC_URL}/notion/webhooks/default`,
     verified: false,
@@ -134,7 +142,7 @@ test('the handshake: stored sealed (never in plain text in the database file), s
   expect(text).toContain(notion.verificationToken);
 
   await subscribe();
-  expect(h.bot?.services.webhooks.instructions('default')).toEqual({
+  expect(await h.bot?.services.webhooks.instructions('default')).toEqual({
     ok: true,
     url: `${PUBLIC_URL}/notion/webhooks/default`,
     verified: true,
@@ -196,12 +204,12 @@ test('an unknown connection → 404 (the body is not read, nothing stored); over
     body: '{}',
   });
   expect(odd.status).toBe(404);
-  expect(store().connections.get('nobody')).toBeUndefined();
+  expect(await store().connections.get('nobody')).toBeUndefined();
 
   // The body cap and deadline of /slack/events apply here too.
   expect(await rawPost(300 * 1024, '{"verification_token":"')).toMatchObject({ status: 413 });
   expect(await rawPost(100, '{"verification_token":"')).toMatchObject({ status: 408 });
-  expect(store().connections.webhookSecrets('default').pending).toBeUndefined();
+  expect((await store().connections.webhookSecrets('default')).pending).toBeUndefined();
 });
 
 /** A POST announcing `contentLength` bytes and sending only `body`: the server's answer. */
@@ -233,7 +241,7 @@ function rawPost(contentLength: number, body: string): Promise<{ status?: number
 test('without ENCRYPTION_KEY the verification request is refused (503), said in the log, nothing stored', async () => {
   await start({ ENCRYPTION_KEY: '' });
   expect((await notion.verify()).status).toBe(503);
-  expect(store().connections.webhookSecrets('default')).toEqual({});
+  expect(await store().connections.webhookSecrets('default')).toEqual({});
   expect(h.logs.text()).toContain('set ENCRYPTION_KEY');
 });
 
@@ -296,7 +304,7 @@ test('page.deleted of a watched page → alert within seconds, no sweep; page.un
   await start();
   await watchRoadmap();
   await subscribe();
-  const sweptAt = store().health.get('default')?.lastSweepAt;
+  const sweptAt = (await store().health.get('default'))?.lastSweepAt;
 
   h.notion.trash(ROADMAP);
   const sentAt = Date.now();
@@ -311,7 +319,7 @@ test('page.deleted of a watched page → alert within seconds, no sweep; page.un
   expect(Date.now() - sentAt).toBeLessThan(5_000);
   expect(messageText(alert.body)).toContain('Roadmap');
   expect(alert.body.channel).toBe(CHANNEL);
-  expect(store().health.get('default')?.lastSweepAt).toBe(sweptAt);
+  expect((await store().health.get('default'))?.lastSweepAt).toBe(sweptAt);
 
   h.notion.restore(ROADMAP);
   expect(
@@ -325,7 +333,7 @@ test('page.deleted of a watched page → alert within seconds, no sweep; page.un
       messageText(call.body).includes('Access restored after'),
     5_000,
   );
-  expect(store().health.get('default')?.lastSweepAt).toBe(sweptAt);
+  expect((await store().health.get('default'))?.lastSweepAt).toBe(sweptAt);
   expect(alerts()).toHaveLength(1);
 });
 

@@ -12,7 +12,7 @@ import { type AppDeps, createApp, type NotionCheckApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { RateLimiter } from '../../src/notion/pacing';
-import { Store } from '../../src/store/store';
+import { openStore } from '../../src/store/open';
 import { FakeNotion } from '../fakes/fakeNotion';
 import { FakeSlack } from '../fakes/fakeSlack';
 import { FakeSocketMode } from '../fakes/fakeSocketMode';
@@ -130,7 +130,7 @@ export class Harness {
       ...(this.appToken ? { SLACK_APP_TOKEN: this.appToken } : {}),
       ...this.options.env,
     });
-    const store = new Store(config.databasePath);
+    const store = await openStore(config.database);
     this.bot = createApp({
       config,
       store,

@@ -16,8 +16,8 @@ export function useTempStore(name: string) {
       if (!store) throw new Error('useTempStore: no test is running');
       return store;
     },
-    restart(): Store {
-      store?.close();
+    async restart(): Promise<Store> {
+      await store?.close();
       store = new Store(current.file);
       return store;
     },
@@ -27,8 +27,8 @@ export function useTempStore(name: string) {
     current.file = path.join(dir, 'data', 'notion-check.db');
     store = new Store(current.file);
   });
-  afterEach(() => {
-    store?.close();
+  afterEach(async () => {
+    await store?.close();
     store = undefined;
     fs.rmSync(dir, { recursive: true, force: true });
   });

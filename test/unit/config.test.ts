@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ConfigError, loadConfig, parseDuration } from '../../src/config';
+import { ConfigError, describeDatabase, loadConfig, parseDuration } from '../../src/config';
 
 // Token-shaped values are built at run time so no literal in the repo looks like a real secret.
 const botToken = () => `xoxb-${'1'.repeat(12)}-${'2'.repeat(13)}-${'b'.repeat(24)}`;
@@ -35,7 +35,7 @@ describe('loadConfig with a minimal valid environment', () => {
   it('applies the documented defaults', () => {
     const config = loadConfig(minimalEnv());
     expect(config.port).toBe(3000);
-    expect(config.databasePath).toBe('./data/notion-check.db');
+    expect(config.database).toEqual({ dialect: 'sqlite', path: './data/notion-check.db' });
     expect(config.checkIntervalMs).toBe(15 * 60 * 1000);
     expect(config.notion.apiUrl).toBe('https://api.notion.com');
     expect(config.slack.apiUrl).toBe('https://slack.com/api/');
@@ -79,7 +79,7 @@ describe('loadConfig with a minimal valid environment', () => {
     expect(config.slack.apiUrl).toBe('http://127.0.0.1:9999/api/');
     expect(config.notion.apiUrl).toBe('http://127.0.0.1:9998');
     expect(config.notion.defaultToken).toBe(notionToken());
-    expect(config.databasePath).toBe('/tmp/x.db');
+    expect(config.database).toEqual({ dialect: 'sqlite', path: '/tmp/x.db' });
     expect(config.alertChannel).toBe('C0123456789');
     expect(config.checkIntervalMs).toBe(30_000);
     expect(config.adminUserIds).toEqual(['U0123ABCD', 'W0456EFGH']);
@@ -252,5 +252,41 @@ describe('PUBLIC_URL', () => {
   ])('refuses %s, naming PUBLIC_URL', (value) => {
     const error = configError({ ...minimalEnv(), PUBLIC_URL: value });
     expect(error.problems).toEqual([expect.stringContaining('PUBLIC_URL must be')]);
+  });
+});
+
+describe('DATABASE_URL', () => {
+  it('file:<path> is SQLite; postgres:// and postgresql:// are PostgreSQL, kept as given', () => {
+    const database = (value: string) =>
+      loadConfig({ ...minimalEnv(), DATABASE_URL: value }).database;
+    expect(database('file:./state.db')).toEqual({ dialect: 'sqlite', path: './state.db' });
+    expect(database('postgres://bot:pw@db.internal:5432/notion_check')).toEqual({
+      dialect: 'postgres',
+      url: 'postgres://bot:pw@db.internal:5432/notion_check',
+    });
+    expect(database('postgresql://db.internal/notion_check')).toEqual({
+      dialect: 'postgres',
+      url: 'postgresql://db.internal/notion_check',
+    });
+  });
+
+  it.each(['file:', './data/notion-check.db', 'mysql://db/x', 'postgres:db/x'])(
+    'refuses %s, naming DATABASE_URL and both forms',
+    (value) => {
+      const error = configError({ ...minimalEnv(), DATABASE_URL: value });
+      expect(error.problems).toEqual([expect.stringContaining('DATABASE_URL must look like')]);
+      expect(error.message).toContain('file:');
+      expect(error.message).toContain('postgres://');
+    },
+  );
+
+  it('describeDatabase never shows a PostgreSQL password', () => {
+    expect(describeDatabase({ dialect: 'sqlite', path: './data/x.db' })).toBe('sqlite:./data/x.db');
+    const shown = describeDatabase({
+      dialect: 'postgres',
+      url: 'postgres://bot:s3cret@db:5432/nc',
+    });
+    expect(shown).not.toContain('s3cret');
+    expect(shown).toContain('db:5432/nc');
   });
 });

@@ -7,10 +7,10 @@ import { actionKey, type ButtonHandler } from './button';
 export const remove: ButtonHandler = async (args, { services }) => {
   const name = buttonValue.connection.safeParse(args.action.value);
   // A name that is not (or no longer) a connection: an old or made-up button.
-  if (!name.success || !services.directory.exists(name.data).ok)
+  if (!name.success || !(await services.directory.exists(name.data)).ok)
     return REPLIES.buttonInvalid(false);
   // Slack re-sends a click it thinks was lost: remove once.
-  if (!services.store.dedupe.claim(actionKey(args), Date.now())) return undefined;
+  if (!(await services.store.dedupe.claim(actionKey(args), Date.now()))) return undefined;
   await removeConnection(services, args.client, args.body.user.id, name.data, args.respond);
   return undefined;
 };

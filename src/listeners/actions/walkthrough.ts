@@ -67,7 +67,7 @@ export const escalate = idButton((walkthroughs, { id, user, key, where }, messen
 export const updateToken: ButtonHandler = async (args, { services }) => {
   const id = buttonValue.walkthrough.safeParse(args.action.value);
   if (!id.success) return INVALID;
-  const found = services.walkthroughs.at(id.data, clickedAt(args));
+  const found = await services.walkthroughs.at(id.data, clickedAt(args));
   // Unknown, or clicked anywhere but on the walkthrough's message: "not valid any more".
   if (!found.ok) return found.reason === 'not_found' ? INVALID : reply(found);
   const { walkthrough } = found;

@@ -27,7 +27,7 @@ const refusal = (outcome: { ok: false } & Parameters<typeof refusalText>[0]) =>
 
 /** Every connection with its token checked now: acked at once, the answer follows privately. */
 export async function listConnections(c: ConnectionCommandContext): Promise<void> {
-  const count = c.services.directory.known().length;
+  const count = (await c.services.directory.known()).length;
   await c.ack(
     ephemeral(
       `:hourglass_flowing_sand: Checking ${count === 1 ? 'the connection' : `${count} connections`} with Notion…`,
@@ -39,14 +39,14 @@ export async function listConnections(c: ConnectionCommandContext): Promise<void
 
 /** `use <name>`: anyone in the channel may choose; the channel is told. */
 export async function useConnection(c: ConnectionCommandContext, name: string): Promise<void> {
-  const outcome = c.services.directory.use(c.channelId, name, c.userId);
+  const outcome = await c.services.directory.use(c.channelId, name, c.userId);
   if (!outcome.ok) {
     await c.ack(refusal(outcome));
     return;
   }
   await c.ack();
   await c.respond(
-    connectionUsedMessage(name, c.services.directory.integrationName(name), c.userId),
+    connectionUsedMessage(name, await c.services.directory.integrationName(name), c.userId),
   );
 }
 
@@ -57,7 +57,7 @@ export async function confirmDisconnect(c: ConnectionCommandContext, name: strin
     await c.respond(refusal({ ok: false, reason: 'not_admin', action: 'disconnect' }));
     return;
   }
-  const preview = c.services.directory.preview(name);
+  const preview = await c.services.directory.preview(name);
   await c.respond(preview.ok ? disconnectConfirmation(preview.summary) : refusal(preview));
 }
 

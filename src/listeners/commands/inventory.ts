@@ -12,7 +12,7 @@ import type { ConnectionCommandContext } from './connections';
 
 /** Acked at once (listing a large workspace takes a while); the count follows in the channel. */
 export async function watchAll(c: ConnectionCommandContext, connection: string): Promise<void> {
-  const integrationName = c.services.directory.integrationName(connection);
+  const integrationName = await c.services.directory.integrationName(connection);
   await c.ack(ephemeral(listingProgress(connection, integrationName)));
   const outcome = await c.services.inventory.watchAll(c.channelId, c.userId, connection);
   await c.respond(
@@ -30,7 +30,11 @@ export async function unwatchAll(c: ConnectionCommandContext, connection: string
   );
   await c.respond(
     outcome.ok
-      ? stoppedWatchingAll(c.userId, connection, c.services.directory.integrationName(connection))
+      ? stoppedWatchingAll(
+          c.userId,
+          connection,
+          await c.services.directory.integrationName(connection),
+        )
       : ephemeral(refusalText(outcome) ?? REPLIES.commandFailed),
   );
 }

@@ -29,12 +29,12 @@ export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 /** Same person, channel and text within this long: a double submit, answered once. */
 const DOUBLE_SUBMIT_MS = 5_000;
 
-function isDoubleSubmit(args: CommandArgs, services: Services): boolean {
+async function isDoubleSubmit(args: CommandArgs, services: Services): Promise<boolean> {
   const { user_id: user, channel_id: channel, text } = args.command;
   const digest = createHash('sha256').update(text.trim()).digest('hex');
   try {
     const key = `cmd:${user}:${channel}:${digest}`;
-    return !services.store.dedupe.claimOnceWithin(key, DOUBLE_SUBMIT_MS, Date.now());
+    return !(await services.store.dedupe.claimOnceWithin(key, DOUBLE_SUBMIT_MS, Date.now()));
   } catch (error) {
     // Without the store we can't tell; answering twice beats not answering.
     services.logger.warn({ err: error }, 'double-submit check unavailable');
@@ -48,7 +48,7 @@ async function chosenConnection(
   args: CommandArgs,
   services: Services,
 ): Promise<string | undefined> {
-  const chosen = services.directory.choose(args.command.channel_id, command.connection);
+  const chosen = await services.directory.choose(args.command.channel_id, command.connection);
   if (chosen.ok) return chosen.name;
   await args.ack(ephemeral(refusalText(chosen) ?? REPLIES.commandFailed));
   return undefined;
@@ -57,7 +57,10 @@ async function chosenConnection(
 async function handle(command: Command, args: CommandArgs, services: Services): Promise<void> {
   const { ack, respond, client } = args;
   const { user_id: userId, channel_id: channelId } = args.command;
-  if ((command.kind === 'check' || command.kind === 'watch') && isDoubleSubmit(args, services)) {
+  if (
+    (command.kind === 'check' || command.kind === 'watch') &&
+    (await isDoubleSubmit(args, services))
+  ) {
     await ack(ephemeral(REPLIES.alreadyOnIt));
     return;
   }
@@ -131,14 +134,13 @@ async function handle(command: Command, args: CommandArgs, services: Services): 
     case 'list': {
       const connection = await chosenConnection(command, args, services);
       if (!connection) return;
+      const [watches, integrationName, all] = await Promise.all([
+        services.watches.list(channelId, connection),
+        services.directory.integrationName(connection),
+        services.inventory.summaries(channelId),
+      ]);
       await ack(
-        watchListMessage(services.watches.list(channelId, connection), {
-          connection: {
-            name: connection,
-            integrationName: services.directory.integrationName(connection),
-          },
-          all: services.inventory.summaries(channelId),
-        }),
+        watchListMessage(watches, { connection: { name: connection, integrationName }, all }),
       );
       return;
     }
@@ -148,7 +150,7 @@ async function handle(command: Command, args: CommandArgs, services: Services): 
       // No arguments: the token and everything this channel watches with that connection.
       const targets = command.targets.length
         ? command.targets
-        : services.watches.targets(channelId, connection);
+        : await services.watches.targets(channelId, connection);
       // Ack before any Notion request: Slack gives up after 3 seconds. Busy: said in the ack.
       await checkAndReport(
         services,

@@ -12,11 +12,15 @@ export async function showWebhook(c: ConnectionCommandContext, connection: strin
     await c.respond(ephemeral(refusalText({ reason: 'not_admin', action: 'webhook' }) ?? ''));
     return;
   }
-  const known = c.services.directory.exists(connection);
-  const info = known.ok ? c.services.webhooks.instructions(connection) : known;
+  const known = await c.services.directory.exists(connection);
+  const info = known.ok ? await c.services.webhooks.instructions(connection) : known;
   await c.respond(
     info.ok
-      ? webhookInstructions(connection, c.services.directory.integrationName(connection), info)
+      ? webhookInstructions(
+          connection,
+          await c.services.directory.integrationName(connection),
+          info,
+        )
       : ephemeral(refusalText(info) ?? REPLIES.commandFailed),
   );
 }

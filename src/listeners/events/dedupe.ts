@@ -30,7 +30,7 @@ export function dropRetriedEvents(services: Services) {
     const envelope = eventEnvelope.safeParse(body);
     if (
       envelope.success &&
-      !services.store.dedupe.claim(`event:${envelope.data.event_id}`, Date.now())
+      !(await services.store.dedupe.claim(`event:${envelope.data.event_id}`, Date.now()))
     ) {
       services.logger.debug(
         { eventId: envelope.data.event_id },

@@ -35,14 +35,17 @@ const DOUBLE_USE_MS = 5_000;
  * `retry`: this very delivery was seen (Slack re-sends the same action_ts); ignored silently,
  * the first one answers. `again`: the same person used it on the same message a moment ago.
  */
-function repeated(shortcut: ShortcutPayload, services: Services): 'retry' | 'again' | undefined {
+async function repeated(
+  shortcut: ShortcutPayload,
+  services: Services,
+): Promise<'retry' | 'again' | undefined> {
   const { user, channel, message } = shortcut;
   const now = Date.now();
   try {
     const { dedupe } = services.store;
-    if (!dedupe.claim(`shortcut:${user.id}:${shortcut.action_ts}`, now)) return 'retry';
+    if (!(await dedupe.claim(`shortcut:${user.id}:${shortcut.action_ts}`, now))) return 'retry';
     const key = `shortcut:${user.id}:${channel.id}:${message.ts}`;
-    return dedupe.claimOnceWithin(key, DOUBLE_USE_MS, now) ? undefined : 'again';
+    return (await dedupe.claimOnceWithin(key, DOUBLE_USE_MS, now)) ? undefined : 'again';
   } catch (error) {
     // Without the store we can't tell; answering twice beats not answering.
     services.logger.warn({ err: error }, 'shortcut double-use check unavailable');
@@ -59,7 +62,7 @@ async function checkLinks(
   const say = async (message: Parameters<typeof respond>[0]) => {
     await respond(message);
   };
-  const repeat = repeated(shortcut, services);
+  const repeat = await repeated(shortcut, services);
   if (repeat === 'retry') {
     services.logger.debug({ actionTs: shortcut.action_ts }, 'duplicate shortcut delivery ignored');
     return;
@@ -74,7 +77,7 @@ async function checkLinks(
     await say(noNotionLinks());
     return;
   }
-  const chosen = services.directory.choose(channel.id);
+  const chosen = await services.directory.choose(channel.id);
   if (!chosen.ok) {
     await say(ephemeral(refusalText(chosen) ?? REPLIES.commandFailed));
     return;

@@ -100,7 +100,7 @@ async function handleSubmit(args: SubmitArgs, services: Services): Promise<void>
     await ack(inputError(TOKEN_FORM_ERRORS.savingDisabled));
     return;
   }
-  if (services.store.dedupe.seen(submission)) {
+  if (await services.store.dedupe.seen(submission)) {
     await replayed(args, services);
     return;
   }
@@ -117,9 +117,9 @@ async function handleSubmit(args: SubmitArgs, services: Services): Promise<void>
   const { connection, walkthroughId, channelId } = target.data;
   // Claimed and saved in one transaction: two copies at once save once; a failed save claims
   // nothing.
-  const saved = services.store.immediate(() => {
-    if (!services.store.dedupe.claim(submission, Date.now())) return false;
-    services.tokens.save(connection, token, userId, verdict.integration);
+  const saved = await services.store.transaction(async (tx) => {
+    if (!(await tx.dedupe.claim(submission, Date.now()))) return false;
+    await services.tokens.save(connection, token, userId, verdict.integration, tx);
     return true;
   });
   if (!saved) {
@@ -140,7 +140,7 @@ async function handleSubmit(args: SubmitArgs, services: Services): Promise<void>
     connection,
   };
   const messenger = new SlackMessenger(client);
-  const walkthrough = walkthroughId ? services.walkthroughs.get(walkthroughId) : undefined;
+  const walkthrough = walkthroughId ? await services.walkthroughs.get(walkthroughId) : undefined;
   if (walkthrough) {
     await messenger.post(walkthrough.channelId, note, walkthrough.reportTs);
     await services.walkthroughs.tokenUpdated(

@@ -64,8 +64,8 @@ function setup() {
   });
   const notifier = new RecordingNotifier();
   const sweep = new Sweep({ store, checks, notifier, now: clock.now });
-  const watchAll = (channelId = CHANNEL) =>
-    store.channels.watchAll({
+  const watchAll = async (channelId = CHANNEL) =>
+    await store.channels.watchAll({
       channelId,
       connection: 'default',
       addedBy: USER,
@@ -78,8 +78,9 @@ function setup() {
     await sweep.run('default');
     return notion.requestsFor(TOKEN).slice(before);
   };
-  const state = (id: string) =>
-    store.inventory.all('default').find((e) => e.item.id.replaceAll('-', '') === id)?.status.state;
+  const state = async (id: string) =>
+    (await store.inventory.all('default')).find((e) => e.item.id.replaceAll('-', '') === id)?.status
+      .state;
   return { store, clock, checks, notifier, sweep, watchAll, sweepOnce, state };
 }
 
@@ -94,10 +95,10 @@ describe('a sweep of a connection some channel watches all of', () => {
   it('the first lists everything silently; nothing changed costs users.me and the listing', async () => {
     const { root } = fresh(149); // 150 pages: two search requests
     const { store, notifier, watchAll, sweepOnce } = setup();
-    watchAll();
-    store.watches.add(newWatch(1, { resourceId: dashed(root), connection: 'default' }));
+    await watchAll();
+    await store.watches.add(newWatch(1, { resourceId: dashed(root), connection: 'default' }));
     const first = await sweepOnce();
-    expect(store.inventory.count('default')).toBe(150);
+    expect(await store.inventory.count('default')).toBe(150);
     expect(notifier.calls).toEqual([]);
     expect(first.map((r) => `${r.method} ${r.path}`)).toEqual([
       'GET /v1/users/me',
@@ -105,21 +106,21 @@ describe('a sweep of a connection some channel watches all of', () => {
       'POST /v1/search',
     ]);
     // The watched root was listed: ok, without a request of its own.
-    expect(store.watches.forConnection('default')[0]?.lastKind).toBe('ok');
+    expect((await store.watches.forConnection('default'))[0]?.lastKind).toBe('ok');
     expect(await sweepOnce()).toHaveLength(3);
   });
 
   it('only what went missing gets a direct request; a loss alerts on the second sweep', async () => {
     const { root, inside } = fresh(3);
     const { store, notifier, watchAll, sweepOnce, state } = setup();
-    watchAll();
-    watchAll(OTHER);
+    await watchAll();
+    await watchAll(OTHER);
     await sweepOnce();
 
     notion.unshareSubtree(root, TOKEN);
     const first = await sweepOnce();
     expect(first.filter((r) => r.path.startsWith('/v1/pages'))).toHaveLength(4);
-    expect(state(root)).toBe('suspect');
+    expect(await state(root)).toBe('suspect');
     expect(notifier.calls).toEqual([]);
 
     await sweepOnce();
@@ -131,18 +132,18 @@ describe('a sweep of a connection some channel watches all of', () => {
       details: { roots: [{ id: dashed(root), inside: 3 }], watches: [] },
     });
     expect(posted[0]?.alert.details.items).toHaveLength(1 + inside.length);
-    expect(state(inside[0] as string)).toBe('failing');
+    expect(await state(inside[0] as string)).toBe('failing');
 
     // Still lost: no second alert; still watched all: the chores keep it open.
     await sweepOnce();
     expect(notifier.ofOp('postAlert')).toHaveLength(2);
-    expect(store.alerts.open('default')).toHaveLength(2);
+    expect(await store.alerts.open('default')).toHaveLength(2);
   });
 
   it('part back: the alert is redrawn; all back: resolved, with the recovery in its thread', async () => {
     const { root, inside } = fresh(2);
     const { store, notifier, watchAll, sweepOnce } = setup();
-    watchAll();
+    await watchAll();
     await sweepOnce();
     notion.unshareSubtree(root, TOKEN);
     await sweepOnce();
@@ -159,7 +160,7 @@ describe('a sweep of a connection some channel watches all of', () => {
     notion.share(root, TOKEN);
     await sweepOnce();
     expect(notifier.summary()).toEqual(['updateAlert', 'replyToAlert:alert_recovered']);
-    expect(store.alerts.open('default')).toEqual([]);
+    expect(await store.alerts.open('default')).toEqual([]);
   });
 
   it('a broken token: nothing is listed, and the token alert reaches the channels watching all', async () => {
@@ -181,7 +182,12 @@ describe('a sweep of a connection some channel watches all of', () => {
     const notifier = new RecordingNotifier();
     const clock = new FakeClock();
     const sweep = new Sweep({ store, checks, notifier, now: clock.now });
-    store.channels.watchAll({ channelId: OTHER, connection: 'default', addedBy: USER, addedAt: 0 });
+    await store.channels.watchAll({
+      channelId: OTHER,
+      connection: 'default',
+      addedBy: USER,
+      addedAt: 0,
+    });
     notion.revoke(token);
     await sweep.run('default');
     clock.advance(MINUTE);
@@ -192,38 +198,38 @@ describe('a sweep of a connection some channel watches all of', () => {
     ]);
     clock.advance(MINUTE);
     await sweep.run('default');
-    expect(store.alerts.open('default')).toHaveLength(1); // not closed as "unwatched"
+    expect(await store.alerts.open('default')).toHaveLength(1); // not closed as "unwatched"
   });
 
   it('a channel that stopped watching all: its open inventory alert closes as unwatched', async () => {
     const { root } = fresh(1);
     const { store, notifier, watchAll, sweepOnce } = setup();
-    watchAll();
-    watchAll(OTHER);
+    await watchAll();
+    await watchAll(OTHER);
     await sweepOnce();
     notion.unshareSubtree(root, TOKEN);
     await sweepOnce();
     await sweepOnce();
-    store.channels.unwatchAll(OTHER, 'default');
+    await store.channels.unwatchAll(OTHER, 'default');
     notifier.clear();
     await sweepOnce();
     const closed = notifier.ofOp('updateAlert');
     expect(closed.map((c) => [c.alert.channelId, c.alert.details.closedBecause])).toEqual([
       [OTHER, 'unwatched'],
     ]);
-    expect(store.alerts.open('default').map((a) => a.channelId)).toEqual([CHANNEL]);
+    expect((await store.alerts.open('default')).map((a) => a.channelId)).toEqual([CHANNEL]);
   });
 
   it('search down: no verdicts, and no direct requests for the whole inventory', async () => {
     fresh(5);
     const { watchAll, sweepOnce, state, store } = setup();
-    watchAll();
+    await watchAll();
     await sweepOnce();
     notion.fault({ match: { pathPrefix: '/v1/search' }, fault: { kind: 'status', status: 503 } });
     const made = await sweepOnce();
     expect(made.filter((r) => r.path.startsWith('/v1/pages'))).toEqual([]);
-    expect(store.inventory.all('default').every((e) => e.status.state === 'ok')).toBe(true);
-    expect(state('nope')).toBeUndefined();
+    expect((await store.inventory.all('default')).every((e) => e.status.state === 'ok')).toBe(true);
+    expect(await state('nope')).toBeUndefined();
   });
 });
 
@@ -231,7 +237,7 @@ describe('Sweep.recheck (a webhook said something happened)', () => {
   it('a loss it confirms alerts at once; a recheck after re-sharing resolves it', async () => {
     const { root, inside } = fresh(2);
     const { store, notifier, sweep, watchAll, sweepOnce } = setup();
-    watchAll();
+    await watchAll();
     await sweepOnce();
     notion.unshareSubtree(root, TOKEN);
     const before = notion.requestsFor(TOKEN).length;
@@ -244,13 +250,13 @@ describe('Sweep.recheck (a webhook said something happened)', () => {
     notion.share(root, TOKEN);
     await sweep.recheck('default', [dashed(root)]);
     expect(notifier.ofOp('replyToAlert').map((r) => r.notice.type)).toEqual(['alert_recovered']);
-    expect(store.alerts.open('default')).toEqual([]);
+    expect(await store.alerts.open('default')).toEqual([]);
   });
 
   it('an explicit watch (no watch all) alerts at once too', async () => {
     const { root } = fresh(0);
     const { store, notifier, sweep } = setup();
-    store.watches.add(newWatch(1, { resourceId: dashed(root), connection: 'default' }));
+    await store.watches.add(newWatch(1, { resourceId: dashed(root), connection: 'default' }));
     notion.unshare(root, TOKEN);
     await sweep.recheck('default', [root]);
     expect(notifier.ofOp('postAlert').map((p) => p.alert.scope)).toEqual(['resources']);
@@ -263,9 +269,9 @@ describe('Sweep.recheck (a webhook said something happened)', () => {
     await sweep.recheck('default', [root]);
     expect(notion.requestsFor(TOKEN).length).toBe(before);
 
-    watchAll();
+    await watchAll();
     await sweep.recheck('default', [root]);
-    expect(store.inventory.all('default').map((e) => e.item.id)).toEqual([dashed(root)]);
+    expect((await store.inventory.all('default')).map((e) => e.item.id)).toEqual([dashed(root)]);
     expect(notifier.calls).toEqual([]);
   });
 });
@@ -274,7 +280,7 @@ describe('Scheduler', () => {
   it('sweeps connections watched all of, and runs a re-check after the sweep under way', async () => {
     fresh(1);
     const { store, checks, notifier, watchAll } = setup();
-    watchAll();
+    await watchAll();
     const order: string[] = [];
     const sweep = new Sweep({ store, checks, notifier });
     const run = sweep.run.bind(sweep);
@@ -295,11 +301,11 @@ describe('Scheduler', () => {
       logger: pino({ level: 'silent' }),
       intervalMs: 60 * MINUTE,
     });
-    scheduler.tick();
+    await scheduler.tick();
     const rechecked = scheduler.recheck('default', [hex(999)]);
     await rechecked;
     await scheduler.stop(1_000);
     expect(order).toEqual(['sweep start', 'sweep end', 'recheck start', 'recheck end']);
-    expect(store.health.get('default')?.lastSweepAt).toBeDefined();
+    expect((await store.health.get('default'))?.lastSweepAt).toBeDefined();
   });
 });

@@ -67,19 +67,21 @@ function setup(options: { alertChannel?: string } = {}) {
     checks.answer(answer);
     await sweep.run('default');
   };
-  const watchOf = (index: number) =>
-    store.watches.forConnection('default').find((watch) => watch.resourceId === pageId(index));
+  const watchOf = async (index: number) =>
+    (await store.watches.forConnection('default')).find(
+      (watch) => watch.resourceId === pageId(index),
+    );
   return { store, checks, clock, notifier, sweep, sweepWith, watchOf };
 }
 
 /** Two watched pages in CHANNEL, page 1 lost: the second sweep confirms and opens the alert. */
 async function withOpenAlert(options: { alertChannel?: string } = {}) {
   const context = setup(options);
-  context.store.watches.add(newWatch(1));
-  context.store.watches.add(newWatch(2));
+  await context.store.watches.add(newWatch(1));
+  await context.store.watches.add(newWatch(2));
   await context.sweepWith(pages({ 1: 'not_shared' }));
   await context.sweepWith(pages({ 1: 'not_shared' }));
-  const [open] = context.store.alerts.open('default');
+  const [open] = await context.store.alerts.open('default');
   if (!open) throw new Error('expected an open alert');
   context.notifier.clear();
   return { ...context, open };
@@ -88,12 +90,12 @@ async function withOpenAlert(options: { alertChannel?: string } = {}) {
 describe('a lost page', () => {
   it('is alerted once, when the next sweep confirms it', async () => {
     const { store, notifier, sweepWith, watchOf } = setup();
-    store.watches.add(newWatch(1));
-    store.watches.add(newWatch(2));
+    await store.watches.add(newWatch(1));
+    await store.watches.add(newWatch(2));
 
     await sweepWith(pages({ 1: 'not_shared' }));
     expect(notifier.calls).toEqual([]);
-    expect(watchOf(1)?.status).toMatchObject({ state: 'suspect', since: T0 + INTERVAL });
+    expect((await watchOf(1))?.status).toMatchObject({ state: 'suspect', since: T0 + INTERVAL });
 
     await sweepWith(pages({ 1: 'not_shared' }));
     expect(notifier.summary()).toEqual(['postAlert']);
@@ -108,45 +110,45 @@ describe('a lost page', () => {
       details: { watches: [{ resourceId: pageId(1) }], requestIds: ['req-1'] },
     });
     expect(posted?.watches.map((watch) => watch.resourceId)).toEqual([pageId(1)]);
-    const [stored] = store.alerts.open('default');
+    const [stored] = await store.alerts.open('default');
     expect(stored).toMatchObject({ postedChannel: CHANNEL, ts: '1700000001.000101' });
 
     await sweepWith(pages({ 1: 'not_shared' }));
     expect(notifier.ofOp('postAlert')).toHaveLength(1);
-    expect(store.alerts.open('default')).toHaveLength(1);
+    expect(await store.alerts.open('default')).toHaveLength(1);
   });
 
   it('a sweep where Notion is in trouble in between changes nothing', async () => {
     const { store, notifier, sweepWith, watchOf } = setup();
-    store.watches.add(newWatch(1));
+    await store.watches.add(newWatch(1));
     await sweepWith(pages({ 1: 'not_shared' }));
-    const suspect = watchOf(1)?.status;
+    const suspect = (await watchOf(1))?.status;
 
     await sweepWith(pages({ 1: 'notion_unavailable' }));
-    expect(watchOf(1)?.status).toEqual(suspect);
+    expect((await watchOf(1))?.status).toEqual(suspect);
     expect(notifier.calls).toEqual([]);
-    expect(store.alerts.open('default')).toEqual([]);
+    expect(await store.alerts.open('default')).toEqual([]);
 
     await sweepWith(pages({ 1: 'not_shared' }));
     expect(notifier.summary()).toEqual(['postAlert']);
-    expect(store.alerts.open('default')[0]?.failingSince).toBe(T0 + INTERVAL);
+    expect((await store.alerts.open('default'))[0]?.failingSince).toBe(T0 + INTERVAL);
   });
 
   it('one failing sweep followed by a good one bothers nobody', async () => {
     const { store, notifier, sweepWith, watchOf } = setup();
-    store.watches.add(newWatch(1));
+    await store.watches.add(newWatch(1));
 
     await sweepWith(pages({ 1: 'not_shared' }));
     await sweepWith(pages());
 
-    expect(watchOf(1)?.status.state).toBe('ok');
+    expect((await watchOf(1))?.status.state).toBe('ok');
     expect(notifier.calls).toEqual([]);
   });
 
   it('two pages lost in one sweep share one alert', async () => {
     const { store, notifier, sweepWith } = setup();
-    store.watches.add(newWatch(1));
-    store.watches.add(newWatch(2));
+    await store.watches.add(newWatch(1));
+    await store.watches.add(newWatch(2));
 
     await sweepWith(pages({ 1: 'not_shared', 2: 'not_shared' }));
     await sweepWith(pages({ 1: 'not_shared', 2: 'not_shared' }));
@@ -167,17 +169,17 @@ describe('a lost page', () => {
       notice: { type: 'alert_recovered', afterMs: clock.now() - open.failingSince },
     });
     expect(update).toMatchObject({ alert: { id: open.id, status: 'resolved' } });
-    expect(store.alerts.get(open.id)).toMatchObject({
+    expect(await store.alerts.get(open.id)).toMatchObject({
       status: 'resolved',
       resolvedAt: clock.now(),
     });
-    expect(store.alerts.open('default')).toEqual([]);
+    expect(await store.alerts.open('default')).toEqual([]);
   });
 
   it('with two pages lost, one coming back only redraws the alert', async () => {
     const { store, notifier, sweepWith } = setup();
-    store.watches.add(newWatch(1));
-    store.watches.add(newWatch(2));
+    await store.watches.add(newWatch(1));
+    await store.watches.add(newWatch(2));
     await sweepWith(pages({ 1: 'not_shared', 2: 'not_shared' }));
     await sweepWith(pages({ 1: 'not_shared', 2: 'not_shared' }));
     notifier.clear();
@@ -185,32 +187,32 @@ describe('a lost page', () => {
     await sweepWith(pages({ 2: 'not_shared' }));
 
     expect(notifier.summary()).toEqual(['updateAlert']);
-    expect(store.alerts.open('default')).toHaveLength(1);
+    expect(await store.alerts.open('default')).toHaveLength(1);
   });
 
   it('opened while Slack was down: stored, and posted by the next sweep', async () => {
     const { store, notifier, sweepWith } = setup();
-    store.watches.add(newWatch(1));
+    await store.watches.add(newWatch(1));
     await sweepWith(pages({ 1: 'not_shared' }));
     notifier.unavailable = true;
     await sweepWith(pages({ 1: 'not_shared' }));
-    expect(store.alerts.open('default')).toMatchObject([{ ts: undefined }]);
+    expect(await store.alerts.open('default')).toMatchObject([{ ts: undefined }]);
     notifier.unavailable = false;
     notifier.clear();
 
     await sweepWith(pages({ 1: 'not_shared' }));
 
     expect(notifier.summary()).toEqual(['postAlert']);
-    expect(store.alerts.open('default')).toMatchObject([{ ts: '1700000001.000101' }]);
+    expect(await store.alerts.open('default')).toMatchObject([{ ts: '1700000001.000101' }]);
   });
 });
 
 describe('a failing token', () => {
   it('opens one connection alert per watching channel, once, and resolves them all', async () => {
     const { store, notifier, sweepWith, watchOf } = setup();
-    store.watches.add(newWatch(1));
-    store.watches.add(newWatch(2));
-    store.watches.add(newWatch(3, { channelId: OTHER_CHANNEL }));
+    await store.watches.add(newWatch(1));
+    await store.watches.add(newWatch(2));
+    await store.watches.add(newWatch(3, { channelId: OTHER_CHANNEL }));
 
     await sweepWith(tokenFails('token_invalid'));
     expect(notifier.calls).toEqual([]);
@@ -225,7 +227,7 @@ describe('a failing token', () => {
     expect(posted.map(({ watches }) => watches.length)).toEqual([2, 1]);
     expect(posted[0]?.alert.details.requestIds).toEqual(['req-token']);
     // The pages' own states wait for the token: no page alerts besides the connection's.
-    expect(watchOf(1)?.status.state).toBe('ok');
+    expect((await watchOf(1))?.status.state).toBe('ok');
     notifier.clear();
 
     await sweepWith(pages());
@@ -236,14 +238,14 @@ describe('a failing token', () => {
       'updateAlert',
       'replyToAlert:alert_recovered',
     ]);
-    expect(store.alerts.open('default')).toEqual([]);
+    expect(await store.alerts.open('default')).toEqual([]);
   });
 });
 
 describe('an open alert between sweeps', () => {
   it('is closed once all its pages are unwatched, without saying access is back', async () => {
     const { store, notifier, sweepWith, open } = await withOpenAlert();
-    store.watches.remove(CHANNEL, pageId(1)); // page 2 is still watched: the sweep runs
+    await store.watches.remove(CHANNEL, pageId(1)); // page 2 is still watched: the sweep runs
 
     await sweepWith(pages());
 
@@ -252,7 +254,7 @@ describe('an open alert between sweeps', () => {
       alert: { id: open.id, status: 'resolved', details: { closedBecause: 'unwatched' } },
       watches: [],
     });
-    expect(store.alerts.get(open.id)?.status).toBe('resolved');
+    expect((await store.alerts.get(open.id))?.status).toBe('resolved');
   });
 
   it('is reminded about 24 h after it opened, then not again right away', async () => {
@@ -269,7 +271,7 @@ describe('an open alert between sweeps', () => {
         notice: { type: 'alert_reminder', failingForMs: clock.now() - open.failingSince },
       },
     ]);
-    expect(store.alerts.get(open.id)?.lastReminderAt).toBe(clock.now());
+    expect((await store.alerts.get(open.id))?.lastReminderAt).toBe(clock.now());
 
     await sweepWith(pages({ 1: 'not_shared' }));
     expect(notifier.calls).toHaveLength(1);
@@ -277,7 +279,7 @@ describe('an open alert between sweeps', () => {
 
   it('is not reminded once someone acknowledged it', async () => {
     const { store, notifier, sweepWith, clock, open } = await withOpenAlert();
-    store.alerts.acknowledge(open.id, USER, clock.now());
+    await store.alerts.acknowledge(open.id, USER, clock.now());
 
     await sweepWith(pages({ 1: 'not_shared' }), REMINDER_EVERY_MS);
     await sweepWith(pages({ 1: 'not_shared' }), REMINDER_EVERY_MS);
@@ -289,7 +291,7 @@ describe('an open alert between sweeps', () => {
 describe('Notion unreachable', () => {
   it('is told once after an hour of failed sweeps, and once when it answers again', async () => {
     const { store, notifier, sweepWith } = setup({ alertChannel: 'C0ALERTS01' });
-    store.watches.add(newWatch(1));
+    await store.watches.add(newWatch(1));
     const down = failedTokenRun('notion_unavailable');
 
     await sweepWith(down);
@@ -310,6 +312,6 @@ describe('Notion unreachable', () => {
     expect(notifier.calls).toMatchObject([
       { op: 'postNotice', channels: ['C0ALERTS01'], notice: { type: 'notion_back' } },
     ]);
-    expect(store.alerts.open('default')).toEqual([]);
+    expect(await store.alerts.open('default')).toEqual([]);
   });
 });

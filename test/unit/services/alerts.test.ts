@@ -30,7 +30,7 @@ const ALERT_TS = '1700000000.000100';
 /** Where a click on the alert's own message comes from (its posted channel and ts). */
 const AT = { channel: CHANNEL, messageTs: ALERT_TS };
 
-function setup(overrides: Partial<Alert> = {}) {
+async function setup(overrides: Partial<Alert> = {}) {
   const store = new Store(':memory:');
   const config = {
     notion: { defaultToken: undefined, apiUrl: 'http://notion.invalid' },
@@ -54,11 +54,11 @@ function setup(overrides: Partial<Alert> = {}) {
     notifier,
     now: clock.now,
   });
-  store.watches.add(newWatch(1));
-  store.watches.add(newWatch(2));
-  const watches = store.watches.inChannel(CHANNEL);
+  await store.watches.add(newWatch(1));
+  await store.watches.add(newWatch(2));
+  const watches = await store.watches.inChannel(CHANNEL);
   const stored = alert(watches, { ts: ALERT_TS, ...overrides });
-  store.alerts.create(stored);
+  await store.alerts.create(stored);
   return {
     store,
     checks,
@@ -83,13 +83,13 @@ function runFor(...kinds: Parameters<typeof diagnosisOf>[0][]) {
 
 describe('AlertService.acknowledge', () => {
   it('records who took it, redraws the alert and says so in its thread', async () => {
-    const { store, clock, notifier, service, watches, id } = setup();
+    const { store, clock, notifier, service, watches, id } = await setup();
     clock.advance(60_000);
 
     const outcome = await service.acknowledge(id, USER, AT);
 
     expect(outcome).toEqual({ ok: true });
-    expect(store.alerts.get(id)).toMatchObject({
+    expect(await store.alerts.get(id)).toMatchObject({
       acknowledgedBy: USER,
       acknowledgedAt: T0 + 60_000,
     });
@@ -103,7 +103,7 @@ describe('AlertService.acknowledge', () => {
   });
 
   it('only once: a second person is told who acknowledged it, and nothing is posted', async () => {
-    const { store, notifier, service, id } = setup();
+    const { store, notifier, service, id } = await setup();
     await service.acknowledge(id, USER, AT);
     notifier.clear();
 
@@ -111,24 +111,27 @@ describe('AlertService.acknowledge', () => {
 
     expect(outcome).toEqual({ ok: false, reason: 'already_acknowledged', by: USER });
     expect(notifier.calls).toEqual([]);
-    expect(store.alerts.get(id)?.acknowledgedBy).toBe(USER);
+    expect((await store.alerts.get(id))?.acknowledgedBy).toBe(USER);
   });
 });
 
 describe('AlertService.snooze', () => {
   it('snoozes for SNOOZE_MS and redraws the alert', async () => {
-    const { store, notifier, service, watches, id } = setup();
+    const { store, notifier, service, watches, id } = await setup();
 
     const outcome = await service.snooze(id, USER, AT);
 
     expect(outcome).toEqual({ ok: true });
-    expect(store.alerts.get(id)).toMatchObject({ snoozedBy: USER, snoozedUntil: T0 + SNOOZE_MS });
+    expect(await store.alerts.get(id)).toMatchObject({
+      snoozedBy: USER,
+      snoozedUntil: T0 + SNOOZE_MS,
+    });
     expect(notifier.summary()).toEqual(['updateAlert']);
     expect(notifier.calls[0]).toMatchObject({ alert: { snoozedBy: USER }, watches });
   });
 
   it('refuses while snoozed, and allows it again once the snooze is over', async () => {
-    const { store, clock, notifier, service, id } = setup();
+    const { store, clock, notifier, service, id } = await setup();
     await service.snooze(id, USER, AT);
     notifier.clear();
 
@@ -140,7 +143,7 @@ describe('AlertService.snooze', () => {
     clock.advance(1);
     const after = await service.snooze(id, OTHER_USER, AT);
     expect(after).toEqual({ ok: true });
-    expect(store.alerts.get(id)).toMatchObject({
+    expect(await store.alerts.get(id)).toMatchObject({
       snoozedBy: OTHER_USER,
       snoozedUntil: T0 + 2 * SNOOZE_MS,
     });
@@ -149,7 +152,7 @@ describe('AlertService.snooze', () => {
 
 describe('AlertService.startFix', () => {
   it('checks the alert pages again and walks the fix in the alert thread', async () => {
-    const { store, checks, messenger, service, id } = setup();
+    const { store, checks, messenger, service, id } = await setup();
     checks.answer(runFor('not_shared', 'ok'));
 
     const outcome = await service.startFix(id, OTHER_USER, messenger, AT);
@@ -171,11 +174,14 @@ describe('AlertService.startFix', () => {
         notice: { type: 'walkthrough', walkthrough: { kind: 'not_shared', startedBy: OTHER_USER } },
       },
     ]);
-    expect(store.walkthroughs.byParent(CHANNEL, ALERT_TS)?.report.parent).toBe('alert');
+    expect((await store.walkthroughs.byParent(CHANNEL, ALERT_TS))?.report.parent).toBe('alert');
   });
 
   it('an alert not posted yet has no thread to walk it in', async () => {
-    const { checks, messenger, service, id } = setup({ ts: undefined, postedChannel: undefined });
+    const { checks, messenger, service, id } = await setup({
+      ts: undefined,
+      postedChannel: undefined,
+    });
 
     const outcome = await service.startFix(id, USER, messenger, AT);
 
@@ -185,7 +191,7 @@ describe('AlertService.startFix', () => {
   });
 
   it('is busy when a walkthrough already lives in the alert thread', async () => {
-    const { checks, messenger, service, id } = setup();
+    const { checks, messenger, service, id } = await setup();
     checks.answer(runFor('not_shared'));
     await service.startFix(id, USER, messenger, AT);
     messenger.clear();
@@ -198,7 +204,7 @@ describe('AlertService.startFix', () => {
   });
 
   it('is busy while another Start fix of the same alert is checking', async () => {
-    const { checks, messenger, service, id } = setup();
+    const { checks, messenger, service, id } = await setup();
     const running = checks.hold();
 
     const first = service.startFix(id, USER, messenger, AT);
@@ -211,18 +217,18 @@ describe('AlertService.startFix', () => {
   });
 
   it('says access is back when the check finds nothing wrong, and posts nothing', async () => {
-    const { store, checks, messenger, service, id } = setup();
+    const { store, checks, messenger, service, id } = await setup();
     checks.answer(runFor('ok', 'ok'));
 
     const outcome = await service.startFix(id, USER, messenger, AT);
 
     expect(outcome).toEqual({ ok: false, reason: 'accessible_again' });
     expect(messenger.calls).toEqual([]);
-    expect(store.walkthroughs.byParent(CHANNEL, ALERT_TS)).toBeUndefined();
+    expect(await store.walkthroughs.byParent(CHANNEL, ALERT_TS)).toBeUndefined();
   });
 
   it('is inconclusive when Notion could not answer, and posts nothing', async () => {
-    const { store, checks, messenger, service, id } = setup();
+    const { store, checks, messenger, service, id } = await setup();
     checks.answer(runFor('notion_unavailable', 'ok'));
 
     const outcome = await service.startFix(id, USER, messenger, AT);
@@ -234,13 +240,13 @@ describe('AlertService.startFix', () => {
       during: 'fix',
     });
     expect(messenger.calls).toEqual([]);
-    expect(store.walkthroughs.byParent(CHANNEL, ALERT_TS)).toBeUndefined();
+    expect(await store.walkthroughs.byParent(CHANNEL, ALERT_TS)).toBeUndefined();
   });
 });
 
 describe('refusals for every button', () => {
   it('a resolved alert: already_resolved, nothing changes, nobody is told', async () => {
-    const { store, checks, notifier, messenger, service, id } = setup({
+    const { store, checks, notifier, messenger, service, id } = await setup({
       status: 'resolved',
       resolvedAt: T0,
     });
@@ -254,14 +260,17 @@ describe('refusals for every button', () => {
     for (const outcome of outcomes) {
       expect(outcome).toEqual({ ok: false, reason: 'already_resolved', what: 'alert' });
     }
-    expect(store.alerts.get(id)).toMatchObject({ acknowledgedBy: undefined, snoozedBy: undefined });
+    expect(await store.alerts.get(id)).toMatchObject({
+      acknowledgedBy: undefined,
+      snoozedBy: undefined,
+    });
     expect(notifier.calls).toEqual([]);
     expect(messenger.calls).toEqual([]);
     expect(checks.requests).toEqual([]);
   });
 
   it('an unknown alert: not_found', async () => {
-    const { notifier, messenger, service } = setup();
+    const { notifier, messenger, service } = await setup();
     const unknown = 'a0000000000000000';
 
     const outcomes = [
@@ -287,8 +296,8 @@ describe('a click from anywhere but the alert message', () => {
   ] as const;
 
   it.each(elsewhere)('%s: wrong_place for every button, and nothing changes', async (_, where) => {
-    const { store, checks, notifier, messenger, service, id } = setup();
-    const before = store.alerts.get(id);
+    const { store, checks, notifier, messenger, service, id } = await setup();
+    const before = await store.alerts.get(id);
 
     const outcomes = [
       await service.acknowledge(id, USER, where),
@@ -299,14 +308,14 @@ describe('a click from anywhere but the alert message', () => {
     for (const outcome of outcomes) {
       expect(outcome).toEqual({ ok: false, reason: 'wrong_place', what: 'alert' });
     }
-    expect(store.alerts.get(id)).toEqual(before);
+    expect(await store.alerts.get(id)).toEqual(before);
     expect(notifier.calls).toEqual([]);
     expect(messenger.calls).toEqual([]);
     expect(checks.requests).toEqual([]);
   });
 
   it('an alert posted to ALERT_CHANNEL answers clicks there, not in its watch channel', async () => {
-    const { store, notifier, service, id } = setup({ postedChannel: 'C0ALERTS' });
+    const { store, notifier, service, id } = await setup({ postedChannel: 'C0ALERTS' });
 
     const inWatchChannel = await service.acknowledge(id, USER, AT);
     const inAlertChannel = await service.acknowledge(id, USER, {
@@ -316,12 +325,12 @@ describe('a click from anywhere but the alert message', () => {
 
     expect(inWatchChannel).toEqual({ ok: false, reason: 'wrong_place', what: 'alert' });
     expect(inAlertChannel).toEqual({ ok: true });
-    expect(store.alerts.get(id)?.acknowledgedBy).toBe(USER);
+    expect((await store.alerts.get(id))?.acknowledgedBy).toBe(USER);
     expect(notifier.summary()).toEqual(['updateAlert', 'replyToAlert:alert_acknowledged']);
   });
 
   it('a resolved alert clicked elsewhere is still just wrong_place', async () => {
-    const { service, id } = setup({ status: 'resolved', resolvedAt: T0 });
+    const { service, id } = await setup({ status: 'resolved', resolvedAt: T0 });
 
     const outcome = await service.snooze(id, USER, { channel: 'C0ELSEWHERE', messageTs: ALERT_TS });
 
@@ -329,13 +338,19 @@ describe('a click from anywhere but the alert message', () => {
   });
 
   it('an alert not posted yet has no message to click: not_posted_yet, nothing changes', async () => {
-    const { store, notifier, service, id } = setup({ ts: undefined, postedChannel: undefined });
+    const { store, notifier, service, id } = await setup({
+      ts: undefined,
+      postedChannel: undefined,
+    });
 
     const outcomes = [await service.acknowledge(id, USER, AT), await service.snooze(id, USER, AT)];
 
     for (const outcome of outcomes)
       expect(outcome).toEqual({ ok: false, reason: 'not_posted_yet' });
-    expect(store.alerts.get(id)).toMatchObject({ acknowledgedBy: undefined, snoozedBy: undefined });
+    expect(await store.alerts.get(id)).toMatchObject({
+      acknowledgedBy: undefined,
+      snoozedBy: undefined,
+    });
     expect(notifier.calls).toEqual([]);
   });
 });

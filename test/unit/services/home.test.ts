@@ -64,7 +64,7 @@ class ScriptedSlack implements SlackDirectory {
   }
 }
 
-function setup(options: { run?: CheckRun } = {}) {
+async function setup(options: { run?: CheckRun } = {}) {
   const { store } = temp;
   const clock = new FakeClock();
   const connections = new Connections(store, {
@@ -72,7 +72,7 @@ function setup(options: { run?: CheckRun } = {}) {
     encryptionKey: randomBytes(32),
     previousEncryptionKey: undefined,
   });
-  connections.syncEnvToken(T0);
+  await connections.syncEnvToken(T0);
   const checks = new ScriptedChecks();
   // Every users.me of the overview: the token works.
   for (let i = 0; i < 20; i++) checks.answer(options.run ?? checkRun());
@@ -88,8 +88,8 @@ function setup(options: { run?: CheckRun } = {}) {
   });
   const inventory = new InventoryService({ store, checks: checks.service, notifier });
   const home = new HomeService({ store, directory, inventory, logger, now: clock.now });
-  store.watches.add(newWatch(1, { channelId: PUBLIC, title: 'Roadmap' }));
-  store.watches.add(newWatch(2, { channelId: PRIVATE, title: 'Payroll' }));
+  await store.watches.add(newWatch(1, { channelId: PUBLIC, title: 'Roadmap' }));
+  await store.watches.add(newWatch(2, { channelId: PRIVATE, title: 'Payroll' }));
   return { store, clock, checks, connections, home, slack: new ScriptedSlack() };
 }
 
@@ -98,13 +98,13 @@ const titles = (home: Awaited<ReturnType<HomeService['homeFor']>>) =>
 
 describe('who sees what, as Slack says', () => {
   it('a member of the private channel sees both; another viewer only the public one', async () => {
-    const { home, slack } = setup();
+    const { home, slack } = await setup();
     expect(titles(await home.homeFor(VIEWER, false, slack)).sort()).toEqual(['Payroll', 'Roadmap']);
     expect(titles(await home.homeFor(OTHER, false, slack))).toEqual(['Roadmap']);
   });
 
   it('membership is kept a minute per viewer; channels they are in are never looked up', async () => {
-    const { home, slack, clock } = setup();
+    const { home, slack, clock } = await setup();
     await home.homeFor(VIEWER, false, slack);
     await home.homeFor(VIEWER, false, slack);
     expect(slack.count(`members:${VIEWER}`)).toBe(1);
@@ -117,7 +117,7 @@ describe('who sees what, as Slack says', () => {
   });
 
   it('whether a channel is public is kept ten minutes, for every viewer', async () => {
-    const { home, slack, clock } = setup();
+    const { home, slack, clock } = await setup();
     await home.homeFor(VIEWER, false, slack);
     await home.homeFor(OTHER, false, slack);
     expect(slack.count(`kind:${PUBLIC}`)).toBe(1);
@@ -127,7 +127,7 @@ describe('who sees what, as Slack says', () => {
   });
 
   it('a failed membership lookup hides private channels, says so, and is asked again next time', async () => {
-    const { home, slack } = setup();
+    const { home, slack } = await setup();
     slack.failing.add('members');
     const seen = await home.homeFor(VIEWER, false, slack);
     expect(titles(seen)).toEqual(['Roadmap']);
@@ -139,7 +139,7 @@ describe('who sees what, as Slack says', () => {
   });
 
   it('a failed channel lookup hides that channel from non-members, and says so', async () => {
-    const { home, slack } = setup();
+    const { home, slack } = await setup();
     slack.failing.add('kind');
     const seen = await home.homeFor(VIEWER, false, slack);
     // The viewer is in the private one: that needs no lookup.
@@ -150,7 +150,7 @@ describe('who sees what, as Slack says', () => {
 
 describe('connections', () => {
   it('one overview (a users.me per connection) for every viewer for a minute', async () => {
-    const { home, slack, checks, clock } = setup();
+    const { home, slack, checks, clock } = await setup();
     await home.homeFor(VIEWER, false, slack);
     await home.homeFor(OTHER, false, slack);
     expect(checks.requests).toHaveLength(1);
@@ -160,9 +160,9 @@ describe('connections', () => {
   });
 
   it('a new connection is checked at once', async () => {
-    const { home, slack, checks, connections } = setup();
+    const { home, slack, checks, connections } = await setup();
     await home.homeFor(VIEWER, false, slack);
-    connections.saveFromSlack('reports', fakeToken('rep1'), VIEWER, T0);
+    await connections.saveFromSlack('reports', fakeToken('rep1'), VIEWER, T0);
     const seen = await home.homeFor(VIEWER, false, slack);
     expect(seen.connections.map((each) => each.name)).toEqual(['default', 'reports']);
     expect(checks.requests).toHaveLength(3);
@@ -171,11 +171,11 @@ describe('connections', () => {
 
 describe('alerts, walkthroughs and strips', () => {
   it('links to the alert message (asked once), not to alerts of channels the viewer cannot see', async () => {
-    const { home, slack, store } = setup();
-    store.alerts.create(
+    const { home, slack, store } = await setup();
+    await store.alerts.create(
       alert([], { id: 'a0000000000000001', channelId: PUBLIC, postedChannel: PUBLIC }),
     );
-    store.alerts.create(
+    await store.alerts.create(
       alert([], { id: 'a0000000000000002', channelId: PRIVATE, postedChannel: PRIVATE }),
     );
     const seen = await home.homeFor(OTHER, false, slack);
@@ -187,8 +187,8 @@ describe('alerts, walkthroughs and strips', () => {
   });
 
   it('a permalink Slack would not give: no link, and asked again next time', async () => {
-    const { home, slack, store } = setup();
-    store.alerts.create(alert([], { channelId: PUBLIC, postedChannel: PUBLIC }));
+    const { home, slack, store } = await setup();
+    await store.alerts.create(alert([], { channelId: PUBLIC, postedChannel: PUBLIC }));
     slack.failing.add('link');
     const seen = await home.homeFor(OTHER, false, slack);
     expect(seen.alerts.shown[0]?.link).toBeUndefined();
@@ -197,10 +197,10 @@ describe('alerts, walkthroughs and strips', () => {
   });
 
   it('each watch’s strip comes from the recorded check results', async () => {
-    const { home, slack, store, clock } = setup();
-    const [roadmap] = store.watches.inChannel(PUBLIC);
+    const { home, slack, store, clock } = await setup();
+    const [roadmap] = await store.watches.inChannel(PUBLIC);
     const at = (daysAgo: number) => (utcDay(clock.now()) - daysAgo) * 86_400_000 + 60_000;
-    store.history.record(
+    await store.history.record(
       [
         [2, 'access'],
         [2, 'access'],
@@ -221,9 +221,9 @@ describe('alerts, walkthroughs and strips', () => {
   });
 
   it('suggests `default` to admins while it has no token', async () => {
-    const working = setup();
+    const working = await setup();
     expect((await working.home.homeFor(VIEWER, true, working.slack)).suggestedName).toBeUndefined();
-    const missing = setup({ run: failedTokenRun('token_missing') });
+    const missing = await setup({ run: failedTokenRun('token_missing') });
     expect((await missing.home.homeFor(VIEWER, true, missing.slack)).suggestedName).toBe('default');
   });
 });

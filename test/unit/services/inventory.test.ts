@@ -39,7 +39,7 @@ beforeAll(async () => {
 afterAll(() => notion.stop());
 afterEach(() => notion.clearFaults());
 
-function setup(options: { token?: string } = { token: TOKEN }) {
+async function setup(options: { token?: string } = { token: TOKEN }) {
   const { token } = options;
   const store = new Store(':memory:');
   const connections = new Connections(store, {
@@ -47,7 +47,7 @@ function setup(options: { token?: string } = { token: TOKEN }) {
     encryptionKey: undefined,
     previousEncryptionKey: undefined,
   });
-  connections.syncEnvToken();
+  await connections.syncEnvToken();
   const checks = new CheckService({
     connections,
     store,
@@ -66,7 +66,7 @@ const no = async () => false;
 
 describe('watchAll', () => {
   it('lists, stores the inventory, subscribes the channel, and counts what it can see', async () => {
-    const { store, service } = setup();
+    const { store, service } = await setup();
     const outcome = await service.watchAll(CHANNEL, USER, 'default');
     // Wiki, Onboarding, Tasks (its two data sources once); Old is in trash.
     expect(outcome).toEqual({
@@ -77,9 +77,11 @@ describe('watchAll', () => {
       already: false,
       complete: true,
     });
-    expect(store.inventory.count('default')).toBe(4); // the trashed page is not kept
-    expect(store.channels.watchingAll('default').map((w) => w.channelId)).toEqual([CHANNEL]);
-    expect(service.summaries(CHANNEL)).toEqual([
+    expect(await store.inventory.count('default')).toBe(4); // the trashed page is not kept
+    expect((await store.channels.watchingAll('default')).map((w) => w.channelId)).toEqual([
+      CHANNEL,
+    ]);
+    expect(await service.summaries(CHANNEL)).toEqual([
       { connection: 'default', integrationName: 'Acme Sync', count: 3, since: T0, addedBy: USER },
     ]);
     expect(await service.watchAll(CHANNEL, OTHER_USER, 'default')).toMatchObject({
@@ -89,7 +91,7 @@ describe('watchAll', () => {
   });
 
   it('an incomplete listing says so', async () => {
-    const { service } = setup();
+    const { service } = await setup();
     notion.setSearchIncomplete(true);
     try {
       expect(await service.watchAll(CHANNEL, USER, 'default')).toMatchObject({ complete: false });
@@ -102,7 +104,7 @@ describe('watchAll', () => {
     ['no token', undefined, undefined, 'token_missing'],
     ['Notion down', TOKEN, 503, 'notion_unavailable'],
   ] as const)('%s: listing_failed, and nothing stored', async (_, token, status, kind) => {
-    const { store, service } = setup({ token });
+    const { store, service } = await setup({ token });
     if (status) {
       notion.fault({ match: { pathPrefix: '/v1/search' }, fault: { kind: 'status', status } });
     }
@@ -113,14 +115,14 @@ describe('watchAll', () => {
       connection: 'default',
       diagnosis: { kind },
     });
-    expect(store.channels.watchingAll('default')).toEqual([]);
-    expect(store.inventory.count('default')).toBe(0);
+    expect(await store.channels.watchingAll('default')).toEqual([]);
+    expect(await store.inventory.count('default')).toBe(0);
   });
 });
 
 describe('unwatchAll', () => {
   it('refused when the channel does not watch all of it, or to someone else (not an admin)', async () => {
-    const { service } = setup();
+    const { service } = await setup();
     expect(await service.unwatchAll(CHANNEL, USER, 'default', yes)).toEqual({
       ok: false,
       reason: 'not_watching_all',
@@ -135,21 +137,21 @@ describe('unwatchAll', () => {
   });
 
   it('an admin may; the inventory stays while another channel watches, then is forgotten', async () => {
-    const { store, service } = setup();
+    const { store, service } = await setup();
     await service.watchAll(CHANNEL, USER, 'default');
     await service.watchAll(OTHER, USER, 'default');
     expect(await service.unwatchAll(CHANNEL, OTHER_USER, 'default', yes)).toMatchObject({
       ok: true,
       removed: { channelId: CHANNEL, connection: 'default', addedBy: USER },
     });
-    expect(store.inventory.count('default')).toBe(4);
-    expect(service.summaries(CHANNEL)).toEqual([]);
+    expect(await store.inventory.count('default')).toBe(4);
+    expect(await service.summaries(CHANNEL)).toEqual([]);
     await service.unwatchAll(OTHER, USER, 'default', no);
-    expect(store.inventory.count('default')).toBe(0);
+    expect(await store.inventory.count('default')).toBe(0);
   });
 
   it("closes that channel's open inventory alerts as unwatched, and only those", async () => {
-    const { store, service, notifier } = setup();
+    const { store, service, notifier } = await setup();
     await service.watchAll(CHANNEL, USER, 'default');
     await service.watchAll(OTHER, USER, 'default');
     const input = (channelId: string) => ({
@@ -160,22 +162,22 @@ describe('unwatchAll', () => {
       failingSince: T0,
       details: { watches: [], items: [id(2)], requestIds: [] },
     });
-    store.alerts.create({
+    await store.alerts.create({
       ...openAlert(input(CHANNEL), 'a-mine', T0),
       ts: '1.1',
       postedChannel: CHANNEL,
     });
-    store.alerts.create({
+    await store.alerts.create({
       ...openAlert(input(OTHER), 'a-other', T0),
       ts: '1.2',
       postedChannel: OTHER,
     });
     await service.unwatchAll(CHANNEL, USER, 'default', no);
-    expect(store.alerts.get('a-mine')).toMatchObject({
+    expect(await store.alerts.get('a-mine')).toMatchObject({
       status: 'resolved',
       details: { closedBecause: 'unwatched', items: [id(2)] },
     });
-    expect(store.alerts.get('a-other')?.status).toBe('open');
+    expect((await store.alerts.get('a-other'))?.status).toBe('open');
     expect(notifier.summary()).toEqual(['updateAlert']);
   });
 });

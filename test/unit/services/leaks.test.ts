@@ -20,7 +20,7 @@ const OTHER_CHANNEL = 'C0OTHER001';
 const THIRD_CHANNEL = 'C0THIRD001';
 const MESSAGE_TS = '1699999999.000050';
 
-function setup(options: { alertChannel?: string } = {}) {
+async function setup(options: { alertChannel?: string } = {}) {
   const logs = new LogCapture();
   const store = new Store(':memory:');
   const connections = new Connections(store, {
@@ -28,7 +28,7 @@ function setup(options: { alertChannel?: string } = {}) {
     encryptionKey: undefined,
     previousEncryptionKey: undefined,
   });
-  connections.syncEnvToken(T0); // the default connection now holds OURS (its hash, not itself)
+  await connections.syncEnvToken(T0); // the default connection now holds OURS (its hash, not itself)
   const clock = new FakeClock();
   const messenger = new RecordingMessenger();
   const walkthroughs = new WalkthroughService({
@@ -57,7 +57,7 @@ const message = (text: string, overrides: Partial<PostedMessage> = {}): PostedMe
 
 describe('LeakService.handleMessage', () => {
   it('posts one warning for every distinct token of a message, in its thread', async () => {
-    const { store, messenger, service } = setup();
+    const { store, messenger, service } = await setup();
     const text = `try ${STRANGER} or ${fakeToken('zzzz')}, I mean ${STRANGER}`;
 
     const result = await service.handleMessage(message(text), messenger);
@@ -78,14 +78,13 @@ describe('LeakService.handleMessage', () => {
       },
     ]);
     // Still one leak row per token.
-    expect(store.leaks.forMessage(CHANNEL, MESSAGE_TS).map((leak) => leak.fingerprint)).toEqual([
-      tokenFingerprint(STRANGER),
-      '…zzzz',
-    ]);
+    expect(
+      (await store.leaks.forMessage(CHANNEL, MESSAGE_TS)).map((leak) => leak.fingerprint),
+    ).toEqual([tokenFingerprint(STRANGER), '…zzzz']);
   });
 
   it('a message holding 150 distinct tokens gets exactly one warning with one Start fix', async () => {
-    const { store, messenger, service } = setup();
+    const { store, messenger, service } = await setup();
     const tokens = Array.from({ length: 150 }, (_, i) => fakeToken(String(i).padStart(4, '0')));
 
     const result = await service.handleMessage(message(tokens.join(' ')), messenger);
@@ -94,13 +93,13 @@ describe('LeakService.handleMessage', () => {
     expect(messenger.summary()).toEqual(['post:leak_warning']);
     const [warning] = messenger.notices('leak_warning');
     expect(warning?.fingerprints).toHaveLength(150);
-    expect(store.leaks.forMessage(CHANNEL, MESSAGE_TS)).toHaveLength(150);
-    expect(store.leaks.get(warning?.leakId ?? '')?.fingerprint).toBe('…0000');
-    expect(store.leaks.warningFor(CHANNEL, MESSAGE_TS)?.ts).toBe(messenger.calls[0]?.ts);
+    expect(await store.leaks.forMessage(CHANNEL, MESSAGE_TS)).toHaveLength(150);
+    expect((await store.leaks.get(warning?.leakId ?? ''))?.fingerprint).toBe('…0000');
+    expect((await store.leaks.warningFor(CHANNEL, MESSAGE_TS))?.ts).toBe(messenger.calls[0]?.ts);
   });
 
   it('a message in a thread is answered in that thread', async () => {
-    const { messenger, service } = setup();
+    const { messenger, service } = await setup();
 
     await service.handleMessage(message(STRANGER, { threadTs: '1699999990.000001' }), messenger);
 
@@ -108,7 +107,7 @@ describe('LeakService.handleMessage', () => {
   });
 
   it('says nothing about a message without a token', async () => {
-    const { messenger, service } = setup();
+    const { messenger, service } = await setup();
 
     const result = await service.handleMessage(message('ntn_ is how tokens start'), messenger);
 
@@ -117,7 +116,7 @@ describe('LeakService.handleMessage', () => {
   });
 
   it('the same message delivered twice is warned about once', async () => {
-    const { messenger, service } = setup();
+    const { messenger, service } = await setup();
     await service.handleMessage(message(STRANGER), messenger);
     messenger.clear();
 
@@ -128,18 +127,18 @@ describe('LeakService.handleMessage', () => {
   });
 
   it('a token we hold: the connection is compromised and the watching channels are told', async () => {
-    const { store, clock, messenger, service } = setup();
-    store.watches.add(newWatch(1)); // in CHANNEL, where the token is pasted
-    store.watches.add(newWatch(2, { channelId: OTHER_CHANNEL }));
-    store.watches.add(newWatch(3, { channelId: OTHER_CHANNEL }));
-    store.watches.add(newWatch(4, { channelId: THIRD_CHANNEL }));
-    store.watches.add(newWatch(5, { channelId: 'C0ELSEWHERE', connection: 'sync-2' }));
+    const { store, clock, messenger, service } = await setup();
+    await store.watches.add(newWatch(1)); // in CHANNEL, where the token is pasted
+    await store.watches.add(newWatch(2, { channelId: OTHER_CHANNEL }));
+    await store.watches.add(newWatch(3, { channelId: OTHER_CHANNEL }));
+    await store.watches.add(newWatch(4, { channelId: THIRD_CHANNEL }));
+    await store.watches.add(newWatch(5, { channelId: 'C0ELSEWHERE', connection: 'sync-2' }));
     clock.advance(1_000);
 
     const result = await service.handleMessage(message(`here: ${OURS}`), messenger);
 
     expect(result.warning).toBe('posted');
-    expect(store.connections.isCompromised('default')).toBe(true);
+    expect(await store.connections.isCompromised('default')).toBe(true);
     const [warning, ...told] = messenger.calls;
     expect(warning).toMatchObject({
       channel: CHANNEL,
@@ -161,8 +160,8 @@ describe('LeakService.handleMessage', () => {
   });
 
   it('with ALERT_CHANNEL set, the compromise is told there only', async () => {
-    const { messenger, store, service } = setup({ alertChannel: 'C0ALERTS01' });
-    store.watches.add(newWatch(2, { channelId: OTHER_CHANNEL }));
+    const { messenger, store, service } = await setup({ alertChannel: 'C0ALERTS01' });
+    await store.watches.add(newWatch(2, { channelId: OTHER_CHANNEL }));
 
     await service.handleMessage(message(OURS), messenger);
 
@@ -173,19 +172,19 @@ describe('LeakService.handleMessage', () => {
   });
 
   it('a token we do not hold marks nothing compromised', async () => {
-    const { store, messenger, service } = setup();
-    store.watches.add(newWatch(2, { channelId: OTHER_CHANNEL }));
+    const { store, messenger, service } = await setup();
+    await store.watches.add(newWatch(2, { channelId: OTHER_CHANNEL }));
 
     await service.handleMessage(message(STRANGER), messenger);
 
-    expect(store.connections.isCompromised('default')).toBe(false);
+    expect(await store.connections.isCompromised('default')).toBe(false);
     expect(messenger.summary()).toEqual(['post:leak_warning']);
   });
 });
 
 describe('LeakService.handleMessage: edits (message_changed)', () => {
   it('an edit adding a token updates the first warning with the new totals, posts nothing', async () => {
-    const { store, messenger, service } = setup();
+    const { store, messenger, service } = await setup();
     await service.handleMessage(message(`a ${STRANGER}`), messenger);
     const warningTs = messenger.calls[0]?.ts;
     messenger.clear();
@@ -209,11 +208,11 @@ describe('LeakService.handleMessage: edits (message_changed)', () => {
         },
       },
     ]);
-    expect(store.leaks.forMessage(CHANNEL, MESSAGE_TS)).toHaveLength(2);
+    expect(await store.leaks.forMessage(CHANNEL, MESSAGE_TS)).toHaveLength(2);
   });
 
   it('an edit with no new token changes nothing, even one that drops a token', async () => {
-    const { messenger, service } = setup();
+    const { messenger, service } = await setup();
     await service.handleMessage(message(`${STRANGER} ${fakeToken('zzzz')}`), messenger);
     messenger.clear();
 
@@ -225,8 +224,8 @@ describe('LeakService.handleMessage: edits (message_changed)', () => {
   });
 
   it('an edit adding our token: the warning names the connection, Start fix walks its rotation', async () => {
-    const { store, messenger, service } = setup();
-    store.watches.add(newWatch(2, { channelId: OTHER_CHANNEL }));
+    const { store, messenger, service } = await setup();
+    await store.watches.add(newWatch(2, { channelId: OTHER_CHANNEL }));
     await service.handleMessage(message(STRANGER), messenger);
     messenger.clear();
 
@@ -235,12 +234,12 @@ describe('LeakService.handleMessage: edits (message_changed)', () => {
     expect(messenger.summary()).toEqual(['update:leak_warning', 'post:compromised']);
     const [warning] = messenger.notices('leak_warning');
     expect(warning).toMatchObject({ fingerprints: ['…strg', '…ours'], connections: ['default'] });
-    expect(store.leaks.get(warning?.leakId ?? '')?.connection).toBe('default');
-    expect(store.connections.isCompromised('default')).toBe(true);
+    expect((await store.leaks.get(warning?.leakId ?? ''))?.connection).toBe('default');
+    expect(await store.connections.isCompromised('default')).toBe(true);
   });
 
   it('the message and its edit handled at once still make one warning, then an update', async () => {
-    const { messenger, service } = setup();
+    const { messenger, service } = await setup();
 
     await Promise.all([
       service.handleMessage(message(STRANGER), messenger),
@@ -252,8 +251,8 @@ describe('LeakService.handleMessage: edits (message_changed)', () => {
   });
 
   it('a warning that could not be posted is logged, and our connection is still compromised', async () => {
-    const { store, messenger, service, logs } = setup();
-    store.watches.add(newWatch(2, { channelId: OTHER_CHANNEL }));
+    const { store, messenger, service, logs } = await setup();
+    await store.watches.add(newWatch(2, { channelId: OTHER_CHANNEL }));
     const post = messenger.post.bind(messenger);
     messenger.post = async (channel, notice, threadTs) => {
       if (notice.type === 'leak_warning') throw new Error('not_in_channel');
@@ -263,7 +262,7 @@ describe('LeakService.handleMessage: edits (message_changed)', () => {
     const result = await service.handleMessage(message(OURS), messenger);
 
     expect(result.warning).toBe('failed');
-    expect(store.connections.isCompromised('default')).toBe(true);
+    expect(await store.connections.isCompromised('default')).toBe(true);
     expect(messenger.summary()).toEqual(['post:compromised']);
     expect(logs.text()).toContain('could not post the leak warning');
   });
@@ -278,8 +277,8 @@ describe('LeakService.handleMessage: rate limit per channel', () => {
   });
 
   it('past the limit: no thread warning (logged once), but ours still compromised and told', async () => {
-    const { store, clock, messenger, service, logs } = setup();
-    store.watches.add(newWatch(2, { channelId: OTHER_CHANNEL }));
+    const { store, clock, messenger, service, logs } = await setup();
+    await store.watches.add(newWatch(2, { channelId: OTHER_CHANNEL }));
     for (let i = 1; i <= warnings; i++) {
       clock.advance(1_000);
       const result = await service.handleMessage(
@@ -299,15 +298,15 @@ describe('LeakService.handleMessage: rate limit per channel', () => {
     expect([skipped.warning, ours.warning]).toEqual(['rate_limited', 'rate_limited']);
     expect(messenger.summary()).toEqual(['post:compromised']);
     expect(messenger.calls[0]?.channel).toBe(OTHER_CHANNEL);
-    expect(store.connections.isCompromised('default')).toBe(true);
-    expect(store.leaks.forMessage(CHANNEL, ts(10))).toHaveLength(1); // the row is still kept
+    expect(await store.connections.isCompromised('default')).toBe(true);
+    expect(await store.leaks.forMessage(CHANNEL, ts(10))).toHaveLength(1); // the row is still kept
     const logged = logs.lines.filter((line) => line.includes('too many leak warnings'));
     expect(logged).toHaveLength(1);
     expect(logs.text()).not.toContain(OURS);
   });
 
   it('other channels are not limited, edits of warned messages still update, and the window slides', async () => {
-    const { clock, messenger, service } = setup();
+    const { clock, messenger, service } = await setup();
     for (let i = 1; i <= warnings + 1; i++) {
       await service.handleMessage(message(fakeToken(`s${i}00`), { ts: ts(i) }), messenger);
     }
@@ -339,7 +338,7 @@ describe('LeakService.handleMessage: rate limit per channel', () => {
 describe('LeakService.startFix', () => {
   /** A warned-about leak of OURS, and the anchor of its warning message. */
   async function leaked() {
-    const context = setup();
+    const context = await setup();
     await context.service.handleMessage(message(OURS), context.messenger);
     const [warning] = context.messenger.notices('leak_warning');
     const warningTs = context.messenger.calls[0]?.ts;
@@ -369,7 +368,7 @@ describe('LeakService.startFix', () => {
         },
       },
     ]);
-    expect(store.walkthroughs.byParent(CHANNEL, anchor.ts)?.report).toMatchObject({
+    expect((await store.walkthroughs.byParent(CHANNEL, anchor.ts))?.report).toMatchObject({
       parent: 'alert',
       run: { connection: 'default' },
     });

@@ -126,13 +126,13 @@ describe('TokenService.verify', () => {
 });
 
 describe('TokenService.save', () => {
-  it('stores the token for the connection, which then uses it', () => {
+  it('stores the token for the connection, which then uses it', async () => {
     const { connections, service } = setup({ encryptionKey: randomBytes(32) });
     expect(service.savingEnabled).toBe(true);
 
-    service.save('sync-2', KNOWN, USER);
+    await service.save('sync-2', KNOWN, USER);
 
-    expect(connections.resolve('sync-2')).toEqual({
+    await expect(connections.resolve('sync-2')).resolves.toEqual({
       name: 'sync-2',
       token: KNOWN,
       fingerprint: '…good',
@@ -140,10 +140,10 @@ describe('TokenService.save', () => {
     });
   });
 
-  it('without ENCRYPTION_KEY saving is off and refuses to store a token', () => {
+  it('without ENCRYPTION_KEY saving is off and refuses to store a token', async () => {
     const { service } = setup();
 
     expect(service.savingEnabled).toBe(false);
-    expect(() => service.save('sync-2', KNOWN, USER)).toThrow(/ENCRYPTION_KEY/);
+    await expect(service.save('sync-2', KNOWN, USER)).rejects.toThrow(/ENCRYPTION_KEY/);
   });
 });

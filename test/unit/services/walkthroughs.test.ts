@@ -88,7 +88,7 @@ describe('WalkthroughService.start', () => {
         notice: { type: 'walkthrough', walkthrough },
       },
     ]);
-    const stored = store.walkthroughs.byParent(CHANNEL, REPORT_TS);
+    const stored = await store.walkthroughs.byParent(CHANNEL, REPORT_TS);
     expect(stored).toMatchObject({
       id: walkthrough?.id,
       messageTs: '1700000000.000101',
@@ -107,7 +107,7 @@ describe('WalkthroughService.start', () => {
     await expect(service.start(run, ANCHOR, messenger)).resolves.toBeUndefined();
 
     expect(messenger.calls).toEqual([]);
-    expect(store.walkthroughs.byParent(CHANNEL, REPORT_TS)).toBeUndefined();
+    expect(await store.walkthroughs.byParent(CHANNEL, REPORT_TS)).toBeUndefined();
   });
 });
 
@@ -128,7 +128,7 @@ describe('WalkthroughService.step', () => {
     );
 
     expect(outcome.ok).toBe(true);
-    const state = store.walkthroughs.state(id);
+    const state = await store.walkthroughs.state(id);
     expect(state?.steps[0]).toEqual({
       id: 'verify_sharing',
       status: 'done',
@@ -152,7 +152,7 @@ describe('WalkthroughService.step', () => {
     const outcome = await service.step(id, 'skip', 'verify_sharing', USER, 'k1', messenger, AT);
 
     expect(outcome).toMatchObject({ ok: true });
-    expect(store.walkthroughs.state(id)?.steps.map((step) => step.status)).toEqual([
+    expect((await store.walkthroughs.state(id))?.steps.map((step) => step.status)).toEqual([
       'skipped',
       'pending',
       'pending',
@@ -165,7 +165,7 @@ describe('WalkthroughService.step', () => {
     const { store, messenger, service, started } = setup();
     const { id } = await started();
     await service.step(id, 'done', 'verify_sharing', USER, 'same-key', messenger, AT);
-    const after = store.walkthroughs.state(id);
+    const after = await store.walkthroughs.state(id);
     messenger.clear();
 
     // Even for what would otherwise be a valid click (the now-current step).
@@ -181,14 +181,14 @@ describe('WalkthroughService.step', () => {
 
     expect(outcome).toEqual({ ok: false, reason: 'duplicate' });
     expect(messenger.calls).toEqual([]);
-    expect(store.walkthroughs.state(id)).toEqual(after);
+    expect(await store.walkthroughs.state(id)).toEqual(after);
   });
 
   it('a click on a step that is not the current one is stale', async () => {
     const { store, messenger, service, started } = setup();
     const { id } = await started();
     await service.step(id, 'done', 'verify_sharing', USER, 'k1', messenger, AT);
-    const after = store.walkthroughs.state(id);
+    const after = await store.walkthroughs.state(id);
     messenger.clear();
 
     const again = await service.step(id, 'done', 'verify_sharing', USER, 'k2', messenger, AT);
@@ -197,7 +197,7 @@ describe('WalkthroughService.step', () => {
     expect(again).toEqual({ ok: false, reason: 'stale_button' });
     expect(ahead).toEqual({ ok: false, reason: 'stale_button' });
     expect(messenger.calls).toEqual([]);
-    expect(store.walkthroughs.state(id)).toEqual(after);
+    expect(await store.walkthroughs.state(id)).toEqual(after);
   });
 
   it('an unknown walkthrough id is not_found', async () => {
@@ -226,7 +226,7 @@ describe('WalkthroughService.escalate', () => {
     const outcome = await service.escalate(id, OTHER_USER, 'esc-1', messenger, AT);
 
     expect(outcome).toMatchObject({ ok: true, walkthrough: { status: 'escalated' } });
-    const state = store.walkthroughs.state(id);
+    const state = await store.walkthroughs.state(id);
     expect(state).toMatchObject({ status: 'escalated', escalatedBy: OTHER_USER });
     expect(messenger.calls).toEqual([
       {
@@ -299,7 +299,7 @@ describe('WalkthroughService.retest', () => {
     const outcome = await service.retest(id, OTHER_USER, 'rt-1', messenger, AT);
 
     expect(outcome).toMatchObject({ ok: true, walkthrough: { status: 'resolved' } });
-    const state = store.walkthroughs.state(id);
+    const state = await store.walkthroughs.state(id);
     expect(state).toMatchObject({ status: 'resolved', resolvedBy: OTHER_USER });
     expect(messenger.summary()).toEqual([
       'post:retest_resolved',
@@ -345,7 +345,7 @@ describe('WalkthroughService.retest', () => {
   it('Notion trouble during the re-test: retest_inconclusive, and the walkthrough unchanged', async () => {
     const { store, checks, messenger, service, started } = setup();
     const { id } = await started();
-    const before = store.walkthroughs.state(id);
+    const before = await store.walkthroughs.state(id);
     checks.answer(runWith(['rate_limited']));
 
     const outcome = await service.retest(id, OTHER_USER, 'rt-1', messenger, AT);
@@ -369,7 +369,7 @@ describe('WalkthroughService.retest', () => {
         },
       },
     ]);
-    expect(store.walkthroughs.state(id)).toEqual(before);
+    expect(await store.walkthroughs.state(id)).toEqual(before);
   });
 
   it('another access problem: retest_still_failing, and the walkthrough moves to its steps', async () => {
@@ -382,7 +382,7 @@ describe('WalkthroughService.retest', () => {
     const outcome = await service.retest(id, OTHER_USER, 'rt-1', messenger, AT);
 
     expect(outcome).toMatchObject({ ok: true, walkthrough: { status: 'open', kind: 'in_trash' } });
-    const state = store.walkthroughs.state(id);
+    const state = await store.walkthroughs.state(id);
     expect(state?.steps).toEqual([
       { id: 'restore_from_trash', status: 'pending' },
       { id: 'test_connection', status: 'pending' },
@@ -403,7 +403,7 @@ describe('WalkthroughService.retest', () => {
 
     await service.retest(id, USER, 'rt-1', messenger, AT);
 
-    expect(store.walkthroughs.state(id)?.steps[0]).toMatchObject({ status: 'done' });
+    expect((await store.walkthroughs.state(id))?.steps[0]).toMatchObject({ status: 'done' });
   });
 
   it('a re-test while another one of the same walkthrough runs is busy', async () => {
@@ -481,7 +481,7 @@ describe('a leaked-token walkthrough', () => {
       ok: true,
       walkthrough: { status: 'open', kind: 'token_leaked' },
     });
-    expect(store.walkthroughs.state(walkthrough.id)?.status).toBe('open');
+    expect((await store.walkthroughs.state(walkthrough.id))?.status).toBe('open');
     expect(messenger.summary()).toEqual(['update:walkthrough', 'post:retest_still_failing']);
     expect(messenger.notices('retest_still_failing')[0]?.problem?.kind).toBe('token_leaked');
   });
@@ -490,12 +490,12 @@ describe('a leaked-token walkthrough', () => {
     const { store, connections, checks, messenger, service } = setup();
     const walkthrough = await service.startForLeak(leak, ANCHOR, messenger);
     messenger.clear();
-    connections.saveFromSlack('default', fakeToken('new1'), USER);
+    await connections.saveFromSlack('default', fakeToken('new1'), USER);
     checks.answer(checkRun({ fingerprint: '…new1' }));
 
     await service.tokenUpdated(walkthrough.id, USER, { tokenFingerprint: '…new1' }, messenger);
 
-    const state = store.walkthroughs.state(walkthrough.id);
+    const state = await store.walkthroughs.state(walkthrough.id);
     expect(state).toMatchObject({ status: 'resolved', context: { tokenFingerprint: '…new1' } });
     expect(state?.steps[0]).toMatchObject({ id: 'regenerate_token', status: 'done', by: USER });
     expect(messenger.summary()).toEqual([
@@ -517,20 +517,20 @@ describe('a click from anywhere but the walkthrough message', () => {
   it.each(elsewhere)('%s: wrong_place for every button, and nothing changes', async (_, where) => {
     const { store, checks, messenger, service, started } = setup();
     const { id } = await started();
-    const before = store.walkthroughs.get(id);
+    const before = await store.walkthroughs.get(id);
 
     const outcomes = [
       await service.step(id, 'done', 'verify_sharing', USER, 'k1', messenger, where),
       await service.step(id, 'skip', 'verify_sharing', USER, 'k2', messenger, where),
       await service.escalate(id, USER, 'esc-1', messenger, where),
       await service.retest(id, USER, 'rt-1', messenger, where),
-      service.at(id, where),
+      await service.at(id, where),
     ];
 
     for (const outcome of outcomes) {
       expect(outcome).toEqual({ ok: false, reason: 'wrong_place', what: 'walkthrough' });
     }
-    expect(store.walkthroughs.get(id)).toEqual(before);
+    expect(await store.walkthroughs.get(id)).toEqual(before);
     expect(messenger.calls).toEqual([]);
     expect(checks.requests).toEqual([]);
     // The refused click claimed nothing: the same click on the real message still counts.
@@ -556,8 +556,8 @@ describe('a click from anywhere but the walkthrough message', () => {
     const { service, started } = setup();
     const { id } = await started();
 
-    expect(service.at(id, AT)).toMatchObject({ ok: true, walkthrough: { id } });
-    expect(service.at('w0000000000000000', AT)).toEqual({
+    expect(await service.at(id, AT)).toMatchObject({ ok: true, walkthrough: { id } });
+    expect(await service.at('w0000000000000000', AT)).toEqual({
       ok: false,
       reason: 'not_found',
       what: 'walkthrough',

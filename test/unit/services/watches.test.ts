@@ -41,7 +41,7 @@ const watched = (index: number) => newWatch(index, { resourceId: notionId(index)
  * `count` watches of pages `first`… in `channelId`, added by ten teammates in turn (none of
  * them near the per-person cap), or all by `addedBy`.
  */
-function fill(
+async function fill(
   store: Store,
   count: number,
   options: { channelId?: string; first?: number; addedBy?: string } = {},
@@ -55,8 +55,8 @@ function fill(
       addedBy: options.addedBy ?? `U0TEAM00${index % 10}`,
     });
   });
-  store.immediate(() => {
-    for (const row of rows) store.watches.add(row);
+  await store.transaction(async (tx) => {
+    for (const row of rows) await tx.watches.add(row);
   });
 }
 
@@ -87,7 +87,7 @@ describe('WatchService.watch', () => {
         userId: USER,
       },
     ]);
-    expect(store.watches.inChannel(CHANNEL)).toMatchObject([
+    expect(await store.watches.inChannel(CHANNEL)).toMatchObject([
       {
         resourceId: notionId(1),
         title: 'Page 1',
@@ -101,19 +101,19 @@ describe('WatchService.watch', () => {
         status: { state: 'suspect', since: T0, kind: 'not_shared', requestId: 'req-2' },
       },
     ]);
-    expect(service.targets(CHANNEL, 'default')).toEqual([notionId(1), notionId(2)]);
+    expect(await service.targets(CHANNEL, 'default')).toEqual([notionId(1), notionId(2)]);
   });
 
   it('reports pages the channel already watches as existing, without adding them twice', async () => {
     const { store, checks, service } = setup();
-    store.watches.add(watched(1));
+    await store.watches.add(watched(1));
     checks.answer(checkRun({ resources: [checked(1), checked(2)] }));
 
     const outcome = await service.watch(CHANNEL, OTHER_USER, [pageUrl(1), pageUrl(2)], 'default');
 
     expect(outcome).toMatchObject({ ok: true, added: [checked(2)], existing: [checked(1)] });
     expect(
-      store.watches.inChannel(CHANNEL).map((watch) => [watch.resourceId, watch.addedBy]),
+      (await store.watches.inChannel(CHANNEL)).map((watch) => [watch.resourceId, watch.addedBy]),
     ).toEqual([
       [notionId(1), USER],
       [notionId(2), OTHER_USER],
@@ -133,7 +133,7 @@ describe('WatchService.watch', () => {
     const outcome = await service.watch(CHANNEL, USER, ['roadmap please', pageUrl(1)], 'default');
 
     expect(outcome).toMatchObject({ ok: true, added: [checked(1)], existing: [] });
-    expect(store.watches.inChannel(CHANNEL)).toHaveLength(1);
+    expect(await store.watches.inChannel(CHANNEL)).toHaveLength(1);
   });
 
   it('with a failing token, adds the pages as ok: the next sweep finds out', async () => {
@@ -149,14 +149,14 @@ describe('WatchService.watch', () => {
     const outcome = await service.watch(CHANNEL, USER, [pageUrl(1)], 'default');
 
     expect(outcome).toMatchObject({ ok: true, added: [{ input: pageUrl(1) }] });
-    expect(store.watches.inChannel(CHANNEL)).toMatchObject([
+    expect(await store.watches.inChannel(CHANNEL)).toMatchObject([
       { resourceId: notionId(1), status: { state: 'ok', since: T0 } },
     ]);
   });
 
   it('refuses past the channel limit, with the numbers, before asking Notion', async () => {
     const { store, checks, service } = setup();
-    fill(store, MAX_WATCHES_PER_CHANNEL - 1);
+    await fill(store, MAX_WATCHES_PER_CHANNEL - 1);
 
     const outcome = await service.watch(CHANNEL, USER, [pageUrl(500), pageUrl(501)], 'default');
 
@@ -169,18 +169,18 @@ describe('WatchService.watch', () => {
       limit: MAX_WATCHES_PER_CHANNEL,
     });
     expect(checks.requests).toEqual([]);
-    expect(store.watches.countInChannel(CHANNEL)).toBe(MAX_WATCHES_PER_CHANNEL - 1);
+    expect(await store.watches.countInChannel(CHANNEL)).toBe(MAX_WATCHES_PER_CHANNEL - 1);
   });
 
   it('pages already watched do not count against the limit', async () => {
     const { store, checks, service } = setup();
-    fill(store, MAX_WATCHES_PER_CHANNEL - 1);
+    await fill(store, MAX_WATCHES_PER_CHANNEL - 1);
     checks.answer(checkRun({ resources: [checked(1), checked(500)] }));
 
     const outcome = await service.watch(CHANNEL, USER, [pageUrl(1), pageUrl(500)], 'default');
 
     expect(outcome).toMatchObject({ ok: true, added: [checked(500)], existing: [checked(1)] });
-    expect(store.watches.countInChannel(CHANNEL)).toBe(MAX_WATCHES_PER_CHANNEL);
+    expect(await store.watches.countInChannel(CHANNEL)).toBe(MAX_WATCHES_PER_CHANNEL);
   });
 
   it('refuses past the per-person limit, counting their watches in every channel', async () => {
@@ -189,10 +189,10 @@ describe('WatchService.watch', () => {
     const perChannel = Math.ceil((MAX_WATCHES_PER_USER - 1) / 3);
     for (const [n, channelId] of ['C0ONE', 'C0TWO', 'C0THREE'].entries()) {
       const count = Math.min(perChannel, MAX_WATCHES_PER_USER - 1 - n * perChannel);
-      fill(store, count, { channelId, first: 1 + n * perChannel, addedBy: USER });
+      await fill(store, count, { channelId, first: 1 + n * perChannel, addedBy: USER });
     }
     // Someone else's watches never count against this person.
-    fill(store, 30, { first: 1_000, addedBy: OTHER_USER });
+    await fill(store, 30, { first: 1_000, addedBy: OTHER_USER });
 
     const outcome = await service.watch(CHANNEL, USER, [pageUrl(500), pageUrl(501)], 'default');
 
@@ -230,11 +230,11 @@ describe('WatchService.watch', () => {
           addedBy: `U0P${index % people}`,
         });
       });
-      store.immediate(() => {
-        for (const row of rows) store.watches.add(row);
+      await store.transaction(async (tx) => {
+        for (const row of rows) await tx.watches.add(row);
       });
     }
-    expect(passedWatchCap(store.watches.counts('C0NEW', 'U0NEW'), 1)).toBeUndefined();
+    expect(passedWatchCap(await store.watches.counts('C0NEW', 'U0NEW'), 1)).toBeUndefined();
 
     const outcome = await service.watch(
       'C0NEW',
@@ -252,7 +252,7 @@ describe('WatchService.watch', () => {
       limit: MAX_WATCHES_PER_WORKSPACE,
     });
     expect(checks.requests).toEqual([]);
-    expect(store.watches.counts('C0NEW', 'U0NEW')).toEqual({
+    expect(await store.watches.counts('C0NEW', 'U0NEW')).toEqual({
       channel: 0,
       user: 0,
       workspace: MAX_WATCHES_PER_WORKSPACE - 1,
@@ -261,12 +261,12 @@ describe('WatchService.watch', () => {
 
   it('counts again when adding: watches added while the check ran cannot pass a cap', async () => {
     const { store, checks, service } = setup();
-    fill(store, MAX_WATCHES_PER_USER - 2, { addedBy: USER });
+    await fill(store, MAX_WATCHES_PER_USER - 2, { addedBy: USER });
     const running = checks.hold();
 
     const first = service.watch(CHANNEL, USER, [pageUrl(500), pageUrl(501)], 'default');
     // Meanwhile the same person adds one elsewhere (another command, another channel).
-    store.watches.add(newWatch(600, { resourceId: notionId(600), channelId: 'C0ELSE' }));
+    await store.watches.add(newWatch(600, { resourceId: notionId(600), channelId: 'C0ELSE' }));
     running.release(checkRun({ resources: [checked(500), checked(501)] }));
 
     await expect(first).resolves.toEqual({
@@ -277,12 +277,12 @@ describe('WatchService.watch', () => {
       adding: 2,
       limit: MAX_WATCHES_PER_USER,
     });
-    expect(store.watches.counts(CHANNEL, USER).user).toBe(MAX_WATCHES_PER_USER - 1);
+    expect((await store.watches.counts(CHANNEL, USER)).user).toBe(MAX_WATCHES_PER_USER - 1);
   });
 
   it('watching only pages already watched is never refused, even at a limit', async () => {
     const { store, checks, service } = setup();
-    fill(store, MAX_WATCHES_PER_USER, { addedBy: USER });
+    await fill(store, MAX_WATCHES_PER_USER, { addedBy: USER });
     checks.answer(checkRun({ resources: [checked(1)] }));
 
     const outcome = await service.watch(CHANNEL, USER, [pageUrl(1)], 'default');
@@ -293,15 +293,15 @@ describe('WatchService.watch', () => {
 
 describe('WatchService.unwatch', () => {
   /** A channel watching page 1, added by USER; `isAdmin` records whether it was asked. */
-  function watching() {
+  async function watching() {
     const context = setup();
-    context.store.watches.add(watched(1));
+    await context.store.watches.add(watched(1));
     const isAdmin = jest.fn(async () => false);
     return { ...context, isAdmin };
   }
 
   it('whoever added it may remove it', async () => {
-    const { store, service, isAdmin } = watching();
+    const { store, service, isAdmin } = await watching();
 
     const outcome = await service.unwatch(CHANNEL, pageUrl(1), USER, isAdmin);
 
@@ -309,48 +309,48 @@ describe('WatchService.unwatch', () => {
       ok: true,
       removed: { resourceId: notionId(1), addedBy: USER },
     });
-    expect(store.watches.inChannel(CHANNEL)).toEqual([]);
+    expect(await store.watches.inChannel(CHANNEL)).toEqual([]);
     expect(isAdmin).not.toHaveBeenCalled();
   });
 
   it('someone else who is not an admin is refused, with the owner named', async () => {
-    const { store, service, isAdmin } = watching();
+    const { store, service, isAdmin } = await watching();
 
     const outcome = await service.unwatch(CHANNEL, pageId(1), OTHER_USER, isAdmin);
 
     expect(outcome).toEqual({ ok: false, reason: 'not_owner', owner: USER });
     expect(isAdmin).toHaveBeenCalledTimes(1);
-    expect(store.watches.inChannel(CHANNEL)).toHaveLength(1);
+    expect(await store.watches.inChannel(CHANNEL)).toHaveLength(1);
   });
 
   it('an admin may remove anyone’s watch', async () => {
-    const { store, service, isAdmin } = watching();
+    const { store, service, isAdmin } = await watching();
     isAdmin.mockResolvedValue(true);
 
     const outcome = await service.unwatch(CHANNEL, pageUrl(1), OTHER_USER, isAdmin);
 
     expect(outcome).toMatchObject({ ok: true, removed: { resourceId: notionId(1) } });
-    expect(store.watches.inChannel(CHANNEL)).toEqual([]);
+    expect(await store.watches.inChannel(CHANNEL)).toEqual([]);
   });
 
   it.each([
     ['a page this channel does not watch', pageUrl(2)],
     ['something that is not a Notion link', 'roadmap'],
   ])('%s: not_watched', async (_, target) => {
-    const { store, service, isAdmin } = watching();
+    const { store, service, isAdmin } = await watching();
 
     const outcome = await service.unwatch(CHANNEL, target, USER, isAdmin);
 
     expect(outcome).toEqual({ ok: false, reason: 'not_watched' });
-    expect(store.watches.inChannel(CHANNEL)).toHaveLength(1);
+    expect(await store.watches.inChannel(CHANNEL)).toHaveLength(1);
   });
 
   it('a page watched in another channel is not this channel’s to remove', async () => {
-    const { store, service, isAdmin } = watching();
+    const { store, service, isAdmin } = await watching();
 
     const outcome = await service.unwatch('C0ELSEWHERE', pageUrl(1), USER, isAdmin);
 
     expect(outcome).toEqual({ ok: false, reason: 'not_watched' });
-    expect(store.watches.inChannel(CHANNEL)).toHaveLength(1);
+    expect(await store.watches.inChannel(CHANNEL)).toHaveLength(1);
   });
 });

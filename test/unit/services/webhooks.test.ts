@@ -10,6 +10,7 @@ import { createLogger } from '../../../src/logger';
 import { type Delivery, parseDelivery } from '../../../src/notion/webhooks';
 import { encryptSecret } from '../../../src/security/crypto';
 import {
+  type DeliveryResult,
   MAX_UNTRACKED_PER_WINDOW,
   type Rechecker,
   WEBHOOK_REPLAY_WINDOW_MS,
@@ -69,8 +70,8 @@ function service(store: Store = temp.store, cfg: Config = config()) {
   });
 }
 
-function addConnection(store: Store, name = CONNECTION) {
-  store.connections.save({
+async function addConnection(store: Store, name = CONNECTION) {
+  await store.connections.save({
     name,
     source: 'slack',
     tokenCiphertext: encryptSecret('not-a-real-token', KEY),
@@ -85,11 +86,11 @@ function event(type: string, entityId: string, extra: Record<string, unknown> = 
   return parseDelivery(notionEvent({ type, entity: { id: entityId, type: entityType }, extra }));
 }
 
-beforeEach(() => {
+beforeEach(async () => {
   jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate'] });
   rechecker = new FakeRechecker();
   logs = new LogCapture();
-  addConnection(temp.store);
+  await addConnection(temp.store);
 });
 
 afterEach(() => {
@@ -97,46 +98,46 @@ afterEach(() => {
 });
 
 describe('the verification handshake', () => {
-  test('a verification token is stored sealed, as pending, never in plain text in the file', () => {
+  test('a verification token is stored sealed, as pending, never in plain text in the file', async () => {
     const webhooks = service();
     const token = notionVerificationToken();
-    expect(webhooks.acceptVerification(CONNECTION, token)).toEqual({ stored: true });
-    const secrets = temp.store.connections.webhookSecrets(CONNECTION);
+    expect(await webhooks.acceptVerification(CONNECTION, token)).toEqual({ stored: true });
+    const secrets = await temp.store.connections.webhookSecrets(CONNECTION);
     expect(secrets.current).toBeUndefined();
     expect(secrets.pending).toBeDefined();
     expect(secrets.pending).not.toContain(token);
-    temp.store.close();
+    await temp.store.close();
     const file = fs.readFileSync(temp.file);
     expect(file.includes(token)).toBe(false);
     expect(logs.text()).not.toContain(token);
-    temp.restart();
+    await temp.restart();
   });
 
-  test('refused: unknown connection, no ENCRYPTION_KEY, a token that is not one', () => {
-    expect(service().acceptVerification('nobody', notionVerificationToken())).toEqual({
+  test('refused: unknown connection, no ENCRYPTION_KEY, a token that is not one', async () => {
+    expect(await service().acceptVerification('nobody', notionVerificationToken())).toEqual({
       stored: false,
       why: 'unknown_connection',
     });
     const keyless = service(temp.store, config({ ENCRYPTION_KEY: '' }));
-    expect(keyless.acceptVerification(CONNECTION, notionVerificationToken())).toEqual({
+    expect(await keyless.acceptVerification(CONNECTION, notionVerificationToken())).toEqual({
       stored: false,
       why: 'no_encryption_key',
     });
     for (const bad of ['has space', 'back`tick', '<link>', 'x'.repeat(257), 'é']) {
-      expect(service().acceptVerification(CONNECTION, bad)).toEqual({
+      expect(await service().acceptVerification(CONNECTION, bad)).toEqual({
         stored: false,
         why: 'token_shape',
       });
     }
-    expect(temp.store.connections.webhookSecrets(CONNECTION).pending).toBeUndefined();
+    expect((await temp.store.connections.webhookSecrets(CONNECTION)).pending).toBeUndefined();
   });
 
-  test('`default` is known from NOTION_TOKEN; other names only once set up', () => {
+  test('`default` is known from NOTION_TOKEN; other names only once set up', async () => {
     const withEnv = service(temp.store, config({ NOTION_TOKEN: `ntn_${'1'.repeat(46)}` }));
-    expect(withEnv.isKnown('default')).toBe(true);
-    expect(service().isKnown('default')).toBe(false);
-    expect(service().isKnown(CONNECTION)).toBe(true);
-    expect(service().isKnown('other')).toBe(false);
+    expect(await withEnv.isKnown('default')).toBe(true);
+    expect(await service().isKnown('default')).toBe(false);
+    expect(await service().isKnown(CONNECTION)).toBe(true);
+    expect(await service().isKnown('other')).toBe(false);
   });
 });
 
@@ -147,21 +148,21 @@ describe('which secret signs a delivery', () => {
   test('nothing verifies before any verification token; a missing header never does', async () => {
     const webhooks = service();
     expect(await webhooks.verifyDelivery(CONNECTION, body, signed('anything'))).toBe('invalid');
-    webhooks.acceptVerification(CONNECTION, 'secret_one');
+    await webhooks.acceptVerification(CONNECTION, 'secret_one');
     expect(await webhooks.verifyDelivery(CONNECTION, body, undefined)).toBe('invalid');
   });
 
   test('the first delivery signed with the pending token promotes it; then it is current', async () => {
     const webhooks = service();
     const token = notionVerificationToken();
-    webhooks.acceptVerification(CONNECTION, token);
-    expect(webhooks.instructions(CONNECTION)).toMatchObject({ ok: true, verified: false });
+    await webhooks.acceptVerification(CONNECTION, token);
+    expect(await webhooks.instructions(CONNECTION)).toMatchObject({ ok: true, verified: false });
     expect(await webhooks.verifyDelivery(CONNECTION, body, signed(token))).toBe('promoted');
-    const secrets = temp.store.connections.webhookSecrets(CONNECTION);
+    const secrets = await temp.store.connections.webhookSecrets(CONNECTION);
     expect(secrets.current).toBeDefined();
     expect(secrets.pending).toBeUndefined();
     expect(await webhooks.verifyDelivery(CONNECTION, body, signed(token))).toBe('current');
-    expect(webhooks.instructions(CONNECTION)).toEqual({
+    expect(await webhooks.instructions(CONNECTION)).toEqual({
       ok: true,
       url: 'https://notion-check.example.com/notion/webhooks/sync',
       verified: true,
@@ -173,17 +174,17 @@ describe('which secret signs a delivery', () => {
   test('a forged verification request, even followed by deliveries signed with its token, never replaces the current token', async () => {
     const webhooks = service();
     const real = notionVerificationToken();
-    webhooks.acceptVerification(CONNECTION, real);
+    await webhooks.acceptVerification(CONNECTION, real);
     await webhooks.verifyDelivery(CONNECTION, body, signed(real));
 
     const forged = notionVerificationToken();
-    expect(webhooks.acceptVerification(CONNECTION, forged)).toEqual({ stored: true });
+    expect(await webhooks.acceptVerification(CONNECTION, forged)).toEqual({ stored: true });
     expect(await webhooks.verifyDelivery(CONNECTION, body, signed(real))).toBe('current');
     // The forger can sign with the token they made up: accepted (it only makes the bot
     // re-fetch), but it does not evict the real one.
     expect(await webhooks.verifyDelivery(CONNECTION, body, signed(forged))).toBe('pending');
     expect(await webhooks.verifyDelivery(CONNECTION, body, signed(forged))).toBe('pending');
-    expect(webhooks.acceptVerification(CONNECTION, notionVerificationToken())).toEqual({
+    expect(await webhooks.acceptVerification(CONNECTION, notionVerificationToken())).toEqual({
       stored: true,
     });
     expect(await webhooks.verifyDelivery(CONNECTION, body, signed(real))).toBe('current');
@@ -192,20 +193,20 @@ describe('which secret signs a delivery', () => {
 
   test('a verification request arriving between the check and the promotion is not promoted in its place', async () => {
     const webhooks = service();
-    webhooks.acceptVerification(CONNECTION, 'secret_first');
-    const stale = temp.store.connections.webhookSecrets(CONNECTION).pending as string;
-    webhooks.acceptVerification(CONNECTION, 'secret_second');
-    expect(temp.store.connections.promoteWebhookPending(CONNECTION, stale)).toBe(false);
-    expect(temp.store.connections.webhookSecrets(CONNECTION).current).toBeUndefined();
+    await webhooks.acceptVerification(CONNECTION, 'secret_first');
+    const stale = (await temp.store.connections.webhookSecrets(CONNECTION)).pending as string;
+    await webhooks.acceptVerification(CONNECTION, 'secret_second');
+    expect(await temp.store.connections.promoteWebhookPending(CONNECTION, stale)).toBe(false);
+    expect((await temp.store.connections.webhookSecrets(CONNECTION)).current).toBeUndefined();
   });
 
   test('secrets sealed with ENCRYPTION_KEY_PREVIOUS still verify, and are sealed again with the new key', async () => {
     const before = service(temp.store, config({ ENCRYPTION_KEY: OLD_KEY.toString('hex') }));
-    before.acceptVerification(CONNECTION, 'secret_rotated');
+    await before.acceptVerification(CONNECTION, 'secret_rotated');
     const rotated = config({ ENCRYPTION_KEY_PREVIOUS: OLD_KEY.toString('hex') });
     const after = service(temp.store, rotated);
-    expect(after.reencryptWithCurrentKey()).toBe(1);
-    expect(after.reencryptWithCurrentKey()).toBe(0);
+    expect(await after.reencryptWithCurrentKey()).toBe(1);
+    expect(await after.reencryptWithCurrentKey()).toBe(0);
     const newKeyOnly = service(temp.store, config());
     expect(await newKeyOnly.verifyDelivery(CONNECTION, body, signed('secret_rotated'))).toBe(
       'promoted',
@@ -214,32 +215,32 @@ describe('which secret signs a delivery', () => {
 });
 
 describe('deliveries', () => {
-  test('an event id seen before is a duplicate, also after a restart (a new Store on the file)', () => {
-    temp.store.watches.add(newWatch(1, { connection: CONNECTION, resourceId: id(1) }));
+  test('an event id seen before is a duplicate, also after a restart (a new Store on the file)', async () => {
+    await temp.store.watches.add(newWatch(1, { connection: CONNECTION, resourceId: id(1) }));
     const delivery = event('page.deleted', id(1), { id: 'evt-1' });
-    expect(service().handleDelivery(CONNECTION, delivery)).toEqual({
+    expect(await service().handleDelivery(CONNECTION, delivery)).toEqual({
       handled: 'scheduled',
       ids: [id(1)],
     });
-    expect(service().handleDelivery(CONNECTION, delivery)).toEqual({ handled: 'duplicate' });
-    const store = temp.restart();
-    addConnection(store);
-    expect(service(store).handleDelivery(CONNECTION, delivery)).toEqual({
+    expect(await service().handleDelivery(CONNECTION, delivery)).toEqual({ handled: 'duplicate' });
+    const store = await temp.restart();
+    await addConnection(store);
+    expect(await service(store).handleDelivery(CONNECTION, delivery)).toEqual({
       handled: 'duplicate',
     });
     // The same event id for another connection is another event.
-    addConnection(store, 'other');
-    expect(service(store).handleDelivery('other', delivery)).toMatchObject({
+    await addConnection(store, 'other');
+    expect(await service(store).handleDelivery('other', delivery)).toMatchObject({
       handled: 'ignored',
       why: 'not_watched',
     });
   });
 
   test('several events about one object within the window → one re-check; the next window → another', async () => {
-    temp.store.watches.add(newWatch(1, { connection: CONNECTION, resourceId: id(1) }));
+    await temp.store.watches.add(newWatch(1, { connection: CONNECTION, resourceId: id(1) }));
     const webhooks = service();
     for (const type of ['page.deleted', 'page.undeleted', 'page.moved', 'page.deleted']) {
-      expect(webhooks.handleDelivery(CONNECTION, event(type, id(1)))).toMatchObject({
+      expect(await webhooks.handleDelivery(CONNECTION, event(type, id(1)))).toMatchObject({
         handled: 'scheduled',
       });
     }
@@ -248,30 +249,30 @@ describe('deliveries', () => {
     await jest.advanceTimersByTimeAsync(1);
     expect(rechecker.calls).toEqual([{ connection: CONNECTION, ids: [id(1)] }]);
 
-    webhooks.handleDelivery(CONNECTION, event('page.undeleted', id(1)));
+    await webhooks.handleDelivery(CONNECTION, event('page.undeleted', id(1)));
     await jest.advanceTimersByTimeAsync(DEBOUNCE);
     expect(rechecker.calls).toHaveLength(2);
   });
 
   test('events about several objects of one connection in one window → one re-check of them all; connections apart', async () => {
-    addConnection(temp.store, 'other');
-    temp.store.watches.add(newWatch(1, { connection: CONNECTION, resourceId: id(1) }));
-    temp.store.watches.add(newWatch(3, { connection: 'other', resourceId: id(3) }));
-    temp.store.inventory.upsertListed(
+    await addConnection(temp.store, 'other');
+    await temp.store.watches.add(newWatch(1, { connection: CONNECTION, resourceId: id(1) }));
+    await temp.store.watches.add(newWatch(3, { connection: 'other', resourceId: id(3) }));
+    await temp.store.inventory.upsertListed(
       CONNECTION,
       [{ id: id(2), type: 'page', title: 'Specs', inTrash: false }],
       0,
     );
     const webhooks = service();
     // Reordered and batched: the undelete first, an older delete after it.
-    webhooks.handleDelivery(CONNECTION, event('page.undeleted', id(2)));
-    webhooks.handleDelivery(
+    await webhooks.handleDelivery(CONNECTION, event('page.undeleted', id(2)));
+    await webhooks.handleDelivery(
       CONNECTION,
       event('page.deleted', pageId(1), {
         timestamp: new Date(Date.now() - 60 * 60_000).toISOString(),
       }),
     );
-    webhooks.handleDelivery('other', event('page.moved', id(3)));
+    await webhooks.handleDelivery('other', event('page.moved', id(3)));
     await jest.advanceTimersByTimeAsync(DEBOUNCE);
     expect(rechecker.calls).toEqual(
       expect.arrayContaining([
@@ -282,23 +283,25 @@ describe('deliveries', () => {
     expect(rechecker.calls).toHaveLength(2);
   });
 
-  test('which events re-check: reachability events about watched or inventoried objects', () => {
+  test('which events re-check: reachability events about watched or inventoried objects', async () => {
     const webhooks = service();
-    temp.store.watches.add(newWatch(1, { connection: CONNECTION, resourceId: id(1) }));
+    await temp.store.watches.add(newWatch(1, { connection: CONNECTION, resourceId: id(1) }));
     const db = id(5);
-    temp.store.watches.add(
+    await temp.store.watches.add(
       newWatch(5, { connection: CONNECTION, resourceId: db, resourceType: 'database' }),
     );
     const handle = (delivery: Delivery) => webhooks.handleDelivery(CONNECTION, delivery);
 
-    expect(handle(event('page.content_updated', id(1)))).toEqual({
+    expect(await handle(event('page.content_updated', id(1)))).toEqual({
       handled: 'ignored',
       why: 'event_type',
     });
-    expect(handle(event('page.properties_updated', id(1)))).toMatchObject({ why: 'event_type' });
-    expect(handle(event('page.deleted', id(9)))).toMatchObject({ why: 'not_watched' });
-    expect(handle(event('page.created', id(9)))).toMatchObject({ why: 'not_watched' });
-    expect(handle(event('database.moved', db))).toEqual({ handled: 'scheduled', ids: [db] });
+    expect(await handle(event('page.properties_updated', id(1)))).toMatchObject({
+      why: 'event_type',
+    });
+    expect(await handle(event('page.deleted', id(9)))).toMatchObject({ why: 'not_watched' });
+    expect(await handle(event('page.created', id(9)))).toMatchObject({ why: 'not_watched' });
+    expect(await handle(event('database.moved', db))).toEqual({ handled: 'scheduled', ids: [db] });
     // A data source event names its database as parent: a watched database is re-checked.
     const dataSource = parseDelivery(
       notionEvent({
@@ -307,19 +310,19 @@ describe('deliveries', () => {
         data: { parent: { id: db, type: 'database' } },
       }),
     );
-    expect(handle(dataSource)).toEqual({ handled: 'scheduled', ids: [db] });
-    expect(handle({ kind: 'ignored', reason: 'other-event-type' })).toMatchObject({
+    expect(await handle(dataSource)).toEqual({ handled: 'scheduled', ids: [db] });
+    expect(await handle({ kind: 'ignored', reason: 'other-event-type' })).toMatchObject({
       why: 'not_an_event',
     });
     // Older than the de-dup table remembers: a replay, or past Notion's retries.
     const old = new Date(Date.now() - WEBHOOK_REPLAY_WINDOW_MS - 60_000).toISOString();
-    expect(handle(event('page.deleted', id(1), { timestamp: old }))).toMatchObject({
+    expect(await handle(event('page.deleted', id(1), { timestamp: old }))).toMatchObject({
       why: 'too_old',
     });
   });
 
-  test('with a "watch all" channel, created / undeleted / moved objects are re-checked even if unknown; deleted ones are not', () => {
-    temp.store.channels.watchAll({
+  test('with a "watch all" channel, created / undeleted / moved objects are re-checked even if unknown; deleted ones are not', async () => {
+    await temp.store.channels.watchAll({
       channelId: 'C0ALL',
       connection: CONNECTION,
       addedBy: 'U0ADMIN',
@@ -327,51 +330,54 @@ describe('deliveries', () => {
     });
     const webhooks = service();
     for (const type of ['page.created', 'page.undeleted', 'page.moved', 'data_source.created']) {
-      expect(webhooks.handleDelivery(CONNECTION, event(type, id(7)))).toEqual({
+      expect(await webhooks.handleDelivery(CONNECTION, event(type, id(7)))).toEqual({
         handled: 'scheduled',
         ids: [id(7)],
       });
     }
-    expect(webhooks.handleDelivery(CONNECTION, event('page.deleted', id(7)))).toMatchObject({
+    expect(await webhooks.handleDelivery(CONNECTION, event('page.deleted', id(7)))).toMatchObject({
       why: 'not_watched',
     });
   });
 
   test(`objects nobody watches yet: at most ${MAX_UNTRACKED_PER_WINDOW} per window; watched ones always`, async () => {
-    temp.store.channels.watchAll({
+    await temp.store.channels.watchAll({
       channelId: 'C0ALL',
       connection: CONNECTION,
       addedBy: 'U0ADMIN',
       addedAt: 0,
     });
-    temp.store.watches.add(newWatch(1, { connection: CONNECTION, resourceId: id(1) }));
+    await temp.store.watches.add(newWatch(1, { connection: CONNECTION, resourceId: id(1) }));
     const webhooks = service();
-    const results = Array.from({ length: MAX_UNTRACKED_PER_WINDOW + 5 }, (_, i) =>
-      webhooks.handleDelivery(CONNECTION, event('page.created', id(1000 + i))),
-    );
+    const results: DeliveryResult[] = [];
+    for (let i = 0; i < MAX_UNTRACKED_PER_WINDOW + 5; i++) {
+      results.push(await webhooks.handleDelivery(CONNECTION, event('page.created', id(1000 + i))));
+    }
     expect(results.filter((r) => r.handled === 'scheduled')).toHaveLength(MAX_UNTRACKED_PER_WINDOW);
     expect(results.at(-1)).toEqual({ handled: 'ignored', why: 'window_full' });
     // Named again within the window: still in it.
-    expect(webhooks.handleDelivery(CONNECTION, event('page.moved', id(1000)))).toMatchObject({
+    expect(await webhooks.handleDelivery(CONNECTION, event('page.moved', id(1000)))).toMatchObject({
       handled: 'scheduled',
     });
-    expect(webhooks.handleDelivery(CONNECTION, event('page.deleted', id(1)))).toMatchObject({
+    expect(await webhooks.handleDelivery(CONNECTION, event('page.deleted', id(1)))).toMatchObject({
       handled: 'scheduled',
     });
     await jest.advanceTimersByTimeAsync(DEBOUNCE);
     expect(rechecker.calls).toHaveLength(1);
     expect(rechecker.calls[0]?.ids).toHaveLength(MAX_UNTRACKED_PER_WINDOW + 1);
     // The next window has room again.
-    expect(webhooks.handleDelivery(CONNECTION, event('page.created', id(2000)))).toMatchObject({
+    expect(
+      await webhooks.handleDelivery(CONNECTION, event('page.created', id(2000))),
+    ).toMatchObject({
       handled: 'scheduled',
     });
   });
 
   test('stop() starts waiting re-checks at once, waits for them, and takes no new events', async () => {
-    temp.store.watches.add(newWatch(1, { connection: CONNECTION, resourceId: id(1) }));
+    await temp.store.watches.add(newWatch(1, { connection: CONNECTION, resourceId: id(1) }));
     const webhooks = service();
     rechecker.hold = true;
-    webhooks.handleDelivery(CONNECTION, event('page.deleted', id(1)));
+    await webhooks.handleDelivery(CONNECTION, event('page.deleted', id(1)));
     let stopped = false;
     const stopping = webhooks.stop(60_000).then((drained) => {
       stopped = true;
@@ -380,7 +386,7 @@ describe('deliveries', () => {
     await jest.advanceTimersByTimeAsync(0);
     expect(rechecker.calls).toEqual([{ connection: CONNECTION, ids: [id(1)] }]);
     expect(stopped).toBe(false);
-    expect(webhooks.handleDelivery(CONNECTION, event('page.moved', id(1)))).toEqual({
+    expect(await webhooks.handleDelivery(CONNECTION, event('page.moved', id(1)))).toEqual({
       handled: 'stopping',
     });
     rechecker.release();
@@ -390,7 +396,7 @@ describe('deliveries', () => {
   });
 
   test('stop() gives up after its grace period; a failing re-check is logged, not thrown', async () => {
-    temp.store.watches.add(newWatch(1, { connection: CONNECTION, resourceId: id(1) }));
+    await temp.store.watches.add(newWatch(1, { connection: CONNECTION, resourceId: id(1) }));
     const failing: Rechecker = { recheck: () => Promise.reject(new Error('Notion is down')) };
     const webhooks = new WebhookService({
       store: temp.store,
@@ -399,13 +405,13 @@ describe('deliveries', () => {
       logger: createLogger('debug', logs),
       debounceMs: DEBOUNCE,
     });
-    webhooks.handleDelivery(CONNECTION, event('page.deleted', id(1)));
+    await webhooks.handleDelivery(CONNECTION, event('page.deleted', id(1)));
     await jest.advanceTimersByTimeAsync(DEBOUNCE);
     expect(logs.text()).toContain('webhook re-check failed');
 
     const held = service();
     rechecker.hold = true;
-    held.handleDelivery(CONNECTION, event('page.moved', id(1)));
+    await held.handleDelivery(CONNECTION, event('page.moved', id(1)));
     const drained = held.stop(500);
     await jest.advanceTimersByTimeAsync(500);
     expect(await drained).toBe(false);
@@ -414,16 +420,18 @@ describe('deliveries', () => {
 });
 
 describe('instructions for the admin command', () => {
-  test('refused in Socket Mode and without PUBLIC_URL; unknown names list the known ones', () => {
+  test('refused in Socket Mode and without PUBLIC_URL; unknown names list the known ones', async () => {
     expect(
-      service(temp.store, config({ SLACK_APP_TOKEN: 'xapp-1-A-1-x' })).instructions(CONNECTION),
+      await service(temp.store, config({ SLACK_APP_TOKEN: 'xapp-1-A-1-x' })).instructions(
+        CONNECTION,
+      ),
     ).toEqual({ ok: false, reason: 'webhooks_unavailable', why: 'socket_mode' });
-    expect(service(temp.store, config({ PUBLIC_URL: '' })).instructions(CONNECTION)).toEqual({
+    expect(await service(temp.store, config({ PUBLIC_URL: '' })).instructions(CONNECTION)).toEqual({
       ok: false,
       reason: 'webhooks_unavailable',
       why: 'no_public_url',
     });
-    expect(service().instructions('nobody')).toEqual({
+    expect(await service().instructions('nobody')).toEqual({
       ok: false,
       reason: 'unknown_connection',
       name: 'nobody',
@@ -431,24 +439,24 @@ describe('instructions for the admin command', () => {
     });
   });
 
-  test('the URL, then the pending token once received, and a missing ENCRYPTION_KEY said', () => {
+  test('the URL, then the pending token once received, and a missing ENCRYPTION_KEY said', async () => {
     jest.setSystemTime(1_750_000_000_000);
     const webhooks = service();
-    expect(webhooks.instructions(CONNECTION)).toEqual({
+    expect(await webhooks.instructions(CONNECTION)).toEqual({
       ok: true,
       url: 'https://notion-check.example.com/notion/webhooks/sync',
       verified: false,
     });
     const token = notionVerificationToken();
-    webhooks.acceptVerification(CONNECTION, token);
-    expect(webhooks.instructions(CONNECTION)).toEqual({
+    await webhooks.acceptVerification(CONNECTION, token);
+    expect(await webhooks.instructions(CONNECTION)).toEqual({
       ok: true,
       url: 'https://notion-check.example.com/notion/webhooks/sync',
       verified: false,
       pending: { token, receivedAt: 1_750_000_000_000 },
     });
     expect(
-      service(temp.store, config({ ENCRYPTION_KEY: '' })).instructions(CONNECTION),
+      await service(temp.store, config({ ENCRYPTION_KEY: '' })).instructions(CONNECTION),
     ).toMatchObject({ ok: true, missingEncryptionKey: true });
     expect(logs.text()).not.toContain(token);
   });

@@ -1,8 +1,11 @@
 /**
- * The SQLite handle (src/store/db.ts) on a temporary file: it creates its folder, sets WAL and
- * foreign keys, runs each migration once (PRAGMA user_version counts them), groups writes in
- * transactions (immediate(): BEGIN IMMEDIATE, or a savepoint inside another transaction), and
- * reports its health.
+ * SQLite only: the file handle (src/store/db.ts) and its async wrapper (src/store/sqlite.ts) on
+ * a temporary file. The handle creates its folder, sets WAL, NORMAL sync, foreign keys and a
+ * busy timeout, runs each of SQLite's migrations once (PRAGMA user_version counts them) and
+ * reports its health; SqliteDatabase.transaction() is BEGIN IMMEDIATE (the write lock before
+ * the first write) and nests as savepoints. What both engines share (placeholders, commit and
+ * rollback, a failing savepoint, serialized read-modify-writes) is in engines.test.ts; the
+ * PostgreSQL schema's migration is tested there too.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,6 +14,8 @@ import Database from 'better-sqlite3';
 import { Db, orNull, orUndefined } from '../../../src/store/db';
 import { upgradeWalkthroughState } from '../../../src/store/legacy';
 import { MIGRATIONS, STATE_VERSION } from '../../../src/store/migrations';
+import type { Sql } from '../../../src/store/sql';
+import { SqliteDatabase } from '../../../src/store/sqlite';
 import { Store } from '../../../src/store/store';
 import { CHANNEL, newWatch, T0 } from '../../support/fixtures';
 
@@ -77,6 +82,8 @@ describe('opening', () => {
       'inventory',
       'leak_warnings',
       'leaks',
+      'leases',
+      'notion_budget',
       'processed_actions',
       'walkthroughs',
       'watch_all',
@@ -93,24 +100,35 @@ describe('opening', () => {
 
 describe('migrations', () => {
   it('are idempotent: reopening runs none again (an ALTER TABLE twice would throw)', () => {
-    open(new Db(file)).close();
+    const first = open(new Db(file));
+    const created = tables(first);
+    first.close();
     const again = open(new Db(file));
     expect(userVersion(again)).toBe(MIGRATIONS.length);
     again.close();
     const third = open(new Db(file));
     expect(userVersion(third)).toBe(MIGRATIONS.length);
-    expect(tables(third)).toHaveLength(13);
+    expect(tables(third)).toEqual(created);
   });
 
-  it('reopening a Store twice runs no migration again and loses nothing', () => {
-    let store = open(new Store(file));
-    for (const index of [1, 2]) expect(store.watches.add(newWatch(index))).toBe(true);
-    store.close();
-    store = open(new Store(file));
-    store.close();
-    store = open(new Store(file));
-    expect(store.watches.countInChannel(CHANNEL)).toBe(2);
-    expect(store.isHealthy()).toBe(true);
+  it('reopening a Store twice runs no migration again and loses nothing', async () => {
+    let store = new Store(file);
+    for (const index of [1, 2]) expect(await store.watches.add(newWatch(index))).toBe(true);
+    await store.close();
+    store = new Store(file);
+    await store.close();
+    store = new Store(file);
+    try {
+      expect(await store.watches.countInChannel(CHANNEL)).toBe(2);
+      expect(await store.isHealthy()).toBe(true);
+      expect(
+        await store.database.get('SELECT 1 AS ok FROM pragma_user_version WHERE user_version = ?', [
+          MIGRATIONS.length,
+        ]),
+      ).toEqual({ ok: 1 });
+    } finally {
+      await store.close();
+    }
   });
 
   it('a database left by 0.1 (user_version 4) runs only the new ones, rewriting its walkthroughs once', () => {
@@ -181,8 +199,8 @@ describe('migrations', () => {
   });
 });
 
-describe('transactions', () => {
-  it('transaction() commits its work, or nothing of it when it throws', () => {
+describe('Db.transaction() (what the migrations run in)', () => {
+  it('commits its work, or nothing of it when it throws', () => {
     const db = open(withScratch(new Db(file)));
     const result = db.transaction(() => {
       insert(db, 1);
@@ -198,86 +216,116 @@ describe('transactions', () => {
     ).toThrow('boom');
     expect(numbers(db)).toEqual([1, 2]);
   });
+});
 
-  it('immediate() takes the write lock before the first write', () => {
-    const db = open(withScratch(new Db(file)));
+/**
+ * Db.immediate() is gone: SqliteDatabase.transaction() (what Store.transaction runs on SQLite)
+ * is BEGIN IMMEDIATE around async work. Its commit, its rollback on a throw, a failing nested
+ * savepoint and serialized read-modify-writes are tested on both engines in engines.test.ts;
+ * here, what only SQLite's handle shows.
+ */
+describe('SqliteDatabase.transaction()', () => {
+  const scratch = () => new SqliteDatabase(open(withScratch(new Db(file))));
+  const insertIn = (sql: Sql, n: number | null) =>
+    sql.run('INSERT INTO scratch (n) VALUES (?)', [n]);
+
+  it('takes the write lock before the first write (BEGIN IMMEDIATE)', async () => {
+    const database = scratch();
     const other = open(new Database(file, { timeout: 0 }));
     const otherWrite = () => other.prepare('INSERT INTO scratch (n) VALUES (99)').run();
 
-    // A plain transaction that has not written yet leaves the file to other writers…
-    db.transaction(() => {
+    // A plain deferred transaction that has not written yet leaves the file to other writers…
+    database.db.transaction(() => {
       expect(otherWrite).not.toThrow();
     });
-    // …BEGIN IMMEDIATE does not: a second click waits instead of failing midway.
-    db.immediate(() => {
-      expect(db.handle.inTransaction).toBe(true);
+    // …BEGIN IMMEDIATE does not: another process's click waits instead of failing midway.
+    await database.transaction(async () => {
+      expect(database.db.handle.inTransaction).toBe(true);
       expect(otherWrite).toThrow(/busy|locked/i);
     });
-    expect(numbers(db)).toEqual([99]);
+    expect(numbers(database.db)).toEqual([99]);
+    // Once it ended, the other writer gets the file again.
+    expect(otherWrite).not.toThrow();
   });
 
-  it('immediate() returns its result, and rolls back when it throws', () => {
-    const db = open(withScratch(new Db(file)));
-    const result = db.immediate(() => {
-      insert(db, 1);
-      return 42;
-    });
-    expect(result).toBe(42);
-    expect(() =>
-      db.immediate(() => {
-        insert(db, 2);
+  it('returns its result, and leaves the handle out of a transaction after a throw', async () => {
+    const database = scratch();
+    expect(
+      await database.transaction(async (tx) => {
+        await insertIn(tx, 1);
+        return 42;
+      }),
+    ).toBe(42);
+    await expect(
+      database.transaction(async (tx) => {
+        await insertIn(tx, 2);
         throw new Error('boom');
       }),
-    ).toThrow('boom');
-    expect(numbers(db)).toEqual([1]);
-    expect(db.handle.inTransaction).toBe(false);
+    ).rejects.toThrow('boom');
+    expect(database.db.handle.inTransaction).toBe(false);
+    // A failing statement (not only a throw of the work) rolls back too. (By message: SqliteError
+    // is not an Error of this file's realm when test files share a worker.)
+    await expect(
+      database.transaction(async (tx) => {
+        await insertIn(tx, 3);
+        await insertIn(tx, null);
+      }),
+    ).rejects.toHaveProperty('message', expect.stringMatching(/NOT NULL/));
+    expect(database.db.handle.inTransaction).toBe(false);
+    expect(numbers(database.db)).toEqual([1]);
+    // The next one begins normally.
+    await database.transaction((tx) => insertIn(tx, 4));
+    expect(numbers(database.db)).toEqual([1, 4]);
   });
 
-  it('immediate() inside a transaction nests as a savepoint instead of failing', () => {
-    const db = open(withScratch(new Db(file)));
-    db.transaction(() => {
-      insert(db, 1);
-      // Nested and successful: part of the outer transaction.
-      const inner = db.immediate(() => {
-        insert(db, 2);
+  it('nested: a savepoint that succeeds is part of the outer work; the outer goes on after one fails', async () => {
+    const database = scratch();
+    await database.transaction(async (tx) => {
+      await insertIn(tx, 1);
+      const inner = await tx.transaction(async (nested) => {
+        await insertIn(nested, 2);
         return 'inner';
       });
       expect(inner).toBe('inner');
-      // Nested and failing: only the savepoint is rolled back, the outer work goes on.
-      expect(() =>
-        db.immediate(() => {
-          insert(db, 3);
+      await expect(
+        tx.transaction(async (nested) => {
+          await insertIn(nested, 3);
           throw new Error('inner failure');
         }),
-      ).toThrow('inner failure');
-      expect(db.handle.inTransaction).toBe(true);
-      insert(db, 4);
+      ).rejects.toThrow('inner failure');
+      expect(database.db.handle.inTransaction).toBe(true);
+      await insertIn(tx, 4);
     });
-    expect(numbers(db)).toEqual([1, 2, 4]);
+    expect(numbers(database.db)).toEqual([1, 2, 4]);
   });
 
-  it('a failing outer transaction takes its nested immediate() work with it', () => {
-    const db = open(withScratch(new Db(file)));
-    expect(() =>
-      db.transaction(() => {
-        db.immediate(() => insert(db, 1));
+  it('a failing outer transaction takes its nested work with it', async () => {
+    const database = scratch();
+    await expect(
+      database.transaction(async (tx) => {
+        await tx.transaction((nested) => insertIn(nested, 1));
         throw new Error('outer failure');
       }),
-    ).toThrow('outer failure');
-    expect(numbers(db)).toEqual([]);
+    ).rejects.toThrow('outer failure');
+    expect(numbers(database.db)).toEqual([]);
   });
 
-  it('Store.immediate groups repository calls the same way', () => {
-    const store = open(new Store(file));
-    expect(() =>
-      store.immediate(() => {
-        store.watches.add(newWatch(1));
-        throw new Error('boom');
-      }),
-    ).toThrow('boom');
-    expect(store.watches.countInChannel(CHANNEL)).toBe(0);
-    store.immediate(() => store.watches.add(newWatch(1)));
-    expect(store.watches.countInChannel(CHANNEL)).toBe(1);
+  it('close() waits for the open transaction to end', async () => {
+    const database = scratch();
+    let release: () => void = () => {};
+    const pending = database.transaction(async (tx) => {
+      await insertIn(tx, 1);
+      await new Promise<void>((resolve) => {
+        release = resolve;
+      });
+    });
+    await Promise.resolve();
+    const closed = database.close();
+    release();
+    await pending;
+    await closed;
+    expect(database.db.handle.open).toBe(false);
+    expect(await database.isHealthy()).toBe(false);
   });
 });
 

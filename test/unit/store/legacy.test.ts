@@ -7,6 +7,9 @@
  *     the original label (checked on generated references, titles full of <, > and &);
  *   upgradeWalkthroughState: a 0.1 walkthrough renders with the same affected labels, the same
  *     page in its steps, and keeps working (a re-test after the upgrade).
+ * SQLite only: 0.1 wrote SQLite files alone, and SQLite's migration 5 runs this upgrade on them
+ * (db.test.ts opens such a file); a PostgreSQL database starts at today's shapes. These are pure
+ * functions: no store is opened here.
  */
 import fc from 'fast-check';
 import type { ResourceRef, ResourceType } from '../../../src/domain/check';
