@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type Alert, isSnoozed, SNOOZE_MS } from '../domain/alert';
 import { firstTransient, MAX_TARGETS } from '../domain/check';
 import { type Outcome, refuse } from '../domain/outcome';
@@ -8,10 +9,14 @@ import type { CheckService } from './checks';
 import type { Messenger, Notifier } from './ports';
 import type { WalkthroughService } from './walkthroughs';
 
+/**
+ * How long one Start fix may hold its alert (re-checking up to MAX_TARGETS pages at Notion's
+ * pace): a process that dies meanwhile frees the alert this late.
+ */
+const START_FIX_LEASE_MS = 60_000;
+
 /** The alert buttons: Acknowledge, Snooze, Start fix. */
 export class AlertService {
-  private readonly starting = new Set<string>();
-
   constructor(
     private readonly deps: {
       store: Store;
@@ -93,9 +98,14 @@ export class AlertService {
     if (!found.ok) return found;
     const { ts, postedChannel, connection } = found.alert;
     if (!ts || !postedChannel) return refuse({ reason: 'not_posted_yet' });
-    if (this.starting.has(id)) return refuse({ reason: 'busy', what: 'alert_walkthrough' });
-    // Marked before the store is asked: a second click meanwhile is told "busy".
-    this.starting.add(id);
+    // A lease, not a flag in memory: a second click meanwhile, here or on another replica
+    // sharing the database, is told "busy" instead of starting a second walkthrough.
+    const { leases } = this.deps.store;
+    const lease = `alert-fix:${id}`;
+    const holder = randomUUID();
+    if (!(await leases.claim(lease, holder, this.now(), START_FIX_LEASE_MS))) {
+      return refuse({ reason: 'busy', what: 'alert_walkthrough' });
+    }
     try {
       if (await this.deps.walkthroughs.findByParent(postedChannel, ts)) {
         return refuse({ reason: 'busy', what: 'alert_walkthrough' });
@@ -115,7 +125,8 @@ export class AlertService {
         ? refuse({ reason: 'inconclusive', diagnosis: transient, during: 'fix' })
         : refuse({ reason: 'accessible_again' });
     } finally {
-      this.starting.delete(id);
+      // Not released (database gone): it expires by itself; the click's outcome stands.
+      await leases.release(lease, holder).catch(() => undefined);
     }
   }
 }
