@@ -159,7 +159,9 @@ export function createApp(deps: AppDeps): NotionCheckApp {
   let home: HomeWorkspace | undefined;
 
   const connections = new Connections(store, config, logger);
-  const limiter = deps.limiter ?? notionPacing();
+  // Replicas on PostgreSQL share each token's pace through the database; SQLite is one process.
+  const limiter =
+    deps.limiter ?? notionPacing(store.dialect === 'postgres' ? store.budget : undefined);
   const checks = new CheckService({
     connections,
     store,

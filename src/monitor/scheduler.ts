@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Logger } from '../logger';
 import type { Store } from '../store/store';
 import type { Sweep } from './sweep';
@@ -15,11 +16,36 @@ export interface SchedulerDeps {
   logger: Logger;
   intervalMs: number;
   now?: () => number;
+  /**
+   * How long a replica's claim on a connection lasts without renewal (renewed every third of
+   * it while the work runs): a replica that dies mid-sweep hands the connection on this late.
+   * Default: CHECK_INTERVAL, within 3–30 s.
+   */
+  leaseMs?: number;
+  /**
+   * Whether other processes share the database (PostgreSQL: replicas), so work is leased.
+   * SQLite's file belongs to one process: no leases (a crashed process's lease would hold the
+   * next start back). Default: from the store's dialect.
+   */
+  replicas?: boolean;
+  /** This process, in the leases table (default: host, pid and a random suffix). */
+  replicaId?: string;
 }
+
+/** A connection's monitor work (sweeps and re-checks), one replica at a time. */
+const leaseName = (connection: string) => `monitor:${connection}`;
+
+/** CHECK_INTERVAL, within 3–30 s: short enough to take over soon, long enough to renew. */
+export const defaultLeaseMs = (intervalMs: number) => Math.min(30_000, Math.max(3_000, intervalMs));
+
+/** A re-check waiting for another replica's work on the same connection asks this often. */
+const RECHECK_RETRY_MS = 500;
 
 /**
  * Who is due: each watched connection (token) is swept every CHECK_INTERVAL, never twice at
- * once. Pacing per token comes from the shared RateLimiter in the Notion client.
+ * once — in this process (one queue per connection) nor across replicas sharing the database
+ * (a lease per connection, held while a sweep or re-check runs). Pacing per token comes from
+ * the RateLimiter in the Notion client.
  */
 export class Scheduler {
   private timer: NodeJS.Timeout | undefined;
@@ -31,9 +57,15 @@ export class Scheduler {
   private ticking: Promise<void> | undefined;
   private readonly now: () => number;
   private stopped = false;
+  private readonly leaseMs: number;
+  private readonly replicas: boolean;
+  readonly replicaId: string;
 
   constructor(private readonly deps: SchedulerDeps) {
     this.now = deps.now ?? Date.now;
+    this.leaseMs = deps.leaseMs ?? defaultLeaseMs(deps.intervalMs);
+    this.replicas = deps.replicas ?? deps.store.dialect === 'postgres';
+    this.replicaId = deps.replicaId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   }
 
   start(): void {
@@ -85,29 +117,40 @@ export class Scheduler {
       if (!(await this.isDue(connection, now))) continue;
       // stop() came while this tick was reading: it waits only for sweeps already started.
       if (this.stopped) return;
-      this.sweep(connection).catch((error) =>
+      // Due is asked again under the lease: another replica may have swept it meanwhile.
+      this.sweep(connection, false).catch((error) =>
         this.deps.logger.error({ err: error, connection }, 'monitor sweep failed'),
       );
     }
   }
 
-  /** One sweep of one connection, unless one is running. Public so benches and tests can time it. */
-  sweep(connection: string): Promise<void> {
+  /**
+   * One sweep of one connection, unless one is running here; skipped when another replica holds
+   * the connection, or swept it since this one found it due. Public so benches and tests can
+   * time it (they call it without a tick: `force` sweeps even when not due).
+   */
+  sweep(connection: string, force = true): Promise<void> {
     const existing = this.running.get(connection);
     if (existing) return existing;
-    const work = this.serialise(connection, () => this.deps.sweep.run(connection)).finally(() =>
-      this.running.delete(connection),
-    );
+    const work = this.serialise(connection, () =>
+      this.leased(connection, 'skip', async () => {
+        if (!force && !(await this.isDue(connection, this.now()))) return;
+        await this.deps.sweep.run(connection);
+      }),
+    ).finally(() => this.running.delete(connection));
     this.running.set(connection, work);
     return work;
   }
 
   /**
    * A Notion webhook's re-check of these objects (Sweep.recheck), after the connection's sweep
-   * or re-check under way: two never interleave their writes for one connection.
+   * or re-check under way, here or on another replica: two never interleave their writes for
+   * one connection.
    */
   recheck(connection: string, ids: string[]): Promise<void> {
-    return this.serialise(connection, () => this.deps.sweep.recheck(connection, ids));
+    return this.serialise(connection, () =>
+      this.leased(connection, 'wait', () => this.deps.sweep.recheck(connection, ids)),
+    );
   }
 
   private async isDue(connection: string, now: number): Promise<boolean> {
@@ -116,6 +159,47 @@ export class Scheduler {
       last === undefined ||
       now - last >= this.deps.intervalMs - jitterMs(connection, this.deps.intervalMs)
     );
+  }
+
+  /**
+   * Runs `work` holding the connection's lease (with replicas), renewed while it runs, released
+   * after. When
+   * another replica holds it: 'skip' does nothing (that replica is sweeping), 'wait' asks again
+   * until it is free (or this scheduler stops).
+   */
+  private async leased(
+    connection: string,
+    busy: 'skip' | 'wait',
+    work: () => Promise<void>,
+  ): Promise<void> {
+    if (!this.replicas) return work();
+    const { leases } = this.deps.store;
+    const name = leaseName(connection);
+    while (!(await leases.claim(name, this.replicaId, this.now(), this.leaseMs))) {
+      if (busy === 'skip' || this.stopped) return;
+      await new Promise((resolve) => setTimeout(resolve, RECHECK_RETRY_MS));
+    }
+    const renewal = setInterval(() => {
+      leases.renew(name, this.replicaId, this.now(), this.leaseMs).then(
+        (held) => {
+          if (!held)
+            this.deps.logger.warn({ connection }, 'lost the lease on a connection mid-sweep');
+        },
+        (error: unknown) =>
+          this.deps.logger.warn({ err: error, connection }, 'could not renew a lease'),
+      );
+    }, this.leaseMs / 3);
+    renewal.unref();
+    try {
+      await work();
+    } finally {
+      clearInterval(renewal);
+      await leases
+        .release(name, this.replicaId)
+        .catch((error: unknown) =>
+          this.deps.logger.warn({ err: error, connection }, 'could not release a lease'),
+        );
+    }
   }
 
   private serialise(connection: string, step: () => Promise<void>): Promise<void> {

@@ -50,6 +50,15 @@ interface KeyState {
   pausedUntil: number;
 }
 
+/**
+ * The starts of every process sharing a token (replicas on one database): asked before each
+ * start, after this process's own pacing agrees.
+ */
+export interface SharedBudget {
+  /** Takes a start for `key` now if the last `limit` starts fit `windowMs`; else ms to wait. */
+  take(key: string, limit: number, windowMs: number): Promise<number>;
+}
+
 /** A token's queue never holds more than this many requests (about 3 minutes at Notion's pace). */
 export const MAX_QUEUED_PER_KEY = 600;
 
@@ -95,6 +104,8 @@ export class RateLimiter {
     readonly windowMs: number,
     private readonly clock: Clock = systemClock,
     private readonly maxQueued = MAX_QUEUED_PER_KEY,
+    /** Other replicas' starts (PostgreSQL); none: this process is the only one. */
+    private readonly shared?: SharedBudget,
   ) {}
 
   /** Waits for this key's next slot; throws DeadlineExceededError if it comes after `deadline`. */
@@ -180,8 +191,19 @@ export class RateLimiter {
           await this.clock.sleep(slot - now);
           continue;
         }
+        if (this.shared) {
+          // Another replica may have used the token's window; the database cannot answer:
+          // wait (deadlines still apply) rather than risk Notion's limit.
+          const wait = await this.shared
+            .take(key, this.limit, this.windowMs)
+            .catch(() => SHARED_BUDGET_RETRY_MS);
+          if (wait > 0) {
+            await this.clock.sleep(wait);
+            continue;
+          }
+        }
         const [next] = state.waiters.splice(this.nextWaiter(state), 1);
-        state.starts.push(now);
+        state.starts.push(this.clock.now());
         if (next) state.served.set(next.owner, state.grants++);
         next?.resolve();
       }
@@ -197,9 +219,21 @@ export class RateLimiter {
 export const NOTION_REQUESTS_PER_WINDOW = 3;
 export const NOTION_WINDOW_MS = 1_050;
 
-/** The pacing every token gets, in the bot and on the command line. */
-export function notionPacing(): RateLimiter {
-  return new RateLimiter(NOTION_REQUESTS_PER_WINDOW, NOTION_WINDOW_MS);
+/** How long to wait before asking a shared budget that failed to answer again. */
+const SHARED_BUDGET_RETRY_MS = 1_000;
+
+/**
+ * The pacing every token gets, in the bot and on the command line; `shared` when several
+ * replicas use the same tokens.
+ */
+export function notionPacing(shared?: SharedBudget): RateLimiter {
+  return new RateLimiter(
+    NOTION_REQUESTS_PER_WINDOW,
+    NOTION_WINDOW_MS,
+    systemClock,
+    MAX_QUEUED_PER_KEY,
+    shared,
+  );
 }
 
 /**

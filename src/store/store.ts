@@ -1,4 +1,5 @@
 import { AlertRepo } from './alerts';
+import { BudgetRepo } from './budget';
 import { ChannelRepo } from './channels';
 import { ConnectionRepo, LeakRepo } from './connections';
 import { DailyRepo } from './daily';
@@ -32,6 +33,8 @@ export class Repos {
   readonly openWork: OpenWorkRepo;
   /** Work one replica at a time (a connection's sweeps and re-checks). */
   readonly leases: LeaseRepo;
+  /** Each token's Notion request starts across replicas (the shared pace). */
+  readonly budget: BudgetRepo;
 
   constructor(protected readonly sql: Sql) {
     this.connections = new ConnectionRepo(sql);
@@ -47,6 +50,7 @@ export class Repos {
     this.channels = new ChannelRepo(sql);
     this.openWork = new OpenWorkRepo(sql, this.alerts, this.walkthroughs);
     this.leases = new LeaseRepo(sql);
+    this.budget = new BudgetRepo(sql);
   }
 
   /**

@@ -10,8 +10,14 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Store } from '../../src/store/store';
 import { FakeNotion } from '../fakes/fakeNotion';
-import { FakeSlack, SLACK_IDS } from '../fakes/fakeSlack';
-import { buildIfStale, type ChildApp, startChildApp } from '../support/childApp';
+import { FakeSlack } from '../fakes/fakeSlack';
+import {
+  buildIfStale,
+  type ChildApp,
+  seededPageId,
+  seedWatches,
+  startChildApp,
+} from '../support/childApp';
 import { fakeNotionToken } from '../support/harness';
 import { sendSlashCommand } from '../support/slackRequest';
 
@@ -23,10 +29,6 @@ let notion: FakeNotion;
 let dir: string;
 let dbFile: string;
 let running: ChildApp | undefined;
-
-function pageId(i: number): string {
-  return `${i.toString(16).padStart(8, '0')}-aaaa-4bbb-8ccc-${'e'.repeat(12)}`;
-}
 
 function env(): NodeJS.ProcessEnv {
   return {
@@ -75,20 +77,7 @@ beforeEach(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'notion-check-child-'));
   dbFile = path.join(dir, 'db.sqlite');
   const store = new Store(dbFile);
-  for (let i = 0; i < WATCHES; i++) {
-    notion.addPage({ id: pageId(i), title: `Page ${i}`, sharedWith: [token] });
-    await store.watches.add({
-      channelId: SLACK_IDS.channelId,
-      connection: 'default',
-      resourceId: pageId(i),
-      resourceType: 'page',
-      title: `Page ${i}`,
-      url: undefined,
-      addedBy: SLACK_IDS.userId,
-      addedAt: 1,
-      status: { state: 'ok', since: 1 },
-    });
-  }
+  await seedWatches(store, notion, token, WATCHES);
   await store.close();
   // Each page answers slowly, so a sweep of them is surely in flight when the signal comes.
   notion.fault({ match: { pathPrefix: '/v1/pages' }, fault: { kind: 'delay', ms: 300 } });
@@ -140,7 +129,7 @@ test('SIGTERM while a slash command is being answered: the report is still poste
   running = startChildApp({ ...env(), CHECK_INTERVAL: '1h' }, dir);
   const port = await running.port;
   const ack = await sendSlashCommand(`http://127.0.0.1:${port}`, secret, {
-    text: pageId(1),
+    text: seededPageId(1),
     responseUrl: slack.responseUrl('cmd'),
   });
   expect(ack.status).toBe(200);

@@ -5,6 +5,9 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Store } from '../../src/store/store';
+import type { FakeNotion } from '../fakes/fakeNotion';
+import { SLACK_IDS } from '../fakes/fakeSlack';
 
 const ROOT = path.resolve(__dirname, '../..');
 export const ENTRY = path.join(ROOT, 'dist/src/index.js');
@@ -42,4 +45,36 @@ export function startChildApp(env: NodeJS.ProcessEnv, cwd: string): ChildApp {
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
   return { child, output: () => output, port, exited };
+}
+
+/** The page numbered `i` of seedWatches (a dashed Notion id). */
+export function seededPageId(i: number): string {
+  return `${i.toString(16).padStart(8, '0')}-aaaa-4bbb-8ccc-${'e'.repeat(12)}`;
+}
+
+/**
+ * `count` pages ("Page 0"…) shared with `token` in the fake Notion, each watched by the default
+ * connection in SLACK_IDS.channelId and due at once (never checked): the child app's first tick
+ * sweeps them all.
+ */
+export async function seedWatches(
+  store: Store,
+  notion: FakeNotion,
+  token: string,
+  count: number,
+): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    notion.addPage({ id: seededPageId(i), title: `Page ${i}`, sharedWith: [token] });
+    await store.watches.add({
+      channelId: SLACK_IDS.channelId,
+      connection: 'default',
+      resourceId: seededPageId(i),
+      resourceType: 'page',
+      title: `Page ${i}`,
+      url: undefined,
+      addedBy: SLACK_IDS.userId,
+      addedAt: 1,
+      status: { state: 'ok', since: 1 },
+    });
+  }
 }
