@@ -3,7 +3,7 @@ import { App, type CustomRoute } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Config } from './config';
 import { notionWebhookRoute } from './http/notionWebhooks';
-import { registerListeners } from './listeners';
+import { HeldEvents, REDELIVERED, registerListeners } from './listeners';
 import type { HomeWorkspace } from './listeners/foreign';
 import { type Logger, toBoltLogger } from './logger';
 import { Scheduler } from './monitor/scheduler';
@@ -231,7 +231,18 @@ export function createApp(deps: AppDeps): NotionCheckApp {
   app.error(async (error) => {
     logger.error({ err: error }, 'unhandled error in a Slack listener');
   });
-  registerListeners(app, services, () => home);
+  // Events that came while the database was down, handled again (as already acked) once it is up.
+  const heldEvents = new HeldEvents({
+    redeliver: (body) =>
+      app.processEvent({
+        body: body as Record<string, unknown>,
+        ack: async () => {},
+        customProperties: { [REDELIVERED]: true },
+      }),
+    healthy: () => store.isHealthy(),
+    logger,
+  });
+  registerListeners(app, services, () => home, heldEvents);
 
   // Slack retries a delivery within minutes; a day of de-duplication keys is plenty.
   let maintenance: NodeJS.Timeout | undefined;
@@ -307,6 +318,7 @@ export function createApp(deps: AppDeps): NotionCheckApp {
         webhooks.stop(graceMs),
         services.inflight.drain(graceMs),
         monitor.stop(graceMs),
+        heldEvents.stop(),
       ]);
       if (!webhooksDrained) {
         logger.warn(

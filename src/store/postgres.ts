@@ -1,3 +1,4 @@
+import { types } from 'node:util';
 import pg from 'pg';
 import { type Database, DatabaseUnavailableError, type Params, type Sql } from './sql';
 
@@ -78,7 +79,9 @@ const NETWORK_CODES = new Set([
  * statement at statement_timeout (57014).
  */
 export function isUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
+  // isNativeError too: an error from node:net (ECONNREFUSED) made in another realm (a jest
+  // sandbox, a vm context) is not `instanceof` this realm's Error.
+  if (!(error instanceof Error) && !types.isNativeError(error)) return false;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string') {
     if (NETWORK_CODES.has(code)) return true;

@@ -11,6 +11,7 @@ import type { Services } from '../../services';
 import { refusalText } from '../../slack/blocks/refusals';
 import { REPLIES } from '../../slack/blocks/replies';
 import { SlackMessenger } from '../../slack/messenger';
+import { isDatabaseUnavailable } from '../../store/sql';
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
@@ -71,6 +72,8 @@ export function onButton(services: Services, handler: ButtonHandler) {
         const answer = await handler(args, { services, messenger });
         if (answer) await whisper(args, answer);
       } catch (error) {
+        // The database is down: databaseDown.ts says "try again in a minute" instead.
+        if (isDatabaseUnavailable(error)) throw error;
         services.logger.error({ err: error, action: args.action.action_id }, 'button failed');
         await whisper(args, REPLIES.buttonFailed).catch(() => undefined);
       }

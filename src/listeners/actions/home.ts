@@ -9,6 +9,7 @@ import type { Services } from '../../services';
 import { buttonValue, HOME_FORM } from '../../slack/blocks/actions';
 import { HOME_REPLIES, homeNoticeModal } from '../../slack/blocks/home';
 import { notAdmin, REPLIES } from '../../slack/blocks/replies';
+import { isDatabaseUnavailable } from '../../store/sql';
 import { lookupUser } from '../shared/users';
 import { openTokenModal } from '../views/tokenModal';
 import type { ButtonArgs } from './button';
@@ -84,6 +85,8 @@ export function addConnectionButton(services: Services) {
       try {
         await addConnection(args, services);
       } catch (error) {
+        // The database is down: databaseDown.ts says "try again in a minute" instead.
+        if (isDatabaseUnavailable(error)) throw error;
         services.logger.error({ err: error }, 'Add connection failed');
       }
     });

@@ -7,6 +7,7 @@ import { helpMessage, usageMessage } from '../../slack/blocks/help';
 import { refusalText } from '../../slack/blocks/refusals';
 import { REPLIES, stoppedWatching, watchingProgress } from '../../slack/blocks/replies';
 import { watchListMessage, watchResultMessage } from '../../slack/blocks/watches';
+import { isDatabaseUnavailable } from '../../store/sql';
 import { checkAndReport } from '../shared/report';
 import { lookupUser } from '../shared/users';
 import { openTokenModal } from '../views/tokenModal';
@@ -184,6 +185,8 @@ export function notionCheckCommand(services: Services) {
       try {
         await handle(parseCommand(payload.data.text), args, services);
       } catch (error) {
+        // The database is down: databaseDown.ts says "try again in a minute" instead.
+        if (isDatabaseUnavailable(error)) throw error;
         services.logger.error({ err: error, command: 'notion-check' }, 'slash command failed');
         const sorry = ephemeral(REPLIES.commandFailed);
         await (acked ? args.respond(sorry) : args.ack(sorry)).catch((answerError) =>

@@ -2,6 +2,9 @@ import type { AnyMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
 import type { Services } from '../../services';
 
+/** Set in the context of an event this process delivers to itself again (events/held.ts). */
+export const REDELIVERED = 'notionCheckRedelivered';
+
 const eventEnvelope = z.object({ type: z.literal('event_callback'), event_id: z.string() });
 
 /**
@@ -22,7 +25,11 @@ function mayBeEvent(body: unknown): boolean {
  * Bolt passes every copy on. The first one wins; the key is stored, so a restart keeps it.
  */
 export function dropRetriedEvents(services: Services) {
-  return async ({ body, next }: AnyMiddlewareArgs & { next: () => Promise<void> }) => {
+  return async ({
+    body,
+    context,
+    next,
+  }: AnyMiddlewareArgs & { context: Record<string, unknown>; next: () => Promise<void> }) => {
     if (!mayBeEvent(body)) {
       await next();
       return;
@@ -30,7 +37,10 @@ export function dropRetriedEvents(services: Services) {
     const envelope = eventEnvelope.safeParse(body);
     if (
       envelope.success &&
-      !(await services.store.dedupe.claim(`event:${envelope.data.event_id}`, Date.now()))
+      !(await services.store.dedupe.claim(`event:${envelope.data.event_id}`, Date.now())) &&
+      // An event held through a database outage may have been claimed before its listener
+      // failed: this copy is the one that still has to be handled.
+      context[REDELIVERED] !== true
     ) {
       services.logger.debug(
         { eventId: envelope.data.event_id },

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Services } from '../../services';
 import type { PostedMessage } from '../../services/leaks';
 import { SlackMessenger } from '../../slack/messenger';
+import { isDatabaseUnavailable } from '../../store/sql';
 
 /** Our own bot, as Bolt's context knows it: its messages are never scanned. */
 export interface BotIdentity {
@@ -157,6 +158,8 @@ export function messageEvent(services: Services) {
       try {
         await services.leaks.handleMessage(message, new SlackMessenger(client));
       } catch (error) {
+        // The database is down: held and handled again once it is back (databaseDown.ts).
+        if (isDatabaseUnavailable(error)) throw error;
         services.logger.error({ err: error, channel: message.channel }, 'leak check failed');
       }
     });

@@ -8,6 +8,7 @@ import { ephemeral } from '../../slack/blocks/ephemeral';
 import { refusalText } from '../../slack/blocks/refusals';
 import { REPLIES } from '../../slack/blocks/replies';
 import { linksProgress, noNotionLinks, SHORTCUT_ALREADY_ON_IT } from '../../slack/blocks/shortcut';
+import { isDatabaseUnavailable } from '../../store/sql';
 import { checkAndReport } from '../shared/report';
 
 export type MessageShortcutArgs = SlackShortcutMiddlewareArgs<MessageShortcut> & AllMiddlewareArgs;
@@ -116,6 +117,8 @@ export function checkLinksShortcut(services: Services) {
       try {
         await checkLinks(payload.data, args, services);
       } catch (error) {
+        // The database is down: databaseDown.ts says "try again in a minute" instead.
+        if (isDatabaseUnavailable(error)) throw error;
         services.logger.error({ err: error, shortcut: 'check_notion_links' }, 'shortcut failed');
         await args
           .respond(ephemeral(REPLIES.commandFailed))

@@ -13,6 +13,7 @@ import {
   type TokenModalTarget,
 } from '../../slack/blocks/tokenModal';
 import { SlackMessenger } from '../../slack/messenger';
+import { isDatabaseUnavailable } from '../../store/sql';
 import { publishHome } from '../shared/home';
 import { lookupUser } from '../shared/users';
 
@@ -173,6 +174,8 @@ export function tokenModalSubmission(services: Services) {
       try {
         await handleSubmit(args, services);
       } catch (error) {
+        // The database is down: databaseDown.ts says "try again in a minute" instead.
+        if (isDatabaseUnavailable(error)) throw error;
         services.logger.error({ err: error }, 'token submission failed');
         await args.ack(inputError(TOKEN_FORM_ERRORS.failed)).catch(() => undefined);
       }

@@ -10,6 +10,9 @@ export const REPLIES = {
     ':warning: Something went wrong on our side while checking. Nothing was changed; please try again in a minute.',
   buttonFailed: COPY.somethingWrong,
   snoozed: 'Snoozed: no reminders for 24 hours. The alert stays open.',
+  /** The database did not answer (PostgreSQL down or restarting): nothing was done. */
+  databaseDown:
+    ":hourglass: notion-check can't reach its database right now, so nothing was done. Please try again in a minute.",
   /** A button whose value or message we cannot read; `again` adds how to start over. */
   buttonInvalid: (again: boolean) =>
     again ? `${COPY.buttonInvalid} ${COPY.runAgain}` : COPY.buttonInvalid,
