@@ -55,8 +55,11 @@ interface KeyState {
  * start, after this process's own pacing agrees.
  */
 export interface SharedBudget {
-  /** Takes a start for `key` now if the last `limit` starts fit `windowMs`; else ms to wait. */
-  take(key: string, limit: number, windowMs: number): Promise<number>;
+  /**
+   * Takes a start for `key` now if the last `limit` starts fit `windowMs` (a background one
+   * leaving room for people waiting on other replicas); else the ms to wait.
+   */
+  take(key: string, limit: number, windowMs: number, priority: Priority): Promise<number>;
 }
 
 /** A token's queue never holds more than this many requests (about 3 minutes at Notion's pace). */
@@ -193,9 +196,11 @@ export class RateLimiter {
         }
         if (this.shared) {
           // Another replica may have used the token's window; the database cannot answer:
-          // wait (deadlines still apply) rather than risk Notion's limit.
+          // wait (deadlines still apply) rather than risk Notion's limit. People before sweeps
+          // across replicas too: the budget keeps a slot for a person another replica serves.
+          const priority = state.waiters[this.nextWaiter(state)]?.priority ?? 'interactive';
           const wait = await this.shared
-            .take(key, this.limit, this.windowMs)
+            .take(key, this.limit, this.windowMs, priority)
             .catch(() => SHARED_BUDGET_RETRY_MS);
           if (wait > 0) {
             await this.clock.sleep(wait);

@@ -2,7 +2,7 @@
  * Pacing across replicas: RateLimiters in "two processes" (two PostgreSQL pools on one
  * database, as two replicas have) share each token's window through the database
  * (src/store/budget.ts), so together they start no more than the limit in any window — and a
- * person on one replica still goes before that replica's own sweep. Real time, scaled 10×.
+ * person on one replica still goes before that replica's own sweep. Real time, scaled 5× (a 210 ms window).
  */
 import { RateLimiter, systemClock } from '../../../src/notion/pacing';
 import { openStore } from '../../../src/store/open';
@@ -10,7 +10,7 @@ import type { Store } from '../../../src/store/store';
 import { createDatabase } from '../../support/postgres/databases';
 
 const LIMIT = 3;
-const WINDOW_MS = 105;
+const WINDOW_MS = 210;
 
 let database: Awaited<ReturnType<typeof createDatabase>>;
 let replicas: Store[];
@@ -64,8 +64,9 @@ it('three replicas together stay within the limit per window (one token)', async
     12,
   );
   expect(starts).toHaveLength(36);
-  // A few ms of slack: a grant is timed here, after the database's clock took the start.
-  expect(busiest(starts, WINDOW_MS - 10)).toBeLessThanOrEqual(LIMIT);
+  // 30 ms of slack: a grant is timed here, after the database's clock took the start (later
+  // when the event loop is busy).
+  expect(busiest(starts, WINDOW_MS - 30)).toBeLessThanOrEqual(LIMIT);
 });
 
 it('without the shared budget they would not (the test can fail)', async () => {
@@ -74,7 +75,7 @@ it('without the shared budget they would not (the test can fail)', async () => {
     'token-two',
     6,
   );
-  expect(busiest(starts, WINDOW_MS - 10)).toBeGreaterThan(LIMIT);
+  expect(busiest(starts, WINDOW_MS - 30)).toBeGreaterThan(LIMIT);
 });
 
 it('on one replica, a person still goes before its queued sweep', async () => {
