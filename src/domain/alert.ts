@@ -3,6 +3,7 @@
  * here decide how losses group into alerts and what an open alert needs at each sweep; the
  * monitor does the I/O.
  */
+import type { CheckRun } from './check';
 import type { DiagnosisKind } from './diagnosis';
 import type { Watch, WatchStatus } from './watch';
 
@@ -216,4 +217,23 @@ export function openAlertChore(
 /** After some of its watches recovered: resolve the alert once all of them work again. */
 export function afterRecovery(members: Watch[]): 'resolve' | 'redraw' {
   return members.every((watch) => watch.status.state === 'ok') ? 'resolve' : 'redraw';
+}
+
+const compactId = (id: string) => id.replace(/-/g, '').toLowerCase();
+
+/**
+ * The run's resources with the titles and links the alert kept: a page the integration lost
+ * answers 404, so Notion no longer tells us its name, but the alert saw it when it was shared.
+ */
+export function withKnownTitles(run: CheckRun, alert: Alert): CheckRun {
+  const known = new Map<string, { title: string; url?: string }>();
+  for (const watch of alert.details.watches) {
+    if (watch.title !== watch.resourceId) known.set(compactId(watch.resourceId), watch);
+  }
+  for (const root of alert.details.roots ?? []) known.set(compactId(root.id), root);
+  const resources = run.resources.map((resource) => {
+    const seen = resource.id && !resource.title ? known.get(compactId(resource.id)) : undefined;
+    return seen ? { ...resource, title: seen.title, url: resource.url ?? seen.url } : resource;
+  });
+  return { ...run, resources };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Alert, isSnoozed, SNOOZE_MS } from '../domain/alert';
+import { type Alert, isSnoozed, SNOOZE_MS, withKnownTitles } from '../domain/alert';
 import { firstTransient, MAX_TARGETS } from '../domain/check';
 import { type Outcome, refuse } from '../domain/outcome';
 import { isOnMessage, type Place } from '../domain/place';
@@ -117,7 +117,7 @@ export class AlertService {
         userId,
       });
       if (!checked.ok) return checked;
-      const { run } = checked;
+      const run = withKnownTitles(checked.run, found.alert);
       const anchor = { channel: postedChannel, ts, userId, parent: 'alert' as const };
       if (await this.deps.walkthroughs.start(run, anchor, messenger)) return { ok: true };
       const transient = firstTransient(run);

@@ -21,6 +21,7 @@ import {
   newWatch,
   OTHER_USER,
   pageId,
+  pageUrl,
   resource,
   T0,
   USER,
@@ -175,6 +176,18 @@ describe('AlertService.startFix', () => {
       },
     ]);
     expect((await store.walkthroughs.byParent(CHANNEL, ALERT_TS))?.report.parent).toBe('alert');
+  });
+
+  it('names the lost page as the alert knew it: Notion no longer tells its title', async () => {
+    const { checks, messenger, service, id } = await setup();
+    // Page 1 answers 404 (no title, no link), as a page the integration lost does.
+    const run = runFor('not_shared');
+    expect(run.resources[0]?.title).toBeUndefined();
+    checks.answer(run);
+    await service.startFix(id, USER, messenger, AT);
+    const [post] = messenger.calls;
+    expect(JSON.stringify(post)).toContain('Roadmap page 1');
+    expect(JSON.stringify(post)).toContain(pageUrl(1, 'Roadmap-page'));
   });
 
   it('an alert not posted yet has no thread to walk it in', async () => {
