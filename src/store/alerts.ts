@@ -93,17 +93,24 @@ const MUTABLE = {
 
 export type AlertChanges = Partial<Pick<Alert, keyof typeof MUTABLE>>;
 
-/** Alerts: stored before they are posted, so one is never lost when Slack is down. */
+/**
+ * A team's alerts: stored before they are posted, so one is never lost when Slack is down. Ids
+ * are unique across teams; each statement by id is still the team's only.
+ */
 export class AlertRepo {
-  constructor(private readonly sql: Sql) {}
+  constructor(
+    private readonly sql: Sql,
+    private readonly team: string,
+  ) {}
 
   async create(alert: Alert): Promise<void> {
     await this.sql.run(
-      `INSERT INTO alerts (id, channel_id, posted_channel, ts, connection, scope, kind, status,
-           opened_at, failing_since, details_json)
-         VALUES (@id, @channelId, @postedChannel, @ts, @connection, @scope, @kind, @status,
-           @openedAt, @failingSince, @detailsJson)`,
+      `INSERT INTO alerts (team_id, id, channel_id, posted_channel, ts, connection, scope, kind,
+           status, opened_at, failing_since, details_json)
+         VALUES (@team, @id, @channelId, @postedChannel, @ts, @connection, @scope, @kind,
+           @status, @openedAt, @failingSince, @detailsJson)`,
       {
+        team: this.team,
         id: alert.id,
         channelId: alert.channelId,
         postedChannel: orNull(alert.postedChannel),
@@ -120,14 +127,18 @@ export class AlertRepo {
   }
 
   async get(id: string): Promise<Alert | undefined> {
-    const row = await this.sql.get(`SELECT ${COLUMNS} FROM alerts WHERE id = ?`, [id]);
+    const row = await this.sql.get(`SELECT ${COLUMNS} FROM alerts WHERE team_id = ? AND id = ?`, [
+      this.team,
+      id,
+    ]);
     return row ? toAlert(row as AlertRow) : undefined;
   }
 
   async open(connection: string): Promise<Alert[]> {
     const rows = await this.sql.all(
-      `SELECT ${COLUMNS} FROM alerts WHERE connection = ? AND status = 'open' ORDER BY opened_at`,
-      [connection],
+      `SELECT ${COLUMNS} FROM alerts WHERE team_id = ? AND connection = ? AND status = 'open'
+       ORDER BY opened_at`,
+      [this.team, connection],
     );
     return (rows as AlertRow[]).map(toAlert);
   }
@@ -145,7 +156,11 @@ export class AlertRepo {
           key === 'details' ? JSON.stringify(value) : orNull(value as string | number | undefined),
         ]),
       );
-      await this.sql.run(`UPDATE alerts SET ${sets} WHERE id = @id`, { ...values, id });
+      await this.sql.run(`UPDATE alerts SET ${sets} WHERE team_id = @team AND id = @id`, {
+        ...values,
+        team: this.team,
+        id,
+      });
     }
     return this.get(id);
   }
@@ -155,8 +170,8 @@ export class AlertRepo {
     return (
       (await this.sql.run(
         `UPDATE alerts SET acknowledged_by = ?, acknowledged_at = ?
-             WHERE id = ? AND status = 'open' AND acknowledged_at IS NULL`,
-        [userId, at, id],
+             WHERE team_id = ? AND id = ? AND status = 'open' AND acknowledged_at IS NULL`,
+        [userId, at, this.team, id],
       )) === 1
     );
   }

@@ -41,32 +41,45 @@ function toConnection(row: ConnectionRow): Connection {
   };
 }
 
-/** Connections: a token (sealed), its fingerprint and hash, and the compromised mark. */
+/**
+ * A team's connections: a token (sealed), its fingerprint and hash, and the compromised mark.
+ * Names are unique per team.
+ */
 export class ConnectionRepo {
-  constructor(private readonly sql: Sql) {}
+  constructor(
+    private readonly sql: Sql,
+    private readonly team: string,
+  ) {}
 
   async get(name: string): Promise<Connection | undefined> {
-    const row = await this.sql.get(`SELECT ${COLUMNS} FROM connections WHERE name = ?`, [name]);
+    const row = await this.sql.get(
+      `SELECT ${COLUMNS} FROM connections WHERE team_id = ? AND name = ?`,
+      [this.team, name],
+    );
     return row ? toConnection(row as ConnectionRow) : undefined;
   }
 
   async list(): Promise<Connection[]> {
-    const rows = await this.sql.all(`SELECT ${COLUMNS} FROM connections ORDER BY name`);
+    const rows = await this.sql.all(
+      `SELECT ${COLUMNS} FROM connections WHERE team_id = ? ORDER BY name`,
+      [this.team],
+    );
     return (rows as ConnectionRow[]).map(toConnection);
   }
 
   async save(connection: Connection): Promise<void> {
     await this.sql.run(
-      `INSERT INTO connections (name, source, token_ciphertext, token_fingerprint, token_hash,
-           updated_by, updated_at, env_token_hash)
-         VALUES (@name, @source, @tokenCiphertext, @tokenFingerprint, @tokenHash, @updatedBy,
-           @updatedAt, @envTokenHash)
-         ON CONFLICT (name) DO UPDATE SET source = excluded.source,
+      `INSERT INTO connections (team_id, name, source, token_ciphertext, token_fingerprint,
+           token_hash, updated_by, updated_at, env_token_hash)
+         VALUES (@team, @name, @source, @tokenCiphertext, @tokenFingerprint, @tokenHash,
+           @updatedBy, @updatedAt, @envTokenHash)
+         ON CONFLICT (team_id, name) DO UPDATE SET source = excluded.source,
            token_ciphertext = excluded.token_ciphertext, token_fingerprint = excluded.token_fingerprint,
            token_hash = excluded.token_hash, updated_by = excluded.updated_by,
            updated_at = excluded.updated_at, env_token_hash = excluded.env_token_hash`,
       {
         ...connection,
+        team: this.team,
         tokenCiphertext: orNull(connection.tokenCiphertext),
         updatedBy: orNull(connection.updatedBy),
         envTokenHash: orNull(connection.envTokenHash),
@@ -76,16 +89,18 @@ export class ConnectionRepo {
 
   /** The connection whose current token has this hash (a leaked token we hold). */
   async byTokenHash(hash: string): Promise<Connection | undefined> {
-    const row = await this.sql.get(`SELECT ${COLUMNS} FROM connections WHERE token_hash = ?`, [
-      hash,
-    ]);
+    const row = await this.sql.get(
+      `SELECT ${COLUMNS} FROM connections WHERE team_id = ? AND token_hash = ?`,
+      [this.team, hash],
+    );
     return row ? toConnection(row as ConnectionRow) : undefined;
   }
 
   /** `at` undefined clears the mark (a new token was saved). */
   async markCompromised(name: string, at: number | undefined): Promise<void> {
-    await this.sql.run('UPDATE connections SET compromised_at = ? WHERE name = ?', [
+    await this.sql.run('UPDATE connections SET compromised_at = ? WHERE team_id = ? AND name = ?', [
       orNull(at),
+      this.team,
       name,
     ]);
   }
@@ -95,8 +110,9 @@ export class ConnectionRepo {
     await this.sql.run(
       `UPDATE connections SET integration_name = COALESCE(@integrationName, integration_name),
            workspace_name = COALESCE(@workspaceName, workspace_name)
-         WHERE name = @name`,
+         WHERE team_id = @team AND name = @name`,
       {
+        team: this.team,
         name,
         integrationName: orNull(identity.integrationName),
         workspaceName: orNull(identity.workspaceName),
@@ -106,14 +122,19 @@ export class ConnectionRepo {
 
   /** Deletes the connection (its token and webhook secrets); false when there was none. */
   async remove(name: string): Promise<boolean> {
-    return (await this.sql.run('DELETE FROM connections WHERE name = ?', [name])) === 1;
+    return (
+      (await this.sql.run('DELETE FROM connections WHERE team_id = ? AND name = ?', [
+        this.team,
+        name,
+      ])) === 1
+    );
   }
 
   async webhookSecrets(name: string): Promise<WebhookSecrets> {
     const row = (await this.sql.get(
       `SELECT webhook_token_ciphertext AS current, webhook_pending_ciphertext AS pending,
-           webhook_pending_at AS "pendingAt" FROM connections WHERE name = ?`,
-      [name],
+           webhook_pending_at AS "pendingAt" FROM connections WHERE team_id = ? AND name = ?`,
+      [this.team, name],
     )) as { current: string | null; pending: string | null; pendingAt: number | null } | undefined;
     if (!row) return {};
     return {
@@ -127,8 +148,9 @@ export class ConnectionRepo {
   async saveWebhookPending(name: string, ciphertext: string, at: number): Promise<boolean> {
     return (
       (await this.sql.run(
-        'UPDATE connections SET webhook_pending_ciphertext = ?, webhook_pending_at = ? WHERE name = ?',
-        [ciphertext, at, name],
+        `UPDATE connections SET webhook_pending_ciphertext = ?, webhook_pending_at = ?
+           WHERE team_id = ? AND name = ?`,
+        [ciphertext, at, this.team, name],
       )) === 1
     );
   }
@@ -146,8 +168,8 @@ export class ConnectionRepo {
       (await this.sql.run(
         `UPDATE connections SET webhook_token_ciphertext = webhook_pending_ciphertext,
              webhook_pending_ciphertext = NULL, webhook_pending_at = NULL
-           WHERE name = @name AND webhook_pending_ciphertext IS NOT NULL${guard}`,
-        { name, sealed: orNull(sealed) },
+           WHERE team_id = @team AND name = @name AND webhook_pending_ciphertext IS NOT NULL${guard}`,
+        { team: this.team, name, sealed: orNull(sealed) },
       )) === 1
     );
   }
@@ -160,15 +182,16 @@ export class ConnectionRepo {
     await this.sql.run(
       `UPDATE connections SET webhook_token_ciphertext = COALESCE(?, webhook_token_ciphertext),
            webhook_pending_ciphertext = COALESCE(?, webhook_pending_ciphertext)
-         WHERE name = ?`,
-      [orNull(sealed.current), orNull(sealed.pending), name],
+         WHERE team_id = ? AND name = ?`,
+      [orNull(sealed.current), orNull(sealed.pending), this.team, name],
     );
   }
 
   async isCompromised(name: string): Promise<boolean> {
-    const row = (await this.sql.get('SELECT compromised_at AS at FROM connections WHERE name = ?', [
-      name,
-    ])) as { at: number | null } | undefined;
+    const row = (await this.sql.get(
+      'SELECT compromised_at AS at FROM connections WHERE team_id = ? AND name = ?',
+      [this.team, name],
+    )) as { at: number | null } | undefined;
     return row?.at != null;
   }
 }
@@ -197,23 +220,35 @@ const WARNING_COLUMNS = `channel_id AS "channelId", message_ts AS "messageTs", w
  * one warning per message (its ts), so an edit updates it instead of posting another.
  */
 export class LeakRepo {
-  constructor(private readonly sql: Sql) {}
+  constructor(
+    private readonly sql: Sql,
+    private readonly team: string,
+  ) {}
 
   /** False when this message was seen already (the same event delivered again). */
   async record(leak: Leak): Promise<boolean> {
+    // No conflict target: the team's (channel, message, token) key, or the generated id.
     const result = await this.sql.run(
-      `INSERT INTO leaks (id, channel_id, message_ts, token_hash, fingerprint, connection,
-           reported_by, created_at)
-         VALUES (@id, @channelId, @messageTs, @tokenHash, @fingerprint, @connection, @reportedBy,
-           @createdAt)
+      `INSERT INTO leaks (team_id, id, channel_id, message_ts, token_hash, fingerprint,
+           connection, reported_by, created_at)
+         VALUES (@team, @id, @channelId, @messageTs, @tokenHash, @fingerprint, @connection,
+           @reportedBy, @createdAt)
          ON CONFLICT DO NOTHING`,
-      { ...leak, connection: orNull(leak.connection), reportedBy: orNull(leak.reportedBy) },
+      {
+        ...leak,
+        team: this.team,
+        connection: orNull(leak.connection),
+        reportedBy: orNull(leak.reportedBy),
+      },
     );
     return result === 1;
   }
 
   async get(id: string): Promise<Leak | undefined> {
-    const row = await this.sql.get(`SELECT ${LEAK_COLUMNS} FROM leaks WHERE id = ?`, [id]);
+    const row = await this.sql.get(
+      `SELECT ${LEAK_COLUMNS} FROM leaks WHERE team_id = ? AND id = ?`,
+      [this.team, id],
+    );
     return row ? toLeak(row as LeakRow) : undefined;
   }
 
@@ -223,9 +258,9 @@ export class LeakRepo {
     // PostgreSQL's identity column `seen`).
     const inserted = this.sql.dialect === 'sqlite' ? 'rowid' : 'seen';
     const rows = await this.sql.all(
-      `SELECT ${LEAK_COLUMNS} FROM leaks WHERE channel_id = ? AND message_ts = ?
+      `SELECT ${LEAK_COLUMNS} FROM leaks WHERE team_id = ? AND channel_id = ? AND message_ts = ?
          ORDER BY created_at, ${inserted}`,
-      [channelId, messageTs],
+      [this.team, channelId, messageTs],
     );
     return (rows as LeakRow[]).map(toLeak);
   }
@@ -233,28 +268,29 @@ export class LeakRepo {
   /** The warning already posted under this message, if any. */
   async warningFor(channelId: string, messageTs: string): Promise<LeakWarning | undefined> {
     const row = await this.sql.get(
-      `SELECT ${WARNING_COLUMNS} FROM leak_warnings WHERE channel_id = ? AND message_ts = ?`,
-      [channelId, messageTs],
+      `SELECT ${WARNING_COLUMNS} FROM leak_warnings
+         WHERE team_id = ? AND channel_id = ? AND message_ts = ?`,
+      [this.team, channelId, messageTs],
     );
     return row ? (row as LeakWarning) : undefined;
   }
 
   async saveWarning(warning: LeakWarning): Promise<void> {
     await this.sql.run(
-      `INSERT INTO leak_warnings (channel_id, message_ts, warning_ts, posted_at)
-         VALUES (@channelId, @messageTs, @ts, @postedAt)
-         ON CONFLICT (channel_id, message_ts) DO UPDATE SET warning_ts = excluded.warning_ts,
-           posted_at = excluded.posted_at`,
-      warning,
+      `INSERT INTO leak_warnings (team_id, channel_id, message_ts, warning_ts, posted_at)
+         VALUES (@team, @channelId, @messageTs, @ts, @postedAt)
+         ON CONFLICT (team_id, channel_id, message_ts) DO UPDATE
+           SET warning_ts = excluded.warning_ts, posted_at = excluded.posted_at`,
+      { ...warning, team: this.team },
     );
   }
 
   /** Warnings posted in a channel after `after`, oldest first (the rate limit's window). */
   async warningsPostedAfter(channelId: string, after: number): Promise<LeakWarning[]> {
     const rows = await this.sql.all(
-      `SELECT ${WARNING_COLUMNS} FROM leak_warnings WHERE channel_id = ? AND posted_at > ?
-         ORDER BY posted_at`,
-      [channelId, after],
+      `SELECT ${WARNING_COLUMNS} FROM leak_warnings
+         WHERE team_id = ? AND channel_id = ? AND posted_at > ? ORDER BY posted_at`,
+      [this.team, channelId, after],
     );
     return rows as LeakWarning[];
   }

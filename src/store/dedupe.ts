@@ -7,14 +7,19 @@ import type { Sql } from './sql';
  * across restarts.
  */
 export class DedupeRepo {
-  constructor(private readonly sql: Sql) {}
+  constructor(
+    private readonly sql: Sql,
+    /** Keys are the team's: another team's identical key is another thing done. */
+    private readonly team: string,
+  ) {}
 
   /** Claims `key`; false when it was claimed before (a retried delivery). */
   async claim(key: string, now: number): Promise<boolean> {
     return (
       (await this.sql.run(
-        'INSERT INTO processed_actions (key, processed_at) VALUES (?, ?) ON CONFLICT DO NOTHING',
-        [key, now],
+        `INSERT INTO processed_actions (team_id, key, processed_at) VALUES (?, ?, ?)
+           ON CONFLICT (team_id, key) DO NOTHING`,
+        [this.team, key, now],
       )) === 1
     );
   }
@@ -22,8 +27,10 @@ export class DedupeRepo {
   /** Whether `key` was claimed (and not pruned yet), without claiming it. */
   async seen(key: string): Promise<boolean> {
     return (
-      (await this.sql.get('SELECT 1 AS seen FROM processed_actions WHERE key = ?', [key])) !==
-      undefined
+      (await this.sql.get('SELECT 1 AS seen FROM processed_actions WHERE team_id = ? AND key = ?', [
+        this.team,
+        key,
+      ])) !== undefined
     );
   }
 
@@ -34,16 +41,19 @@ export class DedupeRepo {
   async claimOnceWithin(key: string, windowMs: number, now: number): Promise<boolean> {
     return (
       (await this.sql.run(
-        `INSERT INTO processed_actions (key, processed_at) VALUES (@key, @now)
-             ON CONFLICT (key) DO UPDATE SET processed_at = @now
+        `INSERT INTO processed_actions (team_id, key, processed_at) VALUES (@team, @key, @now)
+             ON CONFLICT (team_id, key) DO UPDATE SET processed_at = @now
              WHERE processed_actions.processed_at <= @now - @windowMs`,
-        { key, now, windowMs },
+        { team: this.team, key, now, windowMs },
       )) === 1
     );
   }
 
-  /** Forgets keys older than `maxAgeMs` (Slack retries within minutes). */
+  /** Forgets the team's keys older than `maxAgeMs` (Slack retries within minutes). */
   async prune(maxAgeMs: number, now: number): Promise<void> {
-    await this.sql.run('DELETE FROM processed_actions WHERE processed_at < ?', [now - maxAgeMs]);
+    await this.sql.run('DELETE FROM processed_actions WHERE team_id = ? AND processed_at < ?', [
+      this.team,
+      now - maxAgeMs,
+    ]);
   }
 }

@@ -14,17 +14,20 @@ interface HealthRow {
   lastSweepAt: number | null;
 }
 
-/** Per connection: the token's state, whether Notion answers, when it was last swept. */
+/** Per connection of a team: the token's state, whether Notion answers, when it was last swept. */
 export class HealthRepo {
-  constructor(private readonly sql: Sql) {}
+  constructor(
+    private readonly sql: Sql,
+    private readonly team: string,
+  ) {}
 
   async get(connection: string): Promise<ConnectionHealth | undefined> {
     const row = (await this.sql.get(
       `SELECT connection, state, since, kind, request_id AS "requestId",
            unreachable_since AS "unreachableSince", notice_posted AS "noticePosted",
            last_sweep_at AS "lastSweepAt"
-         FROM connection_health WHERE connection = ?`,
-      [connection],
+         FROM connection_health WHERE team_id = ? AND connection = ?`,
+      [this.team, connection],
     )) as HealthRow | undefined;
     if (!row) return undefined;
     return {
@@ -45,15 +48,16 @@ export class HealthRepo {
 
   async save(health: ConnectionHealth, sweptAt: number): Promise<void> {
     await this.sql.run(
-      `INSERT INTO connection_health (connection, state, since, kind, request_id,
+      `INSERT INTO connection_health (team_id, connection, state, since, kind, request_id,
            unreachable_since, notice_posted, last_sweep_at)
-         VALUES (@connection, @state, @since, @kind, @requestId, @unreachableSince,
+         VALUES (@team, @connection, @state, @since, @kind, @requestId, @unreachableSince,
            @noticePosted, @sweptAt)
-         ON CONFLICT (connection) DO UPDATE SET state = excluded.state, since = excluded.since,
+         ON CONFLICT (team_id, connection) DO UPDATE SET state = excluded.state, since = excluded.since,
            kind = excluded.kind, request_id = excluded.request_id,
            unreachable_since = excluded.unreachable_since,
            notice_posted = excluded.notice_posted, last_sweep_at = excluded.last_sweep_at`,
       {
+        team: this.team,
         connection: health.connection,
         state: health.status.state,
         since: health.status.since,
@@ -68,6 +72,9 @@ export class HealthRepo {
 
   /** The connection was removed: a new one with that name starts with a clean slate. */
   async forget(connection: string): Promise<void> {
-    await this.sql.run('DELETE FROM connection_health WHERE connection = ?', [connection]);
+    await this.sql.run('DELETE FROM connection_health WHERE team_id = ? AND connection = ?', [
+      this.team,
+      connection,
+    ]);
   }
 }

@@ -16,15 +16,18 @@ export interface CheckHistoryEntry {
   userId?: string;
 }
 
-const INSERT = `INSERT INTO check_history (checked_at, connection, target, target_type, category,
-    diagnosis_kind, http_status, request_id, duration_ms, channel_id, user_id)
-  VALUES (@checkedAt, @connection, @target, @targetType, @category, @diagnosisKind,
+const INSERT = `INSERT INTO check_history (team_id, checked_at, connection, target, target_type,
+    category, diagnosis_kind, http_status, request_id, duration_ms, channel_id, user_id)
+  VALUES (@team, @checkedAt, @connection, @target, @targetType, @category, @diagnosisKind,
     @httpStatus, @requestId, @durationMs, @channelId, @userId)`;
 
-/** Every check's result, one row per target: for diagnosis, and rolled up per day for strips. */
+/**
+ * A team's checks, one row per target: for diagnosis, and rolled up per day for strips.
+ */
 export class HistoryRepo {
   constructor(
     private readonly sql: Sql,
+    private readonly team: string,
     /** The daily roll-up (the Home tab's strips), written in the same transaction. */
     private readonly daily: DailyRepo,
   ) {}
@@ -34,6 +37,7 @@ export class HistoryRepo {
       for (const entry of entries) {
         await tx.run(INSERT, {
           ...entry,
+          team: this.team,
           httpStatus: entry.httpStatus ?? null,
           requestId: entry.requestId ?? null,
           channelId: entry.channelId ?? null,
@@ -50,8 +54,8 @@ export class HistoryRepo {
          category, diagnosis_kind AS "diagnosisKind", http_status AS "httpStatus",
          request_id AS "requestId", duration_ms AS "durationMs", channel_id AS "channelId",
          user_id AS "userId"
-       FROM check_history ORDER BY id DESC LIMIT ?`,
-      [limit],
+       FROM check_history WHERE team_id = ? ORDER BY id DESC LIMIT ?`,
+      [this.team, limit],
     );
   }
 }

@@ -27,19 +27,19 @@ const COLUMNS = `item_id AS "itemId", type, title, url, parent_id AS "parentId",
  * array of [itemId, type, title, url, parentId, inTrash] arrays, read by each dialect's JSON.
  */
 const LISTED_ROWS: Record<Dialect, string> = {
-  sqlite: `SELECT @connection, json_extract(value, '$[0]'), json_extract(value, '$[1]'),
+  sqlite: `SELECT @team, @connection, json_extract(value, '$[0]'), json_extract(value, '$[1]'),
       json_extract(value, '$[2]'), json_extract(value, '$[3]'), json_extract(value, '$[4]'),
       json_extract(value, '$[5]'), 'ok', @at, @at
     FROM json_each(@rows) WHERE true`,
-  postgres: `SELECT @connection::text, r->>0, r->>1, r->>2, r->>3, r->>4, (r->>5)::integer, 'ok',
+  postgres: `SELECT @team::text, @connection::text, r->>0, r->>1, r->>2, r->>3, r->>4, (r->>5)::integer, 'ok',
       @at::bigint, @at::bigint
     FROM json_array_elements(@rows::json) AS r`,
 };
 
-const upsertListed = (dialect: Dialect) => `INSERT INTO inventory (connection, item_id, type,
-    title, url, parent_id, in_trash, state, state_since, last_listed_at)
+const upsertListed = (dialect: Dialect) => `INSERT INTO inventory (team_id, connection, item_id,
+    type, title, url, parent_id, in_trash, state, state_since, last_listed_at)
   ${LISTED_ROWS[dialect]}
-  ON CONFLICT (connection, item_id) DO UPDATE SET type = excluded.type,
+  ON CONFLICT (team_id, connection, item_id) DO UPDATE SET type = excluded.type,
     title = excluded.title, url = excluded.url, parent_id = excluded.parent_id,
     in_trash = excluded.in_trash, last_listed_at = excluded.last_listed_at`;
 
@@ -48,7 +48,7 @@ const LISTED_CHUNK = 500;
 
 const SAVE_STATUS = `UPDATE inventory SET state = @state, state_since = @since, kind = @kind,
     request_id = @requestId
-  WHERE connection = @connection AND item_id = @id`;
+  WHERE team_id = @team AND connection = @connection AND item_id = @id`;
 
 function toEntry(row: InventoryRow): InventoryEntry {
   return {
@@ -86,9 +86,15 @@ const statusColumns = (status: WatchStatus) => ({
   requestId: orNull(status.requestId),
 });
 
-/** A connection's inventory for "watch all": each listed item and its status between sweeps. */
+/**
+ * A team's connections' inventories for "watch all": each listed item and its status between
+ * sweeps.
+ */
 export class InventoryRepo {
-  constructor(private readonly sql: Sql) {}
+  constructor(
+    private readonly sql: Sql,
+    private readonly team: string,
+  ) {}
 
   /**
    * Records what a listing returned, in one transaction. A new item starts ok since `at`; a
@@ -104,23 +110,23 @@ export class InventoryRepo {
     await this.sql.transaction(async (tx) => {
       for (let start = 0; start < items.length; start += LISTED_CHUNK) {
         const rows = items.slice(start, start + LISTED_CHUNK).map(listedRow);
-        await tx.run(statement, { connection, at, rows: JSON.stringify(rows) });
+        await tx.run(statement, { team: this.team, connection, at, rows: JSON.stringify(rows) });
       }
     });
   }
 
   async all(connection: string): Promise<InventoryEntry[]> {
     const rows = await this.sql.all<InventoryRow>(
-      `SELECT ${COLUMNS} FROM inventory WHERE connection = ? ORDER BY item_id`,
-      [connection],
+      `SELECT ${COLUMNS} FROM inventory WHERE team_id = ? AND connection = ? ORDER BY item_id`,
+      [this.team, connection],
     );
     return rows.map(toEntry);
   }
 
   async get(connection: string, id: string): Promise<InventoryEntry | undefined> {
     const row = await this.sql.get<InventoryRow>(
-      `SELECT ${COLUMNS} FROM inventory WHERE connection = ? AND item_id = ?`,
-      [connection, id],
+      `SELECT ${COLUMNS} FROM inventory WHERE team_id = ? AND connection = ? AND item_id = ?`,
+      [this.team, connection, id],
     );
     return row && toEntry(row);
   }
@@ -132,7 +138,7 @@ export class InventoryRepo {
   ): Promise<void> {
     await this.sql.transaction(async (tx) => {
       for (const { id, status } of updates) {
-        await tx.run(SAVE_STATUS, { connection, id, ...statusColumns(status) });
+        await tx.run(SAVE_STATUS, { team: this.team, connection, id, ...statusColumns(status) });
       }
     });
   }
@@ -140,20 +146,24 @@ export class InventoryRepo {
   /** Forgets these items of the connection; returns how many were there. */
   async remove(connection: string, ids: readonly string[]): Promise<number> {
     return this.sql.run(
-      `DELETE FROM inventory WHERE connection = ? AND item_id IN (${inList(this.sql.dialect, 'text')})`,
-      [connection, jsonList(ids)],
+      `DELETE FROM inventory WHERE team_id = ? AND connection = ?
+         AND item_id IN (${inList(this.sql.dialect, 'text')})`,
+      [this.team, connection, jsonList(ids)],
     );
   }
 
   /** The connection was removed: its whole inventory goes with it. */
   async forgetConnection(connection: string): Promise<number> {
-    return this.sql.run('DELETE FROM inventory WHERE connection = ?', [connection]);
+    return this.sql.run('DELETE FROM inventory WHERE team_id = ? AND connection = ?', [
+      this.team,
+      connection,
+    ]);
   }
 
   async count(connection: string): Promise<number> {
     const row = await this.sql.get<{ n: number }>(
-      'SELECT COUNT(*) AS n FROM inventory WHERE connection = ?',
-      [connection],
+      'SELECT COUNT(*) AS n FROM inventory WHERE team_id = ? AND connection = ?',
+      [this.team, connection],
     );
     return row?.n ?? 0;
   }

@@ -5,12 +5,13 @@ import type { Sql } from './sql';
 import type { WalkthroughRepo } from './walkthroughs';
 
 /**
- * What is still open across the workspace, every connection and channel at once: the Home
- * tab's lists. Rows are read through their own repositories (one mapping each).
+ * What is still open across a team's workspace, every connection and channel at once: the
+ * Home tab's lists. Rows are read through their own repositories (one mapping each).
  */
 export class OpenWorkRepo {
   constructor(
     private readonly sql: Sql,
+    private readonly team: string,
     private readonly alerts: AlertRepo,
     private readonly walkthroughs: WalkthroughRepo,
   ) {}
@@ -18,7 +19,8 @@ export class OpenWorkRepo {
   /** Every open alert, the oldest first. */
   async openAlerts(): Promise<Alert[]> {
     const rows = await this.sql.all<{ id: string }>(
-      "SELECT id FROM alerts WHERE status = 'open' ORDER BY opened_at, id",
+      "SELECT id FROM alerts WHERE team_id = ? AND status = 'open' ORDER BY opened_at, id",
+      [this.team],
     );
     const alerts = await Promise.all(rows.map((row) => this.alerts.get(row.id)));
     return alerts.filter((alert): alert is Alert => alert !== undefined);
@@ -28,7 +30,8 @@ export class OpenWorkRepo {
   async openWalkthroughPlaces(): Promise<{ id: string; channelId: string }[]> {
     return this.sql.all<{ id: string; channelId: string }>(
       `SELECT id, channel_id AS "channelId" FROM walkthroughs
-       WHERE status IN ('open', 'escalated') ORDER BY updated_at DESC, id`,
+       WHERE team_id = ? AND status IN ('open', 'escalated') ORDER BY updated_at DESC, id`,
+      [this.team],
     );
   }
 

@@ -181,4 +181,76 @@ export const POSTGRES_MIGRATIONS: string[] = [
     PRIMARY KEY (key, slot)
   );
   `,
+  // SQLite's migration 11: many Slack workspaces in one database. Every tenant table gets
+  // team_id ('' for the rows already there: the single-workspace install's team); keys unique
+  // per name become unique per team (the old constraints found by kind, whatever their names);
+  // indexes lead with team_id. installations: each workspace's sealed Bolt installation.
+  `
+  ALTER TABLE connections ADD COLUMN team_id TEXT NOT NULL DEFAULT '';
+  ALTER TABLE check_history ADD COLUMN team_id TEXT NOT NULL DEFAULT '';
+  ALTER TABLE walkthroughs ADD COLUMN team_id TEXT NOT NULL DEFAULT '';
+  ALTER TABLE processed_actions ADD COLUMN team_id TEXT NOT NULL DEFAULT '';
+  ALTER TABLE alerts ADD COLUMN team_id TEXT NOT NULL DEFAULT '';
+  ALTER TABLE watches ADD COLUMN team_id TEXT NOT NULL DEFAULT '';
+  ALTER TABLE connection_health ADD COLUMN team_id TEXT NOT NULL DEFAULT '';
+  ALTER TABLE leaks ADD COLUMN team_id TEXT NOT NULL DEFAULT '';
+  ALTER TABLE leak_warnings ADD COLUMN team_id TEXT NOT NULL DEFAULT '';
+  ALTER TABLE inventory ADD COLUMN team_id TEXT NOT NULL DEFAULT '';
+  ALTER TABLE channel_connections ADD COLUMN team_id TEXT NOT NULL DEFAULT '';
+  ALTER TABLE watch_all ADD COLUMN team_id TEXT NOT NULL DEFAULT '';
+  ALTER TABLE check_days ADD COLUMN team_id TEXT NOT NULL DEFAULT '';
+
+  DO $$
+  DECLARE
+    old record;
+  BEGIN
+    FOR old IN
+      SELECT t.relname AS tbl, k.conname AS name
+      FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid
+      WHERE t.relnamespace = current_schema()::regnamespace
+        AND ((k.contype = 'p' AND t.relname IN ('connections', 'processed_actions',
+              'connection_health', 'leak_warnings', 'inventory', 'channel_connections',
+              'watch_all', 'check_days'))
+          OR (k.contype = 'u' AND t.relname IN ('watches', 'leaks')))
+    LOOP
+      EXECUTE format('ALTER TABLE %I DROP CONSTRAINT %I', old.tbl, old.name);
+    END LOOP;
+  END $$;
+
+  ALTER TABLE connections ADD PRIMARY KEY (team_id, name);
+  ALTER TABLE processed_actions ADD PRIMARY KEY (team_id, key);
+  ALTER TABLE watches ADD CONSTRAINT watches_team_channel_resource_key
+    UNIQUE (team_id, channel_id, resource_id);
+  ALTER TABLE connection_health ADD PRIMARY KEY (team_id, connection);
+  ALTER TABLE leaks ADD CONSTRAINT leaks_team_message_token_key
+    UNIQUE (team_id, channel_id, message_ts, token_hash);
+  ALTER TABLE leak_warnings ADD PRIMARY KEY (team_id, channel_id, message_ts);
+  ALTER TABLE inventory ADD PRIMARY KEY (team_id, connection, item_id);
+  ALTER TABLE channel_connections ADD PRIMARY KEY (team_id, channel_id);
+  ALTER TABLE watch_all ADD PRIMARY KEY (team_id, channel_id, connection);
+  ALTER TABLE check_days ADD PRIMARY KEY (team_id, connection, target, day);
+
+  DROP INDEX IF EXISTS check_history_target;
+  CREATE INDEX check_history_target ON check_history (team_id, connection, target, checked_at);
+  DROP INDEX IF EXISTS walkthroughs_report;
+  CREATE INDEX walkthroughs_report ON walkthroughs (team_id, channel_id, report_ts);
+  DROP INDEX IF EXISTS alerts_open;
+  CREATE INDEX alerts_open ON alerts (team_id, connection, status);
+  DROP INDEX IF EXISTS watches_connection;
+  CREATE INDEX watches_connection ON watches (team_id, connection);
+  DROP INDEX IF EXISTS leak_warnings_recent;
+  CREATE INDEX leak_warnings_recent ON leak_warnings (team_id, channel_id, posted_at);
+  DROP INDEX IF EXISTS inventory_parent;
+  CREATE INDEX inventory_parent ON inventory (team_id, connection, parent_id);
+  DROP INDEX IF EXISTS watch_all_connection;
+  CREATE INDEX watch_all_connection ON watch_all (team_id, connection);
+
+  CREATE TABLE installations (
+    team_id                 TEXT PRIMARY KEY,
+    enterprise_id           TEXT,
+    installation_ciphertext TEXT NOT NULL,
+    installed_at            BIGINT NOT NULL,
+    updated_at              BIGINT NOT NULL
+  );
+  `,
 ];

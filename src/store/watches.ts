@@ -1,6 +1,6 @@
 import type { DiagnosisKind } from '../domain/diagnosis';
 import type { NewWatch, Watch, WatchCounts, WatchState, WatchStatus } from '../domain/watch';
-import { inList, jsonList, orNull, orUndefined, type Params, type Sql } from './sql';
+import { inList, jsonList, orNull, orUndefined, type Sql } from './sql';
 
 interface WatchRow {
   id: number;
@@ -27,7 +27,7 @@ const COLUMNS = `id, channel_id AS "channelId", connection, resource_id AS "reso
 
 const SAVE_STATUS = `UPDATE watches SET state = @state, state_since = @since, kind = @kind,
     request_id = @requestId, last_checked_at = @checkedAt, last_kind = @lastKind
-  WHERE id = @id`;
+  WHERE team_id = @team AND id = @id`;
 
 function toWatch(row: WatchRow): Watch {
   return {
@@ -58,14 +58,21 @@ const statusColumns = (status: WatchStatus) => ({
   requestId: orNull(status.requestId),
 });
 
-/** What each channel watches, and each watch's state between sweeps. */
+/**
+ * What each of a team's channels watches, and each watch's state between sweeps. Ids are unique
+ * across teams; each statement by id is still the team's only.
+ */
 export class WatchRepo {
-  constructor(private readonly sql: Sql) {}
+  constructor(
+    private readonly sql: Sql,
+    private readonly team: string,
+  ) {}
 
-  private async all(where: string, params: Params): Promise<Watch[]> {
+  /** The team's watches matching `where` (positional values after the team's). */
+  private async all(where: string, params: readonly unknown[]): Promise<Watch[]> {
     const rows = await this.sql.all<WatchRow>(
-      `SELECT ${COLUMNS} FROM watches WHERE ${where}`,
-      params,
+      `SELECT ${COLUMNS} FROM watches WHERE team_id = ? AND ${where}`,
+      [this.team, ...params],
     );
     return rows.map(toWatch);
   }
@@ -73,12 +80,13 @@ export class WatchRepo {
   /** Adds a watch; false (and nothing changes) when the channel already watches it. */
   async add(watch: NewWatch): Promise<boolean> {
     const changes = await this.sql.run(
-      `INSERT INTO watches (channel_id, connection, resource_id, resource_type, title, url,
-         added_by, added_at, state, state_since, kind, request_id, last_checked_at)
-       VALUES (@channelId, @connection, @resourceId, @resourceType, @title, @url, @addedBy,
-         @addedAt, @state, @since, @kind, @requestId, @addedAt)
-       ON CONFLICT (channel_id, resource_id) DO NOTHING`,
+      `INSERT INTO watches (team_id, channel_id, connection, resource_id, resource_type, title,
+         url, added_by, added_at, state, state_since, kind, request_id, last_checked_at)
+       VALUES (@team, @channelId, @connection, @resourceId, @resourceType, @title, @url,
+         @addedBy, @addedAt, @state, @since, @kind, @requestId, @addedAt)
+       ON CONFLICT (team_id, channel_id, resource_id) DO NOTHING`,
       {
+        team: this.team,
         channelId: watch.channelId,
         connection: watch.connection,
         resourceId: watch.resourceId,
@@ -96,15 +104,19 @@ export class WatchRepo {
   /** Removes the channel's watch of this resource (one statement: nothing runs in between). */
   async remove(channelId: string, resourceId: string): Promise<Watch | undefined> {
     const row = await this.sql.get<WatchRow>(
-      `DELETE FROM watches WHERE channel_id = ? AND resource_id = ? RETURNING ${COLUMNS}`,
-      [channelId, resourceId],
+      `DELETE FROM watches WHERE team_id = ? AND channel_id = ? AND resource_id = ?
+       RETURNING ${COLUMNS}`,
+      [this.team, channelId, resourceId],
     );
     return row && toWatch(row);
   }
 
   /** The connection was removed: every channel's watches with it go. Returns how many. */
   async forgetConnection(connection: string): Promise<number> {
-    return this.sql.run('DELETE FROM watches WHERE connection = ?', [connection]);
+    return this.sql.run('DELETE FROM watches WHERE team_id = ? AND connection = ?', [
+      this.team,
+      connection,
+    ]);
   }
 
   async inChannel(channelId: string): Promise<Watch[]> {
@@ -113,20 +125,23 @@ export class WatchRepo {
 
   async countInChannel(channelId: string): Promise<number> {
     const row = await this.sql.get<{ n: number }>(
-      'SELECT COUNT(*) AS n FROM watches WHERE channel_id = ?',
-      [channelId],
+      'SELECT COUNT(*) AS n FROM watches WHERE team_id = ? AND channel_id = ?',
+      [this.team, channelId],
     );
     return row?.n ?? 0;
   }
 
-  /** How many watches there are in the channel, added by the person, and in all (the caps). */
+  /**
+   * How many watches there are in the channel, added by the person, and in the team's
+   * workspace (the caps).
+   */
   async counts(channelId: string, userId: string): Promise<WatchCounts> {
     const row = await this.sql.get<WatchCounts>(
       `SELECT COALESCE(SUM(CASE WHEN channel_id = @channelId THEN 1 ELSE 0 END), 0) AS channel,
          COALESCE(SUM(CASE WHEN added_by = @userId THEN 1 ELSE 0 END), 0) AS "user",
          COUNT(*) AS workspace
-       FROM watches`,
-      { channelId, userId },
+       FROM watches WHERE team_id = @team`,
+      { team: this.team, channelId, userId },
     );
     return row as WatchCounts;
   }
@@ -145,7 +160,8 @@ export class WatchRepo {
 
   async connections(): Promise<string[]> {
     const rows = await this.sql.all<{ connection: string }>(
-      'SELECT DISTINCT connection FROM watches ORDER BY connection',
+      'SELECT DISTINCT connection FROM watches WHERE team_id = ? ORDER BY connection',
+      [this.team],
     );
     return rows.map((row) => row.connection);
   }
@@ -156,7 +172,13 @@ export class WatchRepo {
   ): Promise<void> {
     await this.sql.transaction(async (tx) => {
       for (const { id, status, checkedAt, lastKind } of updates) {
-        await tx.run(SAVE_STATUS, { id, checkedAt, lastKind, ...statusColumns(status) });
+        await tx.run(SAVE_STATUS, {
+          team: this.team,
+          id,
+          checkedAt,
+          lastKind,
+          ...statusColumns(status),
+        });
       }
     });
   }

@@ -79,6 +79,7 @@ describe('opening', () => {
       'check_history',
       'connection_health',
       'connections',
+      'installations',
       'inventory',
       'leak_warnings',
       'leaks',
