@@ -55,18 +55,28 @@ const encryptionKey = (name: string, hint: string) =>
   );
 
 const schema = z.object({
+  // Required unless installing through OAuth (modeProblems says so).
   SLACK_BOT_TOKEN: optionalText.pipe(
     z
-      .string({
-        message:
-          "SLACK_BOT_TOKEN is missing: copy the Bot User OAuth Token (xoxb-…) from your app's OAuth & Permissions page into .env",
-      })
+      .string()
       .startsWith('xoxb-', {
         message:
           "SLACK_BOT_TOKEN must be a bot token starting with xoxb- (OAuth & Permissions → Bot User OAuth Token); user tokens (xoxp-) won't work",
-      }),
+      })
+      .optional(),
   ),
   SLACK_SIGNING_SECRET: optionalText,
+  SLACK_CLIENT_ID: optionalText,
+  SLACK_CLIENT_SECRET: optionalText,
+  SLACK_STATE_SECRET: optionalText.pipe(
+    z
+      .string()
+      .min(16, {
+        message:
+          'SLACK_STATE_SECRET must be at least 16 characters (it signs the OAuth state); generate one with: openssl rand -hex 32',
+      })
+      .optional(),
+  ),
   SLACK_APP_TOKEN: optionalText.pipe(
     z
       .string()
@@ -175,15 +185,45 @@ const schema = z.object({
   ),
 });
 
+const OAUTH_VARIABLES = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'] as const;
+
+const isSet = (env: NodeJS.ProcessEnv, name: string) => Boolean(env[name]?.trim());
+
 /** Cross-field rules, checked even when single fields fail so every problem is listed at once. */
 function modeProblems(env: NodeJS.ProcessEnv): string[] {
-  const httpMode = !env.SLACK_APP_TOKEN?.trim();
-  if (httpMode && !env.SLACK_SIGNING_SECRET?.trim()) {
-    return [
+  const problems: string[] = [];
+  const httpMode = !isSet(env, 'SLACK_APP_TOKEN');
+  const oauth = OAUTH_VARIABLES.filter((name) => isSet(env, name));
+  if (httpMode && !isSet(env, 'SLACK_SIGNING_SECRET')) {
+    problems.push(
       "SLACK_SIGNING_SECRET is missing: copy the Signing Secret from your app's Basic Information page into .env (or set SLACK_APP_TOKEN for Socket Mode)",
-    ];
+    );
   }
-  return [];
+  if (oauth.length === 0) {
+    if (!isSet(env, 'SLACK_BOT_TOKEN')) {
+      problems.push(
+        "SLACK_BOT_TOKEN is missing: copy the Bot User OAuth Token (xoxb-…) from your app's OAuth & Permissions page into .env (or set SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET to install into many workspaces)",
+      );
+    }
+    return problems;
+  }
+  const missing = OAUTH_VARIABLES.filter((name) => !isSet(env, name));
+  if (missing.length > 0) {
+    problems.push(
+      `installing into many workspaces needs SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET together; missing: ${missing.join(', ')} (Client ID and Client Secret are on your app's Basic Information page; the state secret is any random string: openssl rand -hex 32)`,
+    );
+  }
+  if (!httpMode) {
+    problems.push(
+      'installing into many workspaces (SLACK_CLIENT_ID…) needs HTTP mode: leave SLACK_APP_TOKEN empty and set the Request URLs to PUBLIC_URL/slack/events',
+    );
+  }
+  if (!isSet(env, 'ENCRYPTION_KEY')) {
+    problems.push(
+      "ENCRYPTION_KEY is missing: installing into many workspaces stores each workspace's bot token encrypted; generate a key with: openssl rand -base64 32",
+    );
+  }
+  return problems;
 }
 
 type Env = z.infer<typeof schema>;
@@ -212,7 +252,10 @@ export function describeDatabase(target: DatabaseTarget): string {
 
 export interface Config {
   slack: {
-    botToken: string;
+    /** The one workspace's bot token; undefined when installing through OAuth (`oauth`). */
+    botToken: string | undefined;
+    /** Set when the app installs into many workspaces through Slack OAuth. */
+    oauth: { clientId: string; clientSecret: string; stateSecret: string } | undefined;
     signingSecret: string | undefined;
     appToken: string | undefined;
     apiUrl: string;
@@ -229,6 +272,8 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** The bot's public https base URL, no trailing slash (webhook and install instructions). */
   publicUrl: string | undefined;
+  /** Variables set but not used in this mode (OAuth: the one workspace's), for a start-up warning. */
+  ignored: string[];
 }
 
 export class ConfigError extends Error {
@@ -243,23 +288,36 @@ export class ConfigError extends Error {
 }
 
 function toConfig(env: Env): Config {
+  const { SLACK_CLIENT_ID: clientId, SLACK_CLIENT_SECRET: clientSecret } = env;
+  const stateSecret = env.SLACK_STATE_SECRET;
+  const oauth =
+    clientId && clientSecret && stateSecret ? { clientId, clientSecret, stateSecret } : undefined;
   return {
     slack: {
-      botToken: env.SLACK_BOT_TOKEN,
+      // Each workspace has its own bot token and connections in OAuth mode; an ALERT_CHANNEL
+      // would name a channel of one of them only.
+      botToken: oauth ? undefined : env.SLACK_BOT_TOKEN,
+      oauth,
       signingSecret: env.SLACK_SIGNING_SECRET,
       appToken: env.SLACK_APP_TOKEN,
       apiUrl: env.SLACK_API_URL.endsWith('/') ? env.SLACK_API_URL : `${env.SLACK_API_URL}/`,
     },
     port: env.PORT,
-    notion: { defaultToken: env.NOTION_TOKEN, apiUrl: env.NOTION_API_URL.replace(/\/+$/, '') },
+    notion: {
+      defaultToken: oauth ? undefined : env.NOTION_TOKEN,
+      apiUrl: env.NOTION_API_URL.replace(/\/+$/, ''),
+    },
     database: env.DATABASE_URL,
     encryptionKey: env.ENCRYPTION_KEY,
     previousEncryptionKey: env.ENCRYPTION_KEY_PREVIOUS,
-    alertChannel: env.ALERT_CHANNEL,
+    alertChannel: oauth ? undefined : env.ALERT_CHANNEL,
     checkIntervalMs: env.CHECK_INTERVAL,
     adminUserIds: env.ADMIN_USER_IDS,
     logLevel: env.LOG_LEVEL,
     publicUrl: env.PUBLIC_URL,
+    ignored: oauth
+      ? (['SLACK_BOT_TOKEN', 'NOTION_TOKEN', 'ALERT_CHANNEL'] as const).filter((name) => env[name])
+      : [],
   };
 }
 

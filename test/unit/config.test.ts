@@ -290,3 +290,65 @@ describe('DATABASE_URL', () => {
     expect(shown).toContain('db:5432/nc');
   });
 });
+
+describe('many workspaces (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET)', () => {
+  const oauthEnv = (): NodeJS.ProcessEnv => ({
+    SLACK_SIGNING_SECRET: signingSecret(),
+    SLACK_CLIENT_ID: '1234567890.0987654321',
+    SLACK_CLIENT_SECRET: 'c'.repeat(32),
+    SLACK_STATE_SECRET: 's'.repeat(32),
+    ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+  });
+
+  it('needs no SLACK_BOT_TOKEN', () => {
+    const config = loadConfig(oauthEnv());
+    expect(config.slack.oauth).toEqual({
+      clientId: '1234567890.0987654321',
+      clientSecret: 'c'.repeat(32),
+      stateSecret: 's'.repeat(32),
+    });
+    expect(config.slack.botToken).toBeUndefined();
+    expect(config.ignored).toEqual([]);
+  });
+
+  it("ignores the one workspace's settings, and says which", () => {
+    const config = loadConfig({
+      ...oauthEnv(),
+      SLACK_BOT_TOKEN: botToken(),
+      NOTION_TOKEN: notionToken(),
+      ALERT_CHANNEL: 'C0123456789',
+    });
+    expect(config.slack.botToken).toBeUndefined();
+    expect(config.notion.defaultToken).toBeUndefined();
+    expect(config.alertChannel).toBeUndefined();
+    expect(config.ignored).toEqual(['SLACK_BOT_TOKEN', 'NOTION_TOKEN', 'ALERT_CHANNEL']);
+  });
+
+  it('names each missing OAuth setting', () => {
+    const { SLACK_CLIENT_SECRET: _secret, SLACK_STATE_SECRET: _state, ...env } = oauthEnv();
+    expect(configError(env).problems).toEqual([
+      expect.stringContaining('missing: SLACK_CLIENT_SECRET, SLACK_STATE_SECRET'),
+    ]);
+  });
+
+  it('needs ENCRYPTION_KEY (bot tokens are stored encrypted) and HTTP mode', () => {
+    const { ENCRYPTION_KEY: _key, ...env } = oauthEnv();
+    const problems = configError({ ...env, SLACK_APP_TOKEN: appToken() }).problems;
+    expect(problems).toEqual([
+      expect.stringContaining('needs HTTP mode'),
+      expect.stringContaining('ENCRYPTION_KEY is missing'),
+    ]);
+  });
+
+  it('refuses a short state secret', () => {
+    expect(configError({ ...oauthEnv(), SLACK_STATE_SECRET: 'short' }).problems).toEqual([
+      expect.stringContaining('SLACK_STATE_SECRET must be at least 16 characters'),
+    ]);
+  });
+
+  it('without them, SLACK_BOT_TOKEN is still required', () => {
+    expect(configError({ SLACK_SIGNING_SECRET: signingSecret() }).problems).toEqual([
+      expect.stringContaining('SLACK_BOT_TOKEN is missing'),
+    ]);
+  });
+});
