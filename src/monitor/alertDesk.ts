@@ -2,7 +2,7 @@ import { type Alert, type NewAlert, openAlert } from '../domain/alert';
 import { newId } from '../domain/ids';
 import type { Watch } from '../domain/watch';
 import type { Notifier } from '../services/ports';
-import type { Store } from '../store/store';
+import type { Repos } from '../store/store';
 
 /**
  * The monitor's alert I/O, shared by the sweep of watches and the inventory's: store, post,
@@ -10,7 +10,7 @@ import type { Store } from '../store/store';
  * domain/inventoryAlerts.ts; this only does it.
  */
 export class AlertDesk {
-  constructor(private readonly deps: { store: Store; notifier: Notifier; now: () => number }) {}
+  constructor(private readonly deps: { store: Repos; notifier: Notifier; now: () => number }) {}
 
   /** The watches an alert lists that are still watched (none for 'inventory' alerts). */
   async members(alert: Alert): Promise<Watch[]> {

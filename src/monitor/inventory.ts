@@ -21,7 +21,7 @@ import {
 import { type CheckOutcome, outcomeOf, type Watch } from '../domain/watch';
 import type { CheckSession, Listing } from '../services/checkSession';
 import type { CheckService } from '../services/checks';
-import type { Store } from '../store/store';
+import type { Repos } from '../store/store';
 import type { AlertDesk } from './alertDesk';
 
 /** What one sweep saw of the inventory, before anything is stored. */
@@ -33,7 +33,7 @@ export interface InventoryObservation {
 }
 
 export interface InventoryMonitorDeps {
-  store: Store;
+  store: Repos;
   checks: CheckService;
   desk: AlertDesk;
   now: () => number;

@@ -19,12 +19,12 @@ import {
 } from '../domain/watch';
 import type { CheckService } from '../services/checks';
 import type { Notifier } from '../services/ports';
-import type { Store } from '../store/store';
+import type { Repos } from '../store/store';
 import { AlertDesk } from './alertDesk';
 import { InventoryMonitor } from './inventory';
 
 export interface SweepDeps {
-  store: Store;
+  store: Repos;
   checks: CheckService;
   notifier: Notifier;
   alertChannel?: string;

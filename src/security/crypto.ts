@@ -25,3 +25,22 @@ export function decryptSecret(sealed: string, key: Buffer): string {
     decipher.final(),
   ]).toString('utf8');
 }
+
+/**
+ * Opens a value with the first of `keys` that can (the current key, then the one before a
+ * rotation); undefined when none can. `withPrevious`: it was not the first, so re-encrypt it.
+ */
+export function openSealed(
+  sealed: string,
+  keys: readonly (Buffer | undefined)[],
+): { plain: string; withPrevious: boolean } | undefined {
+  for (const [index, key] of keys.entries()) {
+    if (!key) continue;
+    try {
+      return { plain: decryptSecret(sealed, key), withPrevious: index > 0 };
+    } catch {
+      // not this key: try the next
+    }
+  }
+  return undefined;
+}

@@ -4,7 +4,7 @@ import { firstTransient, MAX_TARGETS } from '../domain/check';
 import { type Outcome, refuse } from '../domain/outcome';
 import { isOnMessage, type Place } from '../domain/place';
 import type { Watch } from '../domain/watch';
-import type { Repos, Store } from '../store/store';
+import type { Repos } from '../store/store';
 import type { CheckService } from './checks';
 import type { Messenger, Notifier } from './ports';
 import type { WalkthroughService } from './walkthroughs';
@@ -19,7 +19,7 @@ const START_FIX_LEASE_MS = 60_000;
 export class AlertService {
   constructor(
     private readonly deps: {
-      store: Store;
+      store: Repos;
       checks: CheckService;
       walkthroughs: WalkthroughService;
       notifier: Notifier;

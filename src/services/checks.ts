@@ -16,7 +16,7 @@ import {
   type Priority,
   type RateLimiter,
 } from '../notion/pacing';
-import type { Store } from '../store/store';
+import type { Repos } from '../store/store';
 import { CheckSession } from './checkSession';
 import type { Connections } from './connections';
 
@@ -31,7 +31,7 @@ export interface CheckRequest {
 
 export interface CheckServiceDeps {
   connections: Connections;
-  store: Store;
+  store: Repos;
   limiter: RateLimiter;
   notionApiUrl: string;
   logger: Logger;

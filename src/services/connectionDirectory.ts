@@ -6,13 +6,13 @@ import {
 } from '../domain/connection';
 import { type Outcome, refuse } from '../domain/outcome';
 import type { Logger } from '../logger';
-import type { Repos, Store } from '../store/store';
+import type { Repos } from '../store/store';
 import type { CheckService } from './checks';
 import type { Connections } from './connections';
 import type { Notifier } from './ports';
 
 export interface ConnectionDirectoryDeps {
-  store: Store;
+  store: Repos;
   connections: Connections;
   checks: CheckService;
   notifier: Notifier;

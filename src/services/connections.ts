@@ -1,9 +1,9 @@
 import type { Config } from '../config';
 import { type Connection, type ConnectionIdentity, DEFAULT_CONNECTION } from '../domain/connection';
 import type { Logger } from '../logger';
-import { decryptSecret, encryptSecret } from '../security/crypto';
+import { encryptSecret, openSealed } from '../security/crypto';
 import { tokenFingerprint, tokenHash } from '../security/tokens';
-import type { Repos, Store } from '../store/store';
+import type { Repos } from '../store/store';
 
 export interface ResolvedConnection {
   name: string;
@@ -18,7 +18,7 @@ export interface ResolvedConnection {
  */
 export class Connections {
   constructor(
-    private readonly store: Store,
+    private readonly store: Repos,
     private readonly config: Pick<Config, 'notion' | 'encryptionKey' | 'previousEncryptionKey'>,
     private readonly logger?: Logger,
   ) {}
@@ -80,15 +80,11 @@ export class Connections {
     row: Connection | undefined,
   ): { token: string; withPrevious: boolean } | undefined {
     if (row?.source !== 'slack' || !row.tokenCiphertext) return undefined;
-    const keys = [this.config.encryptionKey, this.config.previousEncryptionKey];
-    for (const [index, key] of keys.entries()) {
-      if (!key) continue;
-      try {
-        return { token: decryptSecret(row.tokenCiphertext, key), withPrevious: index === 1 };
-      } catch {
-        // not this key: try the next
-      }
-    }
+    const opened = openSealed(row.tokenCiphertext, [
+      this.config.encryptionKey,
+      this.config.previousEncryptionKey,
+    ]);
+    if (opened) return { token: opened.plain, withPrevious: opened.withPrevious };
     this.logger?.error(
       { connection: row.name },
       'the token saved from Slack cannot be decrypted: was ENCRYPTION_KEY changed without setting ENCRYPTION_KEY_PREVIOUS? Set the token again with /notion-check token',

@@ -17,7 +17,7 @@ import {
 } from '../domain/home';
 import type { Logger } from '../logger';
 import { mapLimited } from '../notion/pacing';
-import type { Store } from '../store/store';
+import type { Repos } from '../store/store';
 import type { ConnectionDirectory } from './connectionDirectory';
 import type { InventoryService } from './inventory';
 
@@ -60,7 +60,7 @@ function forgetExpired(cache: Map<string, { at: number }>, now: number, ttl: num
 const NO_CHANNEL = '';
 
 export interface HomeServiceDeps {
-  store: Store;
+  store: Repos;
   directory: ConnectionDirectory;
   inventory: InventoryService;
   logger: Logger;

@@ -9,7 +9,7 @@ import {
 export type { WatchAllResult, WatchAllSummary };
 
 import { type Outcome, refuse } from '../domain/outcome';
-import type { Store } from '../store/store';
+import type { Repos } from '../store/store';
 import type { CheckService } from './checks';
 import type { Notifier } from './ports';
 
@@ -20,7 +20,7 @@ import type { Notifier } from './ports';
 export class InventoryService {
   constructor(
     private readonly deps: {
-      store: Store;
+      store: Repos;
       checks: CheckService;
       notifier: Notifier;
       now?: () => number;

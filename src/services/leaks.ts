@@ -4,7 +4,7 @@ import type { Notice } from '../domain/notice';
 import { type Outcome, refuse } from '../domain/outcome';
 import type { Logger } from '../logger';
 import { NOTION_TOKEN_PATTERN, tokenFingerprint, tokenHash } from '../security/tokens';
-import type { Store } from '../store/store';
+import type { Repos } from '../store/store';
 import type { Messenger } from './ports';
 import type { ThreadAnchor, WalkthroughService } from './walkthroughs';
 
@@ -63,7 +63,7 @@ export class LeakService {
 
   constructor(
     private readonly deps: {
-      store: Store;
+      store: Repos;
       walkthroughs: WalkthroughService;
       logger: Logger;
       alertChannel?: string;

@@ -13,7 +13,7 @@ import {
   type WalkthroughEvent,
   type WalkthroughRecord,
 } from '../domain/walkthrough';
-import type { Store } from '../store/store';
+import type { Repos } from '../store/store';
 import type { CheckService } from './checks';
 import type { Connections } from './connections';
 import type { Messenger } from './ports';
@@ -28,7 +28,7 @@ export interface ThreadAnchor {
 }
 
 export interface WalkthroughServiceDeps {
-  store: Store;
+  store: Repos;
   connections: Connections;
   checks: CheckService;
   now?: () => number;

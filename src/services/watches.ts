@@ -8,12 +8,12 @@ import {
   type Watch,
   type WatchStatus,
 } from '../domain/watch';
-import type { Repos, Store } from '../store/store';
+import type { Repos } from '../store/store';
 import type { CheckService } from './checks';
 
 /** The channel's watch list: add (after checking each page once), remove, list. */
 export class WatchService {
-  constructor(private readonly deps: { store: Store; checks: CheckService; now?: () => number }) {}
+  constructor(private readonly deps: { store: Repos; checks: CheckService; now?: () => number }) {}
 
   private now(): number {
     return this.deps.now?.() ?? Date.now();
