@@ -1,32 +1,28 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { App, type CustomRoute } from '@slack/bolt';
+import { App, type CustomRoute, ErrorCode } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Config } from './config';
-import { notionWebhookRoute } from './http/notionWebhooks';
+import { notionWebhookRoutes } from './http/notionWebhooks';
 import { HeldEvents, REDELIVERED, registerListeners } from './listeners';
 import type { HomeWorkspace } from './listeners/foreign';
 import { type Logger, toBoltLogger } from './logger';
 import { Scheduler } from './monitor/scheduler';
-import { Sweep } from './monitor/sweep';
 import { notionPacing, type RateLimiter } from './notion/pacing';
 import type { Services } from './services';
-import { AdminPolicy } from './services/admins';
-import { AlertService } from './services/alerts';
-import { CheckService } from './services/checks';
-import { ConnectionDirectory } from './services/connectionDirectory';
-import { Connections } from './services/connections';
-import { HomeService } from './services/home';
 import { InFlight } from './services/inflight';
-import { InventoryService } from './services/inventory';
-import { LeakService } from './services/leaks';
-import { TokenService } from './services/tokens';
-import { WalkthroughService } from './services/walkthroughs';
-import { WatchService } from './services/watches';
-import { WebhookService } from './services/webhooks';
 import { slackErrorCode } from './slack/errors';
-import { SlackNotifier } from './slack/notify';
+import { BOT_SCOPES, SlackInstallations } from './slack/installations';
+import { INSTALL_PAGES } from './slack/installPages';
 import { createHttpReceiver, FRONT_DOOR, type FrontDoorLimits } from './slack/receiver';
 import type { Store } from './store/store';
+import {
+  createWorkspace,
+  InstalledWorkspaces,
+  OneWorkspace,
+  type SharedDeps,
+  type Workspace,
+  type Workspaces,
+} from './workspace';
 
 export interface AppDeps {
   config: Config;
@@ -43,7 +39,12 @@ export interface AppDeps {
 
 export interface NotionCheckApp {
   app: App;
-  services: Services;
+  /** One workspace (SLACK_BOT_TOKEN): its services. Throws with many workspaces. */
+  readonly services: Services;
+  /** The workspaces served: the one, or each installed through OAuth. */
+  workspaces: Workspaces;
+  /** The whole database (every workspace's slice, and what they share). */
+  store: Store;
   /** The monitor: who is due, and each connection's sweep. */
   monitor: Scheduler;
   start(): Promise<Server | undefined>;
@@ -73,7 +74,8 @@ function createBoltApp(
   logger: Logger,
   healthy: () => Promise<boolean>,
   frontDoor: FrontDoorLimits,
-  notionWebhooks: CustomRoute,
+  notionWebhooks: CustomRoute[],
+  installations: SlackInstallations | undefined,
 ): App {
   const healthz = {
     path: '/healthz',
@@ -111,8 +113,9 @@ function createBoltApp(
             {
               signingSecret: config.slack.signingSecret ?? '',
               // Notion webhooks need a public URL: HTTP mode only.
-              customRoutes: [healthz, notionWebhooks],
+              customRoutes: [healthz, ...notionWebhooks],
               logger: boltLogger,
+              ...(installations && oauthOptions(config, installations)),
               // A request no listener acks (Slack never sends those) is answered 404 before
               // Slack's own 3 s limit, instead of just after it.
               unhandledRequestTimeoutMillis: 2_900,
@@ -122,6 +125,31 @@ function createBoltApp(
         }),
     clientOptions: webApiOptions(config),
   });
+}
+
+/**
+ * Many workspaces: Bolt's OAuth (`/slack/install`, `/slack/oauth_redirect`, the state signed
+ * with SLACK_STATE_SECRET and checked against a cookie of the browser that started), with the
+ * installations in our database. Bolt's authorize then gives each request its workspace's bot
+ * token, and refuses workspaces that have not installed the app.
+ */
+function oauthOptions(config: Config, installations: SlackInstallations) {
+  const oauth = config.slack.oauth;
+  if (!oauth) return {};
+  return {
+    clientId: oauth.clientId,
+    clientSecret: oauth.clientSecret,
+    stateSecret: oauth.stateSecret,
+    scopes: BOT_SCOPES,
+    installationStore: installations,
+    ...(config.publicUrl ? { redirectUri: `${config.publicUrl}/slack/oauth_redirect` } : {}),
+    installerOptions: {
+      // oauth.v2.access and auth.test go to SLACK_API_URL, with our retries.
+      clientOptions: webApiOptions(config),
+      stateVerification: true,
+      callbackOptions: INSTALL_PAGES,
+    },
+  };
 }
 
 /** Every Web API client's options: SLACK_API_URL, and retries short enough for a chat bot. */
@@ -136,99 +164,79 @@ function webApiOptions(config: Config) {
 
 export function createApp(deps: AppDeps): NotionCheckApp {
   const { config, store, logger } = deps;
+  const { oauth } = config.slack;
   let stopping = false;
   const frontDoor = { ...FRONT_DOOR, ...deps.frontDoor };
-  // Bolt takes its routes at construction, before the monitor exists (it speaks through
-  // app.client): re-checks reach the monitor at run time.
-  const webhooks = new WebhookService({
-    store,
-    config,
+  const installations = oauth ? new SlackInstallations(store, config, logger) : undefined;
+  // Bolt takes its routes at construction, before the workspaces exist: they are looked up
+  // at run time.
+  const notionWebhooks = notionWebhookRoutes({
+    webhooks: async (team) => (await workspaces.of(team))?.services.webhooks,
     logger,
-    debounceMs: deps.webhookDebounceMs,
-    rechecker: { recheck: (connection, ids) => monitor.recheck(connection, ids) },
+    limits: frontDoor,
   });
-  const notionWebhooks = notionWebhookRoute({ webhooks, logger, limits: frontDoor });
   const app = createBoltApp(
     config,
     logger,
     async () => !stopping && (await store.isHealthy()),
     frontDoor,
     notionWebhooks,
+    installations,
   );
-  // The one workspace (and app) SLACK_BOT_TOKEN belongs to, from auth.test in start().
+  // One workspace: the workspace (and app) SLACK_BOT_TOKEN belongs to, from auth.test in start().
   let home: HomeWorkspace | undefined;
 
-  const connections = new Connections(store, config, logger);
   // Replicas on PostgreSQL share each token's pace through the database; SQLite is one process.
   const limiter =
     deps.limiter ?? notionPacing(store.dialect === 'postgres' ? store.budget : undefined);
-  const checks = new CheckService({
-    connections,
-    store,
-    limiter,
-    notionApiUrl: config.notion.apiUrl,
-    logger,
-    deadlineMs: deps.checkDeadlineMs,
-  });
-  // A `ratelimited` answer pauses the whole Web API client it came to for its Retry-After. The
-  // monitor's posts therefore go through a client of their own, so what a person clicked or typed
-  // (app.client, and Bolt's per-request clients) never waits behind background traffic.
-  const moved = (alertId: string, ts: string) => store.alerts.update(alertId, { ts });
-  const notifier = new SlackNotifier(app.client, config.alertChannel, logger, moved);
-  const backgroundClient = new WebClient(config.slack.botToken, {
-    ...webApiOptions(config),
-    logger: toBoltLogger(logger),
-  });
-  const monitorNotifier = new SlackNotifier(backgroundClient, config.alertChannel, logger, moved);
-  const walkthroughs = new WalkthroughService({ store, connections, checks });
-  const services: Services = {
+  const shared: SharedDeps = {
     config,
+    store,
     logger,
-    store,
-    connections,
-    directory: new ConnectionDirectory({
-      store,
-      connections,
-      checks,
-      notifier,
-      logger,
-    }),
-    checks,
-    walkthroughs,
-    watches: new WatchService({ store, checks }),
-    alerts: new AlertService({ store, checks, walkthroughs, notifier }),
-    inventory: new InventoryService({ store, checks, notifier }),
-    leaks: new LeakService({ store, walkthroughs, logger, alertChannel: config.alertChannel }),
-    tokens: new TokenService({
-      connections,
-      limiter,
-      notionApiUrl: config.notion.apiUrl,
-      savingEnabled: Boolean(config.encryptionKey),
-    }),
-    admins: new AdminPolicy(config.adminUserIds),
+    limiter,
     inflight: new InFlight(),
-    webhooks,
-    // Reads its siblings when a Home is built, once this object exists.
-    home: new HomeService({
-      store,
-      logger,
-      get directory() {
-        return services.directory;
-      },
-      get inventory() {
-        return services.inventory;
-      },
-    }),
+    checkDeadlineMs: deps.checkDeadlineMs,
+    webhookDebounceMs: deps.webhookDebounceMs,
+    recheck: (team, connection, ids) => monitor.recheck(connection, ids, team),
+    forgotten: (team) => workspaces.forget(team),
   };
-  const sweep = new Sweep({
+  const webClient = (token: string | undefined) =>
+    new WebClient(token, { ...webApiOptions(config), logger: toBoltLogger(logger) });
+  const workspaces: Workspaces = installations
+    ? new InstalledWorkspaces({
+        botToken: (team) => installations.botToken(team),
+        build: (team, token) =>
+          createWorkspace(
+            team,
+            { interactive: webClient(token), background: webClient(token) },
+            shared,
+          ),
+      })
+    : new OneWorkspace(
+        createWorkspace(
+          '',
+          { interactive: app.client, background: webClient(config.slack.botToken) },
+          shared,
+        ),
+      );
+  const one = workspaces instanceof OneWorkspace ? workspaces.built()[0] : undefined;
+  const monitor = new Scheduler({
     store,
-    checks,
-    notifier: monitorNotifier,
-    alertChannel: config.alertChannel,
+    sweeps: async (team) => (await workspaces.of(team))?.sweep,
+    logger,
+    intervalMs: config.checkIntervalMs,
   });
-  const monitor = new Scheduler({ store, sweep, logger, intervalMs: config.checkIntervalMs });
 
   app.error(async (error) => {
+    // Many workspaces: Bolt's authorize found no installation for the request's workspace (it
+    // never installed the app, or uninstalled it); Bolt acks it and calls no listener.
+    if (error.code === ErrorCode.AuthorizationError) {
+      logger.warn(
+        { reason: error.message },
+        'dropped a request for a workspace that has not installed the app',
+      );
+      return;
+    }
     logger.error({ err: error }, 'unhandled error in a Slack listener');
   });
   // Events that came while the database was down, handled again (as already acked) once it is up.
@@ -242,51 +250,89 @@ export function createApp(deps: AppDeps): NotionCheckApp {
     healthy: () => store.isHealthy(),
     logger,
   });
-  registerListeners(app, services, () => home, heldEvents);
+  registerListeners(app, {
+    logger,
+    heldEvents,
+    servicesFor: async (context) => (await workspaces.forRequest(context))?.services,
+    home: one ? () => home : undefined,
+  });
+
+  /** Each workspace known now: the one, or every installed one. */
+  const everyWorkspace = async (): Promise<Workspace[]> => {
+    if (one) return [one];
+    const teams = await store.installations.teams();
+    const built = await Promise.all(teams.map((team) => workspaces.of(team)));
+    return built.filter((workspace): workspace is Workspace => workspace !== undefined);
+  };
 
   // Slack retries a delivery within minutes; a day of de-duplication keys is plenty.
   let maintenance: NodeJS.Timeout | undefined;
-  const pruneDedupKeys = () =>
-    store.dedupe
-      .prune(24 * 60 * 60_000, Date.now())
-      .catch((error: unknown) =>
-        logger.warn({ err: error }, 'could not prune de-duplication keys'),
+  const pruneDedupKeys = async () => {
+    try {
+      for (const { services } of await everyWorkspace()) {
+        await services.store.dedupe.prune(24 * 60 * 60_000, Date.now());
+      }
+    } catch (error) {
+      logger.warn({ err: error }, 'could not prune de-duplication keys');
+    }
+  };
+
+  /** Re-encrypts what is still sealed with ENCRYPTION_KEY_PREVIOUS, and says how much. */
+  const reencrypt = async () => {
+    let tokens = (await installations?.reencryptWithCurrentKey()) ?? 0;
+    let secrets = 0;
+    for (const { services } of await everyWorkspace()) {
+      tokens += await services.connections.reencryptWithCurrentKey();
+      secrets += await services.webhooks.reencryptWithCurrentKey();
+    }
+    if (tokens > 0)
+      logger.info({ tokens }, 're-encrypted saved tokens with the new ENCRYPTION_KEY');
+    if (secrets > 0) {
+      logger.info({ secrets }, 're-encrypted Notion webhook secrets with the new ENCRYPTION_KEY');
+    }
+  };
+
+  /** One workspace: auth.test names it (a refused token stops start-up with a clear message). */
+  const identifyHome = async () => {
+    try {
+      await app.init();
+      // Bolt's init() keeps only the bot's ids; requests from any other team are dropped.
+      const identity = await app.client.auth.test();
+      if (identity.team_id) home = { teamId: identity.team_id, appId: identity.app_id };
+    } catch (error) {
+      const code = slackErrorCode(error);
+      throw new Error(
+        code
+          ? `Slack refused SLACK_BOT_TOKEN (${code}): copy the Bot User OAuth Token (xoxb-…) again from your app's OAuth & Permissions page, and reinstall the app if it was revoked`
+          : `could not reach the Slack API at ${config.slack.apiUrl}: ${error instanceof Error ? error.message : String(error)}`,
       );
+    }
+    if (!home) throw new Error('Slack auth.test did not name the workspace of SLACK_BOT_TOKEN');
+  };
 
   return {
     app,
-    services,
+    get services(): Services {
+      if (!one) throw new Error('many workspaces: use workspaces.of(team) for their services');
+      return one.services;
+    },
+    workspaces,
+    store,
     monitor,
     async start() {
-      try {
+      if (one) {
+        await identifyHome();
+        await one.services.connections.syncEnvToken();
+      } else {
         await app.init();
-        // Bolt's init() keeps only the bot's ids; requests from any other team are dropped.
-        const identity = await app.client.auth.test();
-        if (identity.team_id) home = { teamId: identity.team_id, appId: identity.app_id };
-      } catch (error) {
-        const code = slackErrorCode(error);
-        throw new Error(
-          code
-            ? `Slack refused SLACK_BOT_TOKEN (${code}): copy the Bot User OAuth Token (xoxb-…) again from your app's OAuth & Permissions page, and reinstall the app if it was revoked`
-            : `could not reach the Slack API at ${config.slack.apiUrl}: ${error instanceof Error ? error.message : String(error)}`,
-        );
+        if (config.ignored.length > 0) {
+          logger.warn(
+            { ignored: config.ignored },
+            'installing into many workspaces: these settings of one workspace are ignored',
+          );
+        }
       }
-      if (!home) throw new Error('Slack auth.test did not name the workspace of SLACK_BOT_TOKEN');
-      await connections.syncEnvToken();
-      const reencrypted = await connections.reencryptWithCurrentKey();
-      if (reencrypted > 0) {
-        logger.info(
-          { connections: reencrypted },
-          're-encrypted saved tokens with the new ENCRYPTION_KEY',
-        );
-      }
-      const resealed = await webhooks.reencryptWithCurrentKey();
-      if (resealed > 0) {
-        logger.info(
-          { secrets: resealed },
-          're-encrypted Notion webhook secrets with the new ENCRYPTION_KEY',
-        );
-      }
+      await reencrypt();
       await pruneDedupKeys();
       maintenance = setInterval(pruneDedupKeys, 60 * 60_000).unref();
       const { appToken } = config.slack;
@@ -308,26 +354,28 @@ export function createApp(deps: AppDeps): NotionCheckApp {
     async stop(graceMs = 20_000) {
       stopping = true;
       clearInterval(maintenance);
+      const { inflight } = shared;
       logger.info(
-        { inFlight: services.inflight.size },
+        { inFlight: inflight.size },
         'stopping: no new requests, finishing in-flight work',
       );
       await app.stop().catch((error) => logger.warn({ err: error }, 'error while stopping Bolt'));
+      const webhooks = workspaces.built().map((workspace) => workspace.services.webhooks);
       // Webhooks first: their waiting re-checks start now, before the monitor stops.
       const [webhooksDrained, drained] = await Promise.all([
-        webhooks.stop(graceMs),
-        services.inflight.drain(graceMs),
+        Promise.all(webhooks.map((service) => service.stop(graceMs))).then((all) =>
+          all.every(Boolean),
+        ),
+        inflight.drain(graceMs),
         monitor.stop(graceMs),
         heldEvents.stop(),
       ]);
       if (!webhooksDrained) {
-        logger.warn(
-          { pending: webhooks.pendingCount },
-          'stopped with webhook re-checks unfinished',
-        );
+        const pending = webhooks.reduce((sum, service) => sum + service.pendingCount, 0);
+        logger.warn({ pending }, 'stopped with webhook re-checks unfinished');
       }
       if (!drained) {
-        logger.warn({ pending: services.inflight.size }, 'stopped with work still in flight');
+        logger.warn({ pending: inflight.size }, 'stopped with work still in flight');
       }
       await store.close();
     },

@@ -7,13 +7,14 @@ import type { WebhookService } from '../services/webhooks';
 import { type Budget, type FrontDoorLimits, readBody, refuseAndClose } from '../slack/receiver';
 
 /**
- * `POST /notion/webhooks/<connection>` (HTTP mode only): Notion's deliveries, as a Bolt custom
+ * `POST /notion/webhooks/<connection>` (HTTP mode only; with many workspaces
+ * `/notion/webhooks/<team_id>/<connection>`): Notion's deliveries, as a Bolt custom
  * route next to /slack/events. Its own file because it is Notion's door, not Slack's: nothing
  * here knows Slack's signing, and slack/receiver.ts stays about /slack/events (this file only
  * borrows its body reader, so both doors have the same size cap, deadline and buffer budget).
  *
  * The pipeline, each step answering before the next one runs:
- * 1. unknown connection → 404, body never read;
+ * 1. unknown workspace or connection → 404, body never read;
  * 2. body over the cap → 413, slower than the deadline → 408, over the buffer budget → 503;
  * 3. not JSON → 400;
  * 4. a verification request (`{"verification_token": …}`, unsigned by design) → stored sealed
@@ -24,9 +25,12 @@ import { type Budget, type FrontDoorLimits, readBody, refuseAndClose } from '../
  */
 
 export const NOTION_WEBHOOK_PATH = '/notion/webhooks/:connection';
+/** With many workspaces: the workspace's team id, then the connection. */
+export const NOTION_TEAM_WEBHOOK_PATH = '/notion/webhooks/:team/:connection';
 
 export interface NotionWebhookRouteDeps {
-  webhooks: WebhookService;
+  /** The workspace's webhooks ('' with one workspace); undefined: no such workspace. */
+  webhooks: (team: string) => Promise<WebhookService | undefined>;
   logger: Logger;
   limits: FrontDoorLimits;
 }
@@ -36,40 +40,52 @@ function answer(res: ServerResponse, status: number): void {
   res.end(JSON.stringify({ ok: status === 200 }));
 }
 
-/** The route, with its own buffer budget (separate from /slack/events', the same size). */
-export function notionWebhookRoute(deps: NotionWebhookRouteDeps): CustomRoute {
+const param = (value: unknown) => (typeof value === 'string' ? value : '');
+
+/**
+ * The routes (one workspace's path, and many workspaces' with the team id), sharing one buffer
+ * budget (separate from /slack/events', the same size).
+ */
+export function notionWebhookRoutes(deps: NotionWebhookRouteDeps): CustomRoute[] {
   const budget: Budget = { used: 0, max: deps.limits.maxBufferedBytes };
   const logger = deps.logger.child({ component: 'notion-webhooks' });
-  return {
-    path: NOTION_WEBHOOK_PATH,
-    method: ['POST'],
-    handler: (req, res) => {
-      const param = req.params?.connection;
-      const connection = typeof param === 'string' ? param : '';
-      handle(connection, req, res, { ...deps, logger }, budget).catch((error: unknown) => {
-        logger.error({ err: error, connection }, 'Notion webhook delivery failed');
-        if (!res.headersSent) refuseAndClose(req, res, 503);
-      });
-    },
+  const handler: CustomRoute['handler'] = (req, res) => {
+    const team = param(req.params?.team);
+    const connection = param(req.params?.connection);
+    handle(team, connection, req, res, { ...deps, logger }, budget).catch((error: unknown) => {
+      logger.error({ err: error, team, connection }, 'Notion webhook delivery failed');
+      if (!res.headersSent) refuseAndClose(req, res, 503);
+    });
   };
+  return [NOTION_WEBHOOK_PATH, NOTION_TEAM_WEBHOOK_PATH].map((path) => ({
+    path,
+    method: ['POST'],
+    handler,
+  }));
 }
 
+/** A team id as Slack writes them (T0123ABCD); '' is the one workspace. */
+const TEAM_ID = /^(|T[A-Z0-9]{2,30})$/;
+
 async function handle(
+  team: string,
   connection: string,
   req: IncomingMessage,
   res: ServerResponse,
   deps: NotionWebhookRouteDeps,
   budget: Budget,
 ): Promise<void> {
-  const { webhooks, logger, limits } = deps;
-  if (!CONNECTION_NAME.test(connection) || !(await webhooks.isKnown(connection))) {
+  const { logger, limits } = deps;
+  const webhooks =
+    TEAM_ID.test(team) && CONNECTION_NAME.test(connection) ? await deps.webhooks(team) : undefined;
+  if (!webhooks || !(await webhooks.isKnown(connection))) {
     logger.info({ outcome: 'unknown_connection' }, 'Notion webhook for an unknown connection: 404');
     return refuseAndClose(req, res, 404);
   }
   const raw = await readBody(req, limits.maxBodyBytes, limits.bodyTimeoutMs, budget);
   if (raw === 'aborted') return void req.socket.destroy();
   if (raw !== 'too_large' && raw !== 'timeout' && raw !== 'busy') {
-    return route(connection, raw, req, res, deps);
+    return route(connection, raw, req, res, { webhooks, logger });
   }
   logger.warn({ connection, outcome: raw }, 'Notion webhook body refused');
   refuseAndClose(req, res, { too_large: 413, timeout: 408, busy: 503 }[raw]);
@@ -80,7 +96,7 @@ async function route(
   raw: Buffer,
   req: IncomingMessage,
   res: ServerResponse,
-  { webhooks, logger }: NotionWebhookRouteDeps,
+  { webhooks, logger }: { webhooks: WebhookService; logger: Logger },
 ): Promise<void> {
   const delivery = parseDelivery(raw);
   if (delivery.kind === 'ignored' && delivery.reason === 'not-json') {

@@ -12,7 +12,8 @@ function jitterMs(connection: string, intervalMs: number): number {
 
 export interface SchedulerDeps {
   store: Store;
-  sweep: Sweep;
+  /** Each workspace's sweep (its Notion connections, its Slack); undefined once uninstalled. */
+  sweeps: (team: string) => Promise<Sweep | undefined>;
   logger: Logger;
   intervalMs: number;
   now?: () => number;
@@ -33,7 +34,11 @@ export interface SchedulerDeps {
 }
 
 /** A connection's monitor work (sweeps and re-checks), one replica at a time. */
-const leaseName = (connection: string) => `monitor:${connection}`;
+const leaseName = (team: string, connection: string) =>
+  team === '' ? `monitor:${connection}` : `monitor:${team}/${connection}`;
+
+/** One workspace's connection: the unit of monitor work (one workspace: team ''). */
+const workKey = (team: string, connection: string) => `${team}\n${connection}`;
 
 /** CHECK_INTERVAL, within 3–30 s: short enough to take over soon, long enough to renew. */
 export const defaultLeaseMs = (intervalMs: number) => Math.min(30_000, Math.max(3_000, intervalMs));
@@ -108,18 +113,14 @@ export class Scheduler {
   /** Starts a sweep for every watched connection that is due and not already being swept. */
   async tick(): Promise<void> {
     const now = this.now();
-    const connections = new Set([
-      ...(await this.deps.store.watches.connections()),
-      ...(await this.deps.store.channels.watchAllConnections()),
-    ]);
-    for (const connection of connections) {
-      if (this.running.has(connection)) continue;
-      if (!(await this.isDue(connection, now))) continue;
+    for (const { team, connection } of await this.deps.store.monitored()) {
+      if (this.running.has(workKey(team, connection))) continue;
+      if (!(await this.isDue(team, connection, now))) continue;
       // stop() came while this tick was reading: it waits only for sweeps already started.
       if (this.stopped) return;
       // Due is asked again under the lease: another replica may have swept it meanwhile.
-      this.sweep(connection, false).catch((error) =>
-        this.deps.logger.error({ err: error, connection }, 'monitor sweep failed'),
+      this.sweep(connection, false, team).catch((error) =>
+        this.deps.logger.error({ err: error, team, connection }, 'monitor sweep failed'),
       );
     }
   }
@@ -129,16 +130,17 @@ export class Scheduler {
    * the connection, or swept it since this one found it due. Public so benches and tests can
    * time it (they call it without a tick: `force` sweeps even when not due).
    */
-  sweep(connection: string, force = true): Promise<void> {
-    const existing = this.running.get(connection);
+  sweep(connection: string, force = true, team = ''): Promise<void> {
+    const key = workKey(team, connection);
+    const existing = this.running.get(key);
     if (existing) return existing;
-    const work = this.serialise(connection, () =>
-      this.leased(connection, 'skip', async () => {
-        if (!force && !(await this.isDue(connection, this.now()))) return;
-        await this.deps.sweep.run(connection);
+    const work = this.serialise(key, () =>
+      this.leased(team, connection, 'skip', async () => {
+        if (!force && !(await this.isDue(team, connection, this.now()))) return;
+        await (await this.deps.sweeps(team))?.run(connection);
       }),
-    ).finally(() => this.running.delete(connection));
-    this.running.set(connection, work);
+    ).finally(() => this.running.delete(key));
+    this.running.set(key, work);
     return work;
   }
 
@@ -147,14 +149,16 @@ export class Scheduler {
    * or re-check under way, here or on another replica: two never interleave their writes for
    * one connection.
    */
-  recheck(connection: string, ids: string[]): Promise<void> {
-    return this.serialise(connection, () =>
-      this.leased(connection, 'wait', () => this.deps.sweep.recheck(connection, ids)),
+  recheck(connection: string, ids: string[], team = ''): Promise<void> {
+    return this.serialise(workKey(team, connection), () =>
+      this.leased(team, connection, 'wait', async () => {
+        await (await this.deps.sweeps(team))?.recheck(connection, ids);
+      }),
     );
   }
 
-  private async isDue(connection: string, now: number): Promise<boolean> {
-    const last = (await this.deps.store.health.get(connection))?.lastSweepAt;
+  private async isDue(team: string, connection: string, now: number): Promise<boolean> {
+    const last = (await this.deps.store.forTeam(team).health.get(connection))?.lastSweepAt;
     return (
       last === undefined ||
       now - last >= this.deps.intervalMs - jitterMs(connection, this.deps.intervalMs)
@@ -168,13 +172,14 @@ export class Scheduler {
    * until it is free (or this scheduler stops).
    */
   private async leased(
+    team: string,
     connection: string,
     busy: 'skip' | 'wait',
     work: () => Promise<void>,
   ): Promise<void> {
     if (!this.replicas) return work();
     const { leases } = this.deps.store;
-    const name = leaseName(connection);
+    const name = leaseName(team, connection);
     while (!(await leases.claim(name, this.replicaId, this.now(), this.leaseMs))) {
       if (busy === 'skip' || this.stopped) return;
       await new Promise((resolve) => setTimeout(resolve, RECHECK_RETRY_MS));
@@ -202,13 +207,13 @@ export class Scheduler {
     }
   }
 
-  private serialise(connection: string, step: () => Promise<void>): Promise<void> {
-    const before = this.tails.get(connection) ?? Promise.resolve();
+  private serialise(key: string, step: () => Promise<void>): Promise<void> {
+    const before = this.tails.get(key) ?? Promise.resolve();
     const work = before.catch(() => undefined).then(step);
     const tail = work.catch(() => undefined);
-    this.tails.set(connection, tail);
+    this.tails.set(key, tail);
     void tail.then(() => {
-      if (this.tails.get(connection) === tail) this.tails.delete(connection);
+      if (this.tails.get(key) === tail) this.tails.delete(key);
     });
     return work;
   }

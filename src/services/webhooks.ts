@@ -5,8 +5,8 @@ import { type Outcome, refuse } from '../domain/outcome';
 import type { WebhookInstructions } from '../domain/webhook';
 import type { Logger } from '../logger';
 import { type Delivery, isReachabilityEvent, verifyDelivery } from '../notion/webhooks';
-import { decryptSecret, encryptSecret } from '../security/crypto';
-import type { Store } from '../store/store';
+import { encryptSecret, openSealed } from '../security/crypto';
+import type { Repos } from '../store/store';
 
 /**
  * Notion webhooks (PRODUCT.md "Notion webhooks"): the verification handshake, which secret a
@@ -55,9 +55,14 @@ const MAX_VERIFICATION_TOKEN_LENGTH = 256;
 const VERIFICATION_TOKEN = /^[!-~]+$/;
 const UNSAFE_IN_CODE = /[`<>&]/;
 
-/** Where Notion posts deliveries for `connection` (under PUBLIC_URL). */
-export const webhookPath = (connection: string) =>
-  `/notion/webhooks/${encodeURIComponent(connection)}`;
+/**
+ * Where Notion posts deliveries for `connection` (under PUBLIC_URL); with many workspaces, the
+ * workspace's team id comes first (connection names are per workspace).
+ */
+export const webhookPath = (connection: string, team = '') =>
+  team === ''
+    ? `/notion/webhooks/${encodeURIComponent(connection)}`
+    : `/notion/webhooks/${encodeURIComponent(team)}/${encodeURIComponent(connection)}`;
 
 export type VerificationResult =
   | { stored: true }
@@ -86,7 +91,9 @@ export type DeliveryResult =
 export type { WebhookInstructions };
 
 export interface WebhookServiceDeps {
-  store: Store;
+  store: Repos;
+  /** The workspace (team id) these connections belong to; '' with one workspace. */
+  team?: string;
   config: Pick<
     Config,
     'encryptionKey' | 'previousEncryptionKey' | 'publicUrl' | 'slack' | 'notion'
@@ -209,7 +216,7 @@ export class WebhookService {
     const token = this.open(connection, secrets.pending);
     return {
       ok: true,
-      url: `${config.publicUrl}${webhookPath(connection)}`,
+      url: `${config.publicUrl}${webhookPath(connection, this.deps.team)}`,
       verified: secrets.current !== undefined,
       ...(token && secrets.pendingAt !== undefined
         ? { pending: { token, receivedAt: secrets.pendingAt } }
@@ -360,15 +367,9 @@ export class WebhookService {
     sealed: string | undefined,
   ): { secret: string; withPrevious: boolean } | undefined {
     if (!sealed) return undefined;
-    const keys = [this.deps.config.encryptionKey, this.deps.config.previousEncryptionKey];
-    for (const [index, key] of keys.entries()) {
-      if (!key) continue;
-      try {
-        return { secret: decryptSecret(sealed, key), withPrevious: index === 1 };
-      } catch {
-        // not this key: try the next
-      }
-    }
+    const { encryptionKey, previousEncryptionKey } = this.deps.config;
+    const opened = openSealed(sealed, [encryptionKey, previousEncryptionKey]);
+    if (opened) return { secret: opened.plain, withPrevious: opened.withPrevious };
     this.deps.logger.error(
       { connection },
       'the Notion webhook verification token cannot be decrypted (was ENCRYPTION_KEY changed?): create the subscription again in Notion and run /notion-check webhook',

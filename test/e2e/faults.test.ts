@@ -230,7 +230,7 @@ describe('database unavailable', () => {
     ['a check of a page', PAGE],
   ])('%s: /healthz 503, the command acked, a clear log line', async (_name, commandText) => {
     expect((await fetch(`${h.appUrl}/healthz`)).status).toBe(200);
-    await h.bot?.services.store.close();
+    await h.bot?.store.close();
     expect((await fetch(`${h.appUrl}/healthz`)).status).toBe(503);
 
     const { result, responseId } = await runCommand(commandText);
@@ -248,7 +248,7 @@ describe('database unavailable', () => {
   // Protects CheckService.record's catch: check history is diagnostic only, so a dead
   // database must not cost the user their report.
   test('a check still posts its report when history cannot be recorded', async () => {
-    await h.bot?.services.store.close();
+    await h.bot?.store.close();
     await runCommand(PAGE);
     expect(messageText((await report()).body)).toContain('Roadmap');
     await settled();

@@ -63,7 +63,7 @@ describe('running app', () => {
     const ok = await fetch(`${h.appUrl}/healthz`);
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({ status: 'ok', database: true });
-    await h.bot?.services.store.close();
+    await h.bot?.store.close();
     const down = await fetch(`${h.appUrl}/healthz`);
     expect(down.status).toBe(503);
     expect(await down.json()).toMatchObject({ status: 'unavailable' });

@@ -4,6 +4,7 @@
  * Answers like Slack: HTTP 200 with `{ ok: false, error }` for platform errors, HTTP 429 with
  * Retry-After for `ratelimited`.
  */
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { blockKitViolations } from '../support/blockKitLimits';
 import { bearerToken, close, listen, Recorder, readBody } from './http';
@@ -48,6 +49,11 @@ export interface SlackUser {
   is_admin?: boolean;
   is_owner?: boolean;
   deleted?: boolean;
+  /**
+   * The workspace the user belongs to: only that workspace's bot token sees them. Default: every
+   * token (the one-workspace tests).
+   */
+  teamId?: string;
 }
 
 export interface SlackChannel {
@@ -58,6 +64,51 @@ export interface SlackChannel {
   is_member?: boolean;
   /** The users in the channel (conversations.members, users.conversations); default none. */
   members?: string[];
+  /**
+   * The workspace the channel belongs to: another workspace's bot token gets channel_not_found
+   * for it. Default: every token (the one-workspace tests).
+   */
+  teamId?: string;
+}
+
+/** A workspace that installs the app through OAuth (addWorkspace). */
+export interface SlackWorkspace {
+  teamId: string;
+  teamName: string;
+  /** The latest OAuth code registered for it (what Slack hands the browser after "Allow"). */
+  code: string;
+  /** Its current bot token (`access_token` of oauth.v2.access); a reinstall after a revocation issues a new one. */
+  botToken: string;
+  botUserId: string;
+  botId: string;
+  /** Who pressed "Allow" (`authed_user.id`). */
+  installerUserId: string;
+  /** The bot scopes granted (comma-separated, as oauth.v2.access answers them). */
+  scope: string;
+  /** Set by revokeWorkspace: calls with its bot token answer token_revoked. */
+  revoked: boolean;
+}
+
+export interface WorkspaceInput {
+  teamId: string;
+  teamName?: string;
+  /** An OAuth code oauth.v2.access accepts once, for this workspace. */
+  code: string;
+  /** Default: built at run time, different for each workspace (and for each reinstall after a revocation). */
+  botToken?: string;
+  botUserId?: string;
+  botId?: string;
+  installerUserId?: string;
+  scope?: string;
+}
+
+/** Whose bot token a call was made with: the workspace its answers speak for. */
+interface Caller {
+  teamId: string;
+  teamName: string;
+  teamDomain: string;
+  botUserId: string;
+  botId: string;
 }
 
 /** A message the fake posted, as Slack keeps it: chat.update and replies need it to exist. */
@@ -66,6 +117,8 @@ export interface SlackMessage {
   ts: string;
   threadTs?: string;
   deleted: boolean;
+  /** The workspace whose bot posted it (undefined: remembered, anyone may update it). */
+  teamId?: string;
 }
 
 export interface FailOptions {
@@ -114,6 +167,23 @@ function parseBody(raw: string, contentType: string | undefined): SlackBody {
   return body;
 }
 
+/** `Basic base64(client_id:client_secret)` → the two; anything else → undefined. */
+function basicCredentials(header: string | undefined): { id: string; secret: string } | undefined {
+  const match = /^Basic\s+(\S+)$/i.exec(header ?? '');
+  if (match?.[1] === undefined) return undefined;
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  try {
+    return {
+      id: decodeURIComponent(decoded.slice(0, colon)),
+      secret: decodeURIComponent(decoded.slice(colon + 1)),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
 export class FakeSlack {
   baseUrl = '';
   apiUrl = '';
@@ -142,6 +212,14 @@ export class FakeSlack {
   private readonly authTestAppId: boolean;
   /** Socket Mode: the app-level token apps.connections.open accepts, and the URL it answers. */
   private socketMode: { appToken: string; url: string } | undefined;
+  /** OAuth: the app's credentials oauth.v2.access accepts (oauthClient). */
+  private oauth: { clientId: string; clientSecret: string } | undefined;
+  private readonly workspaceList = new Map<string, SlackWorkspace>();
+  /** Every bot token issued through OAuth, revoked ones included, and whose it is. */
+  private readonly tokenOwners = new Map<string, SlackWorkspace>();
+  private readonly revokedTokens = new Set<string>();
+  /** OAuth codes: the workspace each is for, and whether it was exchanged already. */
+  private readonly codes = new Map<string, { teamId: string; used: boolean }>();
 
   /**
    * `tsEpoch`: the seconds of the first message ts (default 1700000000). A fake started on a
@@ -235,6 +313,81 @@ export class FakeSlack {
     this.predicates = [];
   }
 
+  // ---- OAuth and workspaces ------------------------------------------------------------------
+
+  /** The app's Client ID and Client Secret, as oauth.v2.access checks them. */
+  oauthClient(options: { clientId: string; clientSecret: string }): void {
+    this.oauth = { ...options };
+  }
+
+  /**
+   * Registers a workspace and an OAuth code for it: oauth.v2.access exchanges the code (once)
+   * for the workspace's bot token, and auth.test on that token names the workspace. Called again
+   * for a known workspace: another code; the same token unless it was revoked (or one is given).
+   */
+  addWorkspace(input: WorkspaceInput): SlackWorkspace {
+    const existing = this.workspaceList.get(input.teamId);
+    const suffix = input.teamId.replace(/[^A-Za-z0-9]/g, '').toUpperCase();
+    const botToken =
+      input.botToken ??
+      (existing && !existing.revoked
+        ? existing.botToken
+        : // Built at run time so no token-shaped literal sits in the repository.
+          [
+            'xoxb',
+            '0'.repeat(10),
+            '0'.repeat(13),
+            `fake${suffix.toLowerCase()}${randomBytes(6).toString('hex')}`,
+          ].join('-'));
+    const workspace: SlackWorkspace = {
+      teamId: input.teamId,
+      teamName: input.teamName ?? existing?.teamName ?? `Workspace ${input.teamId}`,
+      code: input.code,
+      botToken,
+      botUserId: input.botUserId ?? existing?.botUserId ?? `U${suffix}BOT`,
+      botId: input.botId ?? existing?.botId ?? `B${suffix}`,
+      installerUserId: input.installerUserId ?? existing?.installerUserId ?? `U${suffix}INST`,
+      scope: input.scope ?? existing?.scope ?? 'commands,chat:write,users:read,channels:read',
+      revoked: false,
+    };
+    this.workspaceList.set(input.teamId, workspace);
+    this.tokenOwners.set(botToken, workspace);
+    this.revokedTokens.delete(botToken);
+    this.codes.set(input.code, { teamId: input.teamId, used: false });
+    return workspace;
+  }
+
+  workspace(teamId: string): SlackWorkspace | undefined {
+    return this.workspaceList.get(teamId);
+  }
+
+  /** The workspace a bot token was issued to (revoked ones included). */
+  workspaceOfToken(token: string | undefined): SlackWorkspace | undefined {
+    return token === undefined ? undefined : this.tokenOwners.get(token);
+  }
+
+  /** Every bot token issued through OAuth, revoked ones included (e.g. to look for leaks). */
+  workspaceTokens(): string[] {
+    return [...this.tokenOwners.keys()];
+  }
+
+  /** Whether an OAuth code was exchanged already; undefined for a code never registered. */
+  codeUsed(code: string): boolean | undefined {
+    return this.codes.get(code)?.used;
+  }
+
+  /**
+   * The app was uninstalled from the workspace, or its tokens revoked: every bot token issued to
+   * it answers token_revoked from now on, as Slack does.
+   */
+  revokeWorkspace(teamId: string): void {
+    for (const [token, owner] of this.tokenOwners) {
+      if (owner.teamId === teamId) this.revokedTokens.add(token);
+    }
+    const workspace = this.workspaceList.get(teamId);
+    if (workspace) workspace.revoked = true;
+  }
+
   // ---- recording -----------------------------------------------------------------------------
 
   /** A response_url the app can POST to; the posts land in `responses`. */
@@ -299,18 +452,36 @@ export class FakeSlack {
     const method = methodMatch[1];
     const token = bearerToken(req.headers.authorization) ?? str(body.token);
     const call: SlackCall = { method, body, token, at: Date.now() };
-    const answer = this.answer(call);
+    const answer = this.answer(call, basicCredentials(req.headers.authorization));
     if (answer.body.ok === false) call.error = String(answer.body.error);
     call.response = answer.body;
     this.callLog.add(call);
     this.send(res, answer);
   }
 
-  private answer(call: SlackCall): Answer {
-    if (call.token === undefined) return { body: { ok: false, error: 'not_authed' } };
-    const expected =
-      call.method === 'apps.connections.open' ? this.socketMode?.appToken : this.botToken;
-    if (call.token !== expected) return { body: { ok: false, error: 'invalid_auth' } };
+  private answer(call: SlackCall, basic?: { id: string; secret: string }): Answer {
+    // oauth.v2.access takes the app's credentials (form fields or HTTP Basic), not a token.
+    const tokenless = call.method === 'oauth.v2.access';
+    let caller: Caller = this.defaultCaller();
+    if (!tokenless) {
+      if (call.token === undefined) return { body: { ok: false, error: 'not_authed' } };
+      const owner = this.tokenOwners.get(call.token);
+      if (call.method === 'apps.connections.open' || owner === undefined) {
+        const expected =
+          call.method === 'apps.connections.open' ? this.socketMode?.appToken : this.botToken;
+        if (call.token !== expected) return { body: { ok: false, error: 'invalid_auth' } };
+      } else if (this.revokedTokens.has(call.token)) {
+        return { body: { ok: false, error: 'token_revoked' } };
+      } else {
+        caller = {
+          teamId: owner.teamId,
+          teamName: owner.teamName,
+          teamDomain: owner.teamId.toLowerCase(),
+          botUserId: owner.botUserId,
+          botId: owner.botId,
+        };
+      }
+    }
 
     const failure = this.takeFailure(call.method);
     if (failure !== undefined) {
@@ -324,7 +495,52 @@ export class FakeSlack {
       const error = method === call.method ? check(call.body) : undefined;
       if (error !== undefined) return { body: { ok: false, error } };
     }
-    return { body: this.dispatch(call.method, call.body) };
+    if (tokenless) return { body: this.oauthAccess(call.body, basic) };
+    return { body: this.dispatch(call.method, call.body, caller) };
+  }
+
+  private defaultCaller(): Caller {
+    return {
+      teamId: SLACK_IDS.teamId,
+      teamName: 'Fake Workspace',
+      teamDomain: SLACK_IDS.teamDomain,
+      botUserId: SLACK_IDS.botUserId,
+      botId: SLACK_IDS.botId,
+    };
+  }
+
+  /** oauth.v2.access as Slack answers it: the app's credentials first, then the code (once). */
+  private oauthAccess(
+    body: SlackBody,
+    basic: { id: string; secret: string } | undefined,
+  ): SlackBody {
+    const clientId = basic?.id ?? str(body.client_id);
+    const clientSecret = basic?.secret ?? str(body.client_secret);
+    if (this.oauth === undefined || clientId !== this.oauth.clientId) {
+      return { ok: false, error: 'invalid_client_id' };
+    }
+    if (clientSecret !== this.oauth.clientSecret) return { ok: false, error: 'bad_client_secret' };
+    const code = this.codes.get(str(body.code) ?? '');
+    const workspace = code && !code.used ? this.workspaceList.get(code.teamId) : undefined;
+    if (code === undefined || workspace === undefined) return { ok: false, error: 'invalid_code' };
+    code.used = true;
+    return {
+      ok: true,
+      app_id: SLACK_IDS.appId,
+      authed_user: { id: workspace.installerUserId },
+      scope: workspace.scope,
+      token_type: 'bot',
+      access_token: workspace.botToken,
+      bot_user_id: workspace.botUserId,
+      team: { id: workspace.teamId, name: workspace.teamName },
+      enterprise: null,
+      is_enterprise_install: false,
+    };
+  }
+
+  /** Whether `caller`'s bot can see a user or channel (one with no workspace: every bot can). */
+  private sees(caller: Caller, thing: { teamId?: string } | undefined): boolean {
+    return thing?.teamId === undefined || thing.teamId === caller.teamId;
   }
 
   private takeFailure(method: string): Failure | undefined {
@@ -338,40 +554,58 @@ export class FakeSlack {
     return failure;
   }
 
-  private dispatch(method: string, body: SlackBody): SlackBody {
+  private dispatch(method: string, body: SlackBody, caller: Caller): SlackBody {
     switch (method) {
       case 'apps.connections.open':
         return { ok: true, url: this.socketMode?.url };
       case 'auth.test':
         return {
           ok: true,
-          url: `https://${SLACK_IDS.teamDomain}.slack.com/`,
-          team: 'Fake Workspace',
+          url: `https://${caller.teamDomain}.slack.com/`,
+          team: caller.teamName,
           user: 'notion-check',
-          team_id: SLACK_IDS.teamId,
-          user_id: SLACK_IDS.botUserId,
-          bot_id: SLACK_IDS.botId,
+          team_id: caller.teamId,
+          user_id: caller.botUserId,
+          bot_id: caller.botId,
           ...(this.authTestAppId ? { app_id: SLACK_IDS.appId } : {}),
           is_enterprise_install: false,
         };
       case 'chat.postMessage':
-        return this.postMessage(body);
+        return this.postMessage(body, caller);
       case 'chat.update': {
         const channel = str(body.channel);
         const ts = str(body.ts);
         if (channel === undefined) return { ok: false, error: 'channel_not_found' };
+        if (!this.sees(caller, this.channels.get(channel))) {
+          return { ok: false, error: 'channel_not_found' };
+        }
         if (ts === undefined) return { ok: false, error: 'message_not_found' };
         const existing = this.messages.get(`${channel}:${ts}`);
         if (existing === undefined || existing.deleted) {
           return { ok: false, error: 'message_not_found' };
         }
+        if (existing.teamId !== undefined && existing.teamId !== caller.teamId) {
+          return { ok: false, error: 'cant_update_message' };
+        }
         const invalid = this.messageViolations(body);
         if (invalid !== undefined) return invalid;
-        return { ok: true, channel, ts, text: body.text ?? '', message: this.message(body, ts) };
+        return {
+          ok: true,
+          channel,
+          ts,
+          text: body.text ?? '',
+          message: this.message(body, ts, caller),
+        };
       }
       case 'chat.postEphemeral': {
-        if (str(body.channel) === undefined) return { ok: false, error: 'channel_not_found' };
-        if (str(body.user) === undefined) return { ok: false, error: 'user_not_in_channel' };
+        const channel = str(body.channel);
+        if (channel === undefined || !this.sees(caller, this.channels.get(channel))) {
+          return { ok: false, error: 'channel_not_found' };
+        }
+        const user = str(body.user);
+        if (user === undefined || !this.sees(caller, this.users.get(user))) {
+          return { ok: false, error: 'user_not_in_channel' };
+        }
         const invalid = this.messageViolations(body);
         if (invalid !== undefined) return invalid;
         return { ok: true, message_ts: this.nextTs() };
@@ -381,25 +615,30 @@ export class FakeSlack {
         if (str(body.trigger_id) === undefined && str(body.interactivity_pointer) === undefined) {
           return { ok: false, error: 'invalid_arguments' };
         }
-        return this.openView(body, this.nextViewId());
+        return this.openView(body, this.nextViewId(), caller);
       case 'views.update':
-        return this.openView(body, str(body.view_id) ?? this.nextViewId());
+        return this.openView(body, str(body.view_id) ?? this.nextViewId(), caller);
       case 'views.publish': {
         const user = str(body.user_id);
         if (user === undefined) return { ok: false, error: 'invalid_arguments' };
-        if (!this.users.has(user)) return { ok: false, error: 'user_not_found' };
+        const known = this.users.get(user);
+        if (known === undefined || !this.sees(caller, known)) {
+          return { ok: false, error: 'user_not_found' };
+        }
         const view = body.view;
         if (typeof view !== 'object' || view === null || (view as SlackBody).type !== 'home') {
           return { ok: false, error: 'invalid_arguments' };
         }
-        const published = this.openView(body, this.nextViewId());
+        const published = this.openView(body, this.nextViewId(), caller);
         if (published.ok === true) this.homeViews.set(user, view as SlackBody);
         return published;
       }
       case 'chat.getPermalink': {
         const channel = str(body.channel);
         const ts = str(body.message_ts);
-        if (channel === undefined) return { ok: false, error: 'channel_not_found' };
+        if (channel === undefined || !this.sees(caller, this.channels.get(channel))) {
+          return { ok: false, error: 'channel_not_found' };
+        }
         const message = ts === undefined ? undefined : this.messages.get(`${channel}:${ts}`);
         if (ts === undefined || message === undefined || message.deleted) {
           return { ok: false, error: 'message_not_found' };
@@ -407,35 +646,40 @@ export class FakeSlack {
         return {
           ok: true,
           channel,
-          permalink: `https://${SLACK_IDS.teamDomain}.slack.com/archives/${channel}/p${ts.replace('.', '')}`,
+          permalink: `https://${caller.teamDomain}.slack.com/archives/${channel}/p${ts.replace('.', '')}`,
         };
       }
       case 'conversations.members': {
         const channel = this.channels.get(str(body.channel) ?? '');
-        if (channel === undefined) return { ok: false, error: 'channel_not_found' };
+        if (channel === undefined || !this.sees(caller, channel)) {
+          return { ok: false, error: 'channel_not_found' };
+        }
         return this.page(channel.members ?? [], body, 'members');
       }
       case 'users.conversations': {
         const user = str(body.user);
-        if (user === undefined || !this.users.has(user))
+        const known = user === undefined ? undefined : this.users.get(user);
+        if (user === undefined || known === undefined || !this.sees(caller, known)) {
           return { ok: false, error: 'user_not_found' };
+        }
         const types = (str(body.types) ?? 'public_channel').split(',');
         const channels = [...this.channels.values()].filter(
           (c) =>
+            this.sees(caller, c) &&
             (c.members ?? []).includes(user) &&
             types.includes(c.is_private ? 'private_channel' : 'public_channel'),
         );
         return this.page(
-          channels.map((c) => this.channelObject(c)),
+          channels.map((c) => this.channelObject(c, caller)),
           body,
           'channels',
         );
       }
       case 'users.info': {
         const user = this.users.get(str(body.user) ?? '');
-        return user === undefined
+        return user === undefined || !this.sees(caller, user)
           ? { ok: false, error: 'user_not_found' }
-          : { ok: true, user: this.userObject(user) };
+          : { ok: true, user: this.userObject(user, caller) };
       }
       case 'conversations.info': {
         const id = str(body.channel);
@@ -443,7 +687,8 @@ export class FakeSlack {
         const channel = this.channels.get(id) ?? { id };
         if (channel.is_private && channel.is_member === false)
           return { ok: false, error: 'channel_not_found' };
-        return { ok: true, channel: this.channelObject(channel) };
+        if (!this.sees(caller, channel)) return { ok: false, error: 'channel_not_found' };
+        return { ok: true, channel: this.channelObject(channel, caller) };
       }
       default:
         return { ok: false, error: 'unknown_method', req_method: method };
@@ -462,10 +707,11 @@ export class FakeSlack {
     };
   }
 
-  private postMessage(body: SlackBody): SlackBody {
+  private postMessage(body: SlackBody, caller: Caller): SlackBody {
     const channelId = str(body.channel);
     if (channelId === undefined) return { ok: false, error: 'channel_not_found' };
     const channel = this.channels.get(channelId);
+    if (!this.sees(caller, channel)) return { ok: false, error: 'channel_not_found' };
     if (channel?.is_member === false) {
       return { ok: false, error: channel.is_private ? 'channel_not_found' : 'not_in_channel' };
     }
@@ -480,8 +726,14 @@ export class FakeSlack {
     if (invalid !== undefined) return invalid;
     const ts = this.nextTs();
     const threadTs = str(body.thread_ts);
-    this.messages.set(`${channelId}:${ts}`, { channel: channelId, ts, threadTs, deleted: false });
-    return { ok: true, channel: channelId, ts, message: this.message(body, ts) };
+    this.messages.set(`${channelId}:${ts}`, {
+      channel: channelId,
+      ts,
+      threadTs,
+      deleted: false,
+      teamId: caller.teamId,
+    });
+    return { ok: true, channel: channelId, ts, message: this.message(body, ts, caller) };
   }
 
   /** Slack rejects blocks over its limits with invalid_blocks; a missing fallback only warns. */
@@ -497,7 +749,7 @@ export class FakeSlack {
     };
   }
 
-  private openView(body: SlackBody, id: string): SlackBody {
+  private openView(body: SlackBody, id: string, caller: Caller = this.defaultCaller()): SlackBody {
     const view = body.view;
     if (typeof view !== 'object' || view === null) return { ok: false, error: 'invalid_arguments' };
     const errors = blockKitViolations(view);
@@ -512,7 +764,7 @@ export class FakeSlack {
       ok: true,
       view: {
         id,
-        team_id: SLACK_IDS.teamId,
+        team_id: caller.teamId,
         type: 'modal',
         blocks: [],
         private_metadata: '',
@@ -527,20 +779,20 @@ export class FakeSlack {
         previous_view_id: null,
         root_view_id: id,
         app_id: SLACK_IDS.appId,
-        app_installed_team_id: SLACK_IDS.teamId,
-        bot_id: SLACK_IDS.botId,
+        app_installed_team_id: caller.teamId,
+        bot_id: caller.botId,
         ...view,
       },
     };
   }
 
-  private message(body: SlackBody, ts: string): SlackBody {
+  private message(body: SlackBody, ts: string, caller: Caller): SlackBody {
     return {
       type: 'message',
-      user: SLACK_IDS.botUserId,
-      bot_id: SLACK_IDS.botId,
+      user: caller.botUserId,
+      bot_id: caller.botId,
       app_id: SLACK_IDS.appId,
-      team: SLACK_IDS.teamId,
+      team: caller.teamId,
       text: body.text ?? '',
       ts,
       ...(body.blocks === undefined ? {} : { blocks: body.blocks }),
@@ -548,11 +800,11 @@ export class FakeSlack {
     };
   }
 
-  private userObject(user: SlackUser): SlackBody {
+  private userObject(user: SlackUser, caller: Caller): SlackBody {
     const name = user.name ?? user.id.toLowerCase();
     return {
       id: user.id,
-      team_id: SLACK_IDS.teamId,
+      team_id: user.teamId ?? caller.teamId,
       name,
       real_name: name,
       deleted: user.deleted ?? false,
@@ -568,7 +820,7 @@ export class FakeSlack {
     };
   }
 
-  private channelObject(channel: SlackChannel): SlackBody {
+  private channelObject(channel: SlackChannel, caller: Caller): SlackBody {
     return {
       id: channel.id,
       name: channel.name ?? channel.id.toLowerCase(),
@@ -578,7 +830,7 @@ export class FakeSlack {
       is_private: channel.is_private ?? false,
       is_archived: false,
       is_member: channel.is_member ?? true,
-      context_team_id: SLACK_IDS.teamId,
+      context_team_id: channel.teamId ?? caller.teamId,
     };
   }
 

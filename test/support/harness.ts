@@ -70,6 +70,41 @@ export interface HarnessOptions {
    * is `httpUrl`, on a free PORT chosen at each start.
    */
   socketMode?: boolean;
+  /**
+   * Many workspaces through Slack OAuth: SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and
+   * SLACK_STATE_SECRET are set (random, `oauth`), ENCRYPTION_KEY too (`encryptionKey`), and
+   * SLACK_BOT_TOKEN is not. NOTION_TOKEN stays set (the app must ignore it). The fake Slack
+   * accepts the client credentials; register workspaces with `slack.addWorkspace` and install
+   * them with `install()`.
+   */
+  oauth?: boolean;
+}
+
+/** How install() deviates from a browser that follows the flow (a forged or broken attempt). */
+export interface InstallOptions {
+  /** The code Slack hands back after "Allow"; default: the workspace's latest (addWorkspace). */
+  code?: string;
+  /** Sent instead of the state the install page gave; null: no state parameter at all. */
+  state?: string | null;
+  /** Sent verbatim as the Cookie header instead of the state cookie; null: no cookie. */
+  cookie?: string | null;
+}
+
+export interface InstallResult {
+  /** The answer to GET /slack/oauth_redirect. */
+  status: number;
+  body: string;
+  headers: Record<string, string>;
+  /** The "Add to Slack" link of the install page (Slack's authorize URL). */
+  authorizeUrl: URL;
+  /** The state cookie the install page set (`slack-app-oauth-state=…`). */
+  stateCookie: string;
+}
+
+/** Slack's client ids are two runs of digits joined by a dot. */
+function fakeClientId(): string {
+  const digits = (n: number) => Array.from(randomBytes(n), (byte) => String(byte % 10)).join('');
+  return `${digits(12)}.${digits(13)}`;
 }
 
 export class Harness {
@@ -88,9 +123,25 @@ export class Harness {
   readonly socket: FakeSocketMode | undefined;
   /** The SLACK_APP_TOKEN of Socket Mode, built at run time like the fakes' other tokens. */
   readonly appToken: string | undefined;
+  /** OAuth only (`oauth: true`): the app's credentials, random for each harness. */
+  readonly oauth: { clientId: string; clientSecret: string; stateSecret: string } | undefined;
+  /** OAuth only: the ENCRYPTION_KEY given to the app (32 random bytes, base64). */
+  readonly encryptionKey: string | undefined;
 
   constructor(readonly options: HarnessOptions = {}) {
     this.slack = new FakeSlack(options.slack);
+    if (options.oauth) {
+      this.oauth = {
+        clientId: fakeClientId(),
+        clientSecret: randomBytes(16).toString('hex'),
+        stateSecret: randomBytes(24).toString('hex'),
+      };
+      this.encryptionKey = randomBytes(32).toString('base64');
+      this.slack.oauthClient({
+        clientId: this.oauth.clientId,
+        clientSecret: this.oauth.clientSecret,
+      });
+    }
     if (options.socketMode) {
       this.socket = new FakeSocketMode();
       this.appToken = ['xapp', '1', 'A0APP', '0'.repeat(13), 'fake'].join('-');
@@ -118,8 +169,16 @@ export class Harness {
 
   /** Starts (or restarts) only the app, keeping the fakes and the database file. */
   async startApp(): Promise<void> {
+    const slackAuth: Record<string, string> = this.oauth
+      ? {
+          SLACK_CLIENT_ID: this.oauth.clientId,
+          SLACK_CLIENT_SECRET: this.oauth.clientSecret,
+          SLACK_STATE_SECRET: this.oauth.stateSecret,
+          ENCRYPTION_KEY: this.encryptionKey ?? '',
+        }
+      : { SLACK_BOT_TOKEN: this.slack.botToken };
     const config = loadConfig({
-      SLACK_BOT_TOKEN: this.slack.botToken,
+      ...slackAuth,
       SLACK_SIGNING_SECRET: this.signingSecret,
       SLACK_API_URL: this.slack.apiUrl,
       NOTION_API_URL: this.notion.url,
@@ -155,6 +214,17 @@ export class Harness {
     this.httpUrl = this.appUrl;
   }
 
+  /**
+   * Waits for the work the app started after its acks (at most `timeoutMs`). With many
+   * workspaces every workspace shares one in-flight tracker: any built one gives it.
+   */
+  async drain(timeoutMs = 15_000): Promise<void> {
+    const bot = this.bot;
+    if (!bot) return;
+    const services = this.oauth ? bot.workspaces.built()[0]?.services : bot.services;
+    await services?.inflight.drain(timeoutMs);
+  }
+
   async stopApp(): Promise<void> {
     await this.bot?.stop(5_000);
     this.bot = undefined;
@@ -175,6 +245,9 @@ export class Harness {
       this.slack.botToken,
       this.signingSecret,
       ...(this.appToken ? [this.appToken] : []),
+      ...(this.oauth ? [this.oauth.clientSecret, this.oauth.stateSecret] : []),
+      ...(this.encryptionKey ? [this.encryptionKey] : []),
+      ...this.slack.workspaceTokens(),
       ...this.extraSecrets,
     ];
     const leaked = secrets.filter((secret) => logs.includes(secret));
@@ -185,4 +258,49 @@ export class Harness {
 
   /** Secrets a test used that the fakes don't know about (e.g. a token pasted in a message). */
   readonly extraSecrets: string[] = [];
+
+  /**
+   * Installs the app into `teamId` the way a browser does (OAuth, `oauth: true`): GET
+   * /slack/install, follow its "Add to Slack" link's state and keep its state cookie; Slack
+   * (the fake: addWorkspace registered the code) sends the browser back to
+   * /slack/oauth_redirect?code=…&state=… with that cookie. `options` forges or breaks a step.
+   * Throws when the install page offers no "Add to Slack" link or state cookie.
+   */
+  async install(teamId: string, options: InstallOptions = {}): Promise<InstallResult> {
+    const page = await fetch(`${this.httpUrl}/slack/install`, { redirect: 'manual' });
+    const html = await page.text();
+    const link = /https:\/\/slack\.com\/oauth\/v2\/authorize[^"'\s<>]*/.exec(html)?.[0];
+    if (page.status !== 200 || link === undefined) {
+      throw new Error(
+        `GET /slack/install answered ${page.status} without an "Add to Slack" link: ${html.slice(0, 200)}`,
+      );
+    }
+    const authorizeUrl = new URL(link.replace(/&amp;/g, '&'));
+    const stateCookie = page.headers
+      .getSetCookie()
+      .map((cookie) => cookie.split(';')[0]?.trim() ?? '')
+      .find((cookie) => cookie.startsWith('slack-app-oauth-state='));
+    if (stateCookie === undefined) {
+      throw new Error('GET /slack/install set no slack-app-oauth-state cookie');
+    }
+    const code = options.code ?? this.slack.workspace(teamId)?.code;
+    if (code === undefined)
+      throw new Error(`no OAuth code for ${teamId}: slack.addWorkspace first`);
+    const state =
+      options.state === undefined ? authorizeUrl.searchParams.get('state') : options.state;
+    const query = new URLSearchParams({ code });
+    if (state !== null) query.set('state', state);
+    const cookie = options.cookie === undefined ? stateCookie : options.cookie;
+    const redirect = await fetch(`${this.httpUrl}/slack/oauth_redirect?${query}`, {
+      redirect: 'manual',
+      headers: cookie === null ? {} : { cookie },
+    });
+    return {
+      status: redirect.status,
+      body: await redirect.text(),
+      headers: Object.fromEntries(redirect.headers.entries()),
+      authorizeUrl,
+      stateCookie,
+    };
+  }
 }

@@ -96,6 +96,10 @@ export interface ViewSubmissionInput {
   /** The view's version, as Slack sends it back (a replay carries the same); default: per second. */
   hash?: string;
   triggerId?: string;
+  /** The submitter's workspace (`team.id`, `user.team_id`, the view's `team_id`); default SLACK_IDS.teamId. */
+  teamId?: string;
+  /** Default SLACK_IDS.appId. */
+  apiAppId?: string;
 }
 
 /** `v0=` + HMAC-SHA256 of `v0:<timestamp>:<raw body>` with the signing secret. */
@@ -359,6 +363,8 @@ export function sendViewSubmission(
 ): Promise<SlackHttpResult> {
   const userId = input.userId ?? SLACK_IDS.adminUserId;
   const viewId = input.viewId ?? 'V0001';
+  const teamId = input.teamId ?? SLACK_IDS.teamId;
+  const apiAppId = input.apiAppId ?? SLACK_IDS.appId;
   const values = Object.fromEntries(
     Object.entries(input.values).map(([blockId, actions]) => [
       blockId,
@@ -372,14 +378,14 @@ export function sendViewSubmission(
   );
   const payload = {
     type: 'view_submission',
-    team: { id: SLACK_IDS.teamId, domain: SLACK_IDS.teamDomain },
-    user: slackUser(userId),
-    api_app_id: SLACK_IDS.appId,
+    team: { id: teamId, domain: SLACK_IDS.teamDomain },
+    user: slackUser(userId, teamId),
+    api_app_id: apiAppId,
     token: 'deprecated-verification-token',
     trigger_id: input.triggerId ?? triggerId(),
     view: {
       id: viewId,
-      team_id: SLACK_IDS.teamId,
+      team_id: teamId,
       type: 'modal',
       blocks: [],
       private_metadata: input.privateMetadata,
@@ -393,9 +399,9 @@ export function sendViewSubmission(
       submit: { type: 'plain_text', text: 'Save', emoji: true },
       previous_view_id: null,
       root_view_id: viewId,
-      app_id: SLACK_IDS.appId,
+      app_id: apiAppId,
       external_id: '',
-      app_installed_team_id: SLACK_IDS.teamId,
+      app_installed_team_id: teamId,
       bot_id: SLACK_IDS.botId,
     },
     response_urls: [],
@@ -419,6 +425,8 @@ export function sendEvent(
     /** The installation the event is delivered for (`authorizations`); default `teamId`. */
     authorizedTeamId?: string;
     apiAppId?: string;
+    /** The installation's bot user (`authorizations[0].user_id`); default SLACK_IDS.botUserId. */
+    botUserId?: string;
   },
 ): Promise<SlackHttpResult> {
   const teamId = options.teamId ?? SLACK_IDS.teamId;
@@ -434,7 +442,7 @@ export function sendEvent(
       {
         enterprise_id: null,
         team_id: options.authorizedTeamId ?? teamId,
-        user_id: SLACK_IDS.botUserId,
+        user_id: options.botUserId ?? SLACK_IDS.botUserId,
         is_bot: true,
         is_enterprise_install: false,
       },
@@ -470,6 +478,10 @@ export interface AppHomeOpenedInput {
   tab?: 'home' | 'messages';
   /** Default: a fresh one, so the event is never taken for a retried delivery. */
   eventId?: string;
+  /** The workspace (the envelope's team_id); default SLACK_IDS.teamId. */
+  teamId?: string;
+  /** The installation's bot user (`authorizations`); default SLACK_IDS.botUserId. */
+  botUserId?: string;
 }
 
 let homeEventCount = 0;
@@ -492,7 +504,7 @@ export function sendAppHomeOpened(
       tab: input.tab ?? 'home',
       event_ts: (Date.now() / 1000).toFixed(6),
     },
-    { eventId },
+    { eventId, teamId: input.teamId, botUserId: input.botUserId },
   );
 }
 
@@ -505,6 +517,8 @@ export interface HomeBlockActionInput {
   viewId?: string;
   /** What was typed in the view's inputs: state.values by block_id, then action_id. */
   values?: Record<string, Record<string, string>>;
+  /** The clicker's workspace; default SLACK_IDS.teamId. */
+  teamId?: string;
 }
 
 /**
@@ -518,6 +532,7 @@ export function sendHomeBlockAction(
 ): Promise<SlackHttpResult> {
   const userId = input.userId ?? SLACK_IDS.userId;
   const viewId = input.viewId ?? 'V0HOME01';
+  const teamId = input.teamId ?? SLACK_IDS.teamId;
   const values = Object.fromEntries(
     Object.entries(input.values ?? {}).map(([blockId, actions]) => [
       blockId,
@@ -531,17 +546,17 @@ export function sendHomeBlockAction(
   );
   const payload = {
     type: 'block_actions',
-    user: slackUser(userId),
+    user: slackUser(userId, teamId),
     api_app_id: SLACK_IDS.appId,
     token: 'deprecated-verification-token',
     container: { type: 'view', view_id: viewId },
     trigger_id: input.triggerId ?? triggerId(),
-    team: { id: SLACK_IDS.teamId, domain: SLACK_IDS.teamDomain },
+    team: { id: teamId, domain: SLACK_IDS.teamDomain },
     enterprise: null,
     is_enterprise_install: false,
     view: {
       id: viewId,
-      team_id: SLACK_IDS.teamId,
+      team_id: teamId,
       type: 'home',
       blocks: [],
       private_metadata: '',
@@ -557,7 +572,7 @@ export function sendHomeBlockAction(
       root_view_id: viewId,
       app_id: SLACK_IDS.appId,
       external_id: '',
-      app_installed_team_id: SLACK_IDS.teamId,
+      app_installed_team_id: teamId,
       bot_id: SLACK_IDS.botId,
     },
     actions: [

@@ -3,6 +3,7 @@ import path from 'node:path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
+import { BOT_SCOPES } from '../../src/slack/installations';
 
 const ROOT = path.resolve(__dirname, '../..');
 // Slack's official schema is reference data kept beside the project, not inside it.
@@ -45,6 +46,15 @@ test('the manifest declares the command, interactivity and scopes the code relie
   );
   expect(manifest.oauth_config.scopes.bot).toEqual(
     expect.arrayContaining(['commands', 'chat:write', 'chat:write.public', 'users:read']),
+  );
+  // An OAuth install asks for exactly the manifest's scopes, and ends where the manifest says.
+  expect(BOT_SCOPES).toEqual(manifest.oauth_config.scopes.bot);
+  expect(manifest.oauth_config.redirect_urls).toEqual([
+    expect.stringMatching(/\/slack\/oauth_redirect$/),
+  ]);
+  // Uninstalling (or revoking the bot token) deletes the workspace's data: Slack must tell us.
+  expect(manifest.settings.event_subscriptions.bot_events).toEqual(
+    expect.arrayContaining(['app_uninstalled', 'tokens_revoked']),
   );
   // Every scope the manifest asks for is justified in the README.
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');

@@ -12,6 +12,7 @@ import { refusalText } from '../../slack/blocks/refusals';
 import { REPLIES } from '../../slack/blocks/replies';
 import { SlackMessenger } from '../../slack/messenger';
 import { isDatabaseUnavailable } from '../../store/sql';
+import { servicesOf } from '../shared/workspace';
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
@@ -63,8 +64,9 @@ async function whisper(args: ButtonArgs, text: string): Promise<void> {
  * Acks at once, then runs the handler tracked for graceful stop; its answer (if any) goes to
  * the clicker alone. A failure is logged and told to the clicker, never thrown back into Bolt.
  */
-export function onButton(services: Services, handler: ButtonHandler) {
+export function onButton(handler: ButtonHandler) {
   return async (args: ButtonArgs) => {
+    const services = servicesOf(args.context);
     await args.ack();
     await services.inflight.run(async () => {
       try {

@@ -1,4 +1,4 @@
-import type { BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { Services } from '../../services';
 import { KNOWN_ACTION_IDS } from '../../slack/blocks/actions';
 import { REPLIES } from '../../slack/blocks/replies';
@@ -8,7 +8,11 @@ export const UNKNOWN_ACTION = new RegExp(`^(?!(?:${KNOWN_ACTION_IDS.join('|')})$
 
 /** Acked, and the clicker told, instead of Slack showing an error after 3 s. */
 export function unknownButton(services: Services) {
-  return async ({ ack, respond, action }: SlackActionMiddlewareArgs<BlockAction>) => {
+  return async ({
+    ack,
+    respond,
+    action,
+  }: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs) => {
     await ack();
     services.logger.info({ action: action.action_id }, 'click on an unknown button');
     await respond({

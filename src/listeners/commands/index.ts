@@ -1,8 +1,8 @@
 import type { App } from '@slack/bolt';
-import type { Services } from '../../services';
+import { perWorkspace } from '../shared/workspace';
 import { notionCheckCommand } from './notion-check';
 
 /** Every slash command, one line each. */
-export function registerCommands(app: App, services: Services): void {
-  app.command('/notion-check', notionCheckCommand(services));
+export function registerCommands(app: App): void {
+  app.command('/notion-check', perWorkspace(notionCheckCommand));
 }

@@ -1,6 +1,6 @@
 import type { AnyMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
-import type { Services } from '../../services';
+import { servicesOf } from '../shared/workspace';
 
 /** Set in the context of an event this process delivers to itself again (events/held.ts). */
 export const REDELIVERED = 'notionCheckRedelivered';
@@ -24,7 +24,7 @@ function mayBeEvent(body: unknown): boolean {
  * Slack re-sends an event (same event_id, X-Slack-Retry-Num) when our ack was slow or lost;
  * Bolt passes every copy on. The first one wins; the key is stored, so a restart keeps it.
  */
-export function dropRetriedEvents(services: Services) {
+export function dropRetriedEvents() {
   return async ({
     body,
     context,
@@ -35,6 +35,7 @@ export function dropRetriedEvents(services: Services) {
       return;
     }
     const envelope = eventEnvelope.safeParse(body);
+    const services = servicesOf(context as Parameters<typeof servicesOf>[0]);
     if (
       envelope.success &&
       !(await services.store.dedupe.claim(`event:${envelope.data.event_id}`, Date.now())) &&

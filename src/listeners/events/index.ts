@@ -1,10 +1,13 @@
 import type { App } from '@slack/bolt';
-import type { Services } from '../../services';
+import { perWorkspace } from '../shared/workspace';
 import { appHomeOpened } from './home';
 import { messageEvent } from './message';
+import { tokensRevoked, uninstalled } from './uninstalled';
 
 /** Every Events API event, one line each. */
-export function registerEvents(app: App, services: Services): void {
-  app.event('message', messageEvent(services));
-  app.event('app_home_opened', appHomeOpened(services));
+export function registerEvents(app: App): void {
+  app.event('message', perWorkspace(messageEvent));
+  app.event('app_home_opened', perWorkspace(appHomeOpened));
+  app.event('app_uninstalled', perWorkspace(uninstalled));
+  app.event('tokens_revoked', perWorkspace(tokensRevoked));
 }

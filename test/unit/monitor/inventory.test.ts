@@ -297,7 +297,7 @@ describe('Scheduler', () => {
     };
     const scheduler = new Scheduler({
       store,
-      sweep,
+      sweeps: async (team) => (team === '' ? sweep : undefined),
       logger: pino({ level: 'silent' }),
       intervalMs: 60 * MINUTE,
     });

@@ -1,0 +1,126 @@
+import { randomBytes } from 'node:crypto';
+import type { Installation } from '@slack/oauth';
+import pino from 'pino';
+import { SlackInstallations } from '../../../src/slack/installations';
+import { Store } from '../../../src/store/store';
+
+const key = randomBytes(32);
+const silent = pino({ level: 'silent' });
+// Built at run time so no token-shaped literal sits in the repository.
+const botToken = (seed: string) => ['xoxb', '1'.repeat(10), '2'.repeat(13), seed].join('-');
+
+function installation(teamId: string, token: string): Installation<'v2', false> {
+  return {
+    team: { id: teamId, name: `Team ${teamId}` },
+    enterprise: undefined,
+    user: { id: 'U0INSTALLER', token: undefined, scopes: undefined },
+    bot: { id: 'B0BOT', userId: 'U0BOT', token, scopes: ['commands'] },
+    appId: 'A0APP',
+    tokenType: 'bot',
+    isEnterpriseInstall: false,
+    authVersion: 'v2',
+  };
+}
+
+describe('SlackInstallations (Bolt InstallationStore on the database)', () => {
+  let store: Store;
+  beforeEach(() => {
+    store = new Store(':memory:');
+  });
+  afterEach(() => store.close());
+
+  it('stores each workspace encrypted and gives it back', async () => {
+    const installations = new SlackInstallations(
+      store,
+      { encryptionKey: key, previousEncryptionKey: undefined },
+      silent,
+    );
+    await installations.storeInstallation(installation('T0AAA', botToken('aaa')));
+    await installations.storeInstallation(installation('T0BBB', botToken('bbb')));
+    const row = await store.installations.get('T0AAA');
+    expect(row?.ciphertext).toBeDefined();
+    expect(row?.ciphertext).not.toContain(botToken('aaa'));
+    expect(row?.ciphertext).not.toContain('Team T0AAA');
+    const fetched = await installations.fetchInstallation({
+      teamId: 'T0AAA',
+      enterpriseId: undefined,
+      isEnterpriseInstall: false,
+    });
+    expect(fetched.bot?.token).toBe(botToken('aaa'));
+    expect(await installations.botToken('T0BBB')).toBe(botToken('bbb'));
+  });
+
+  it('throws for a workspace that never installed (Bolt then refuses its requests)', async () => {
+    const installations = new SlackInstallations(
+      store,
+      { encryptionKey: key, previousEncryptionKey: undefined },
+      silent,
+    );
+    await expect(
+      installations.fetchInstallation({
+        teamId: 'T0NONE',
+        enterpriseId: undefined,
+        isEnterpriseInstall: false,
+      }),
+    ).rejects.toThrow('no installation for workspace T0NONE');
+    expect(await installations.botToken('T0NONE')).toBeUndefined();
+  });
+
+  it('refuses an org-wide install', async () => {
+    const installations = new SlackInstallations(
+      store,
+      { encryptionKey: key, previousEncryptionKey: undefined },
+      silent,
+    );
+    const org = {
+      ...installation('T0AAA', botToken('aaa')),
+      team: undefined,
+      enterprise: { id: 'E0ORG', name: 'Org' },
+      isEnterpriseInstall: true,
+    } as unknown as Installation<'v2', true>;
+    await expect(installations.storeInstallation(org)).rejects.toThrow('org-wide installs');
+    expect(await store.installations.teams()).toEqual([]);
+  });
+
+  it('re-encrypts with the new key after a rotation; without the old key nothing opens', async () => {
+    const old = randomBytes(32);
+    await new SlackInstallations(
+      store,
+      { encryptionKey: old, previousEncryptionKey: undefined },
+      silent,
+    ).storeInstallation(installation('T0AAA', botToken('aaa')));
+    const before = (await store.installations.get('T0AAA'))?.ciphertext;
+
+    const forgetful = new SlackInstallations(
+      store,
+      { encryptionKey: key, previousEncryptionKey: undefined },
+      silent,
+    );
+    expect(await forgetful.botToken('T0AAA')).toBeUndefined();
+
+    const rotating = new SlackInstallations(
+      store,
+      { encryptionKey: key, previousEncryptionKey: old },
+      silent,
+    );
+    expect(await rotating.reencryptWithCurrentKey()).toBe(1);
+    expect(await rotating.reencryptWithCurrentKey()).toBe(0);
+    expect((await store.installations.get('T0AAA'))?.ciphertext).not.toBe(before);
+    expect(await forgetful.botToken('T0AAA')).toBe(botToken('aaa'));
+  });
+
+  it('deletes an installation', async () => {
+    const installations = new SlackInstallations(
+      store,
+      { encryptionKey: key, previousEncryptionKey: undefined },
+      silent,
+    );
+    await installations.storeInstallation(installation('T0AAA', botToken('aaa')));
+    await installations.deleteInstallation({
+      teamId: 'T0AAA',
+      enterpriseId: undefined,
+      isEnterpriseInstall: false,
+    });
+    expect(await installations.botToken('T0AAA')).toBeUndefined();
+  });
+});
