@@ -198,7 +198,10 @@ export function createApp(deps: AppDeps): NotionCheckApp {
     checkDeadlineMs: deps.checkDeadlineMs,
     webhookDebounceMs: deps.webhookDebounceMs,
     recheck: (team, connection, ids) => monitor.recheck(connection, ids, team),
-    forgotten: (team) => workspaces.forget(team),
+    forgotten: (team) => {
+      workspaces.forget(team);
+      installations?.forget(team);
+    },
   };
   const webClient = (token: string | undefined) =>
     new WebClient(token, { ...webApiOptions(config), logger: toBoltLogger(logger) });

@@ -2,6 +2,7 @@ import type { Installation, InstallationQuery, InstallationStore } from '@slack/
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { encryptSecret, openSealed } from '../security/crypto';
+import { isDatabaseUnavailable } from '../store/sql';
 import type { Store } from '../store/store';
 
 /** The bot scopes an OAuth install asks for: manifest.yml's (test/unit/manifest.test.ts). */
@@ -23,6 +24,9 @@ export const BOT_SCOPES = [
  * Grid) installs are refused: each workspace installs the app itself.
  */
 export class SlackInstallations implements InstallationStore {
+  /** Each workspace's installation as last read here (see fetchInstallation). */
+  private readonly lastKnown = new Map<string, Installation<'v1' | 'v2', boolean>>();
+
   constructor(
     private readonly store: Store,
     private readonly config: Pick<Config, 'encryptionKey' | 'previousEncryptionKey'>,
@@ -49,16 +53,42 @@ export class SlackInstallations implements InstallationStore {
     this.logger.info({ teamId }, 'installed into a workspace');
   }
 
+  /**
+   * Bolt's authorize, for every request. While the database is unavailable, the installation
+   * this process last read for the workspace stands in: the request then reaches the listeners,
+   * whose answer is "try again in a minute" (listeners/databaseDown.ts), instead of Bolt
+   * dropping it as unauthorized.
+   */
   async fetchInstallation(
     query: InstallationQuery<boolean>,
   ): Promise<Installation<'v1' | 'v2', boolean>> {
-    const installation = query.teamId ? await this.find(query.teamId) : undefined;
-    if (!installation) throw new Error(`no installation for workspace ${query.teamId ?? '?'}`);
+    const { teamId } = query;
+    if (!teamId) throw new Error('no installation for a request without a workspace');
+    let installation: Installation<'v1' | 'v2', boolean> | undefined;
+    try {
+      installation = await this.find(teamId);
+    } catch (error) {
+      const known = this.lastKnown.get(teamId);
+      if (isDatabaseUnavailable(error) && known) return known;
+      throw error;
+    }
+    if (!installation) {
+      this.lastKnown.delete(teamId);
+      throw new Error(`no installation for workspace ${teamId}`);
+    }
+    this.lastKnown.set(teamId, installation);
     return installation;
   }
 
   async deleteInstallation(query: InstallationQuery<boolean>): Promise<void> {
-    if (query.teamId) await this.store.installations.delete(query.teamId);
+    if (!query.teamId) return;
+    this.lastKnown.delete(query.teamId);
+    await this.store.installations.delete(query.teamId);
+  }
+
+  /** The workspace's data was deleted (uninstalled): its installation stands in no more. */
+  forget(teamId: string): void {
+    this.lastKnown.delete(teamId);
   }
 
   /** The workspace's installation; undefined when it has none (or its row cannot be opened). */

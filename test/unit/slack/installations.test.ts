@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Installation } from '@slack/oauth';
 import pino from 'pino';
 import { SlackInstallations } from '../../../src/slack/installations';
+import { DatabaseUnavailableError } from '../../../src/store/sql';
 import { Store } from '../../../src/store/store';
 
 const key = randomBytes(32);
@@ -107,6 +108,31 @@ describe('SlackInstallations (Bolt InstallationStore on the database)', () => {
     expect(await rotating.reencryptWithCurrentKey()).toBe(0);
     expect((await store.installations.get('T0AAA'))?.ciphertext).not.toBe(before);
     expect(await forgetful.botToken('T0AAA')).toBe(botToken('aaa'));
+  });
+
+  it('while the database is down, the installation last read here stands in', async () => {
+    const installations = new SlackInstallations(
+      store,
+      { encryptionKey: key, previousEncryptionKey: undefined },
+      silent,
+    );
+    await installations.storeInstallation(installation('T0AAA', botToken('aaa')));
+    const query = (teamId: string) => ({
+      teamId,
+      enterpriseId: undefined,
+      isEnterpriseInstall: false,
+    });
+    await installations.fetchInstallation(query('T0AAA'));
+    const down = new DatabaseUnavailableError(new Error('connect ECONNREFUSED'));
+    jest.spyOn(store.installations, 'get').mockRejectedValue(down);
+    // Bolt's authorize passes: the listeners then say "try again in a minute".
+    expect((await installations.fetchInstallation(query('T0AAA'))).bot?.token).toBe(
+      botToken('aaa'),
+    );
+    // A workspace never read here is not guessed at; nor one forgotten (uninstalled).
+    await expect(installations.fetchInstallation(query('T0BBB'))).rejects.toBe(down);
+    installations.forget('T0AAA');
+    await expect(installations.fetchInstallation(query('T0AAA'))).rejects.toBe(down);
   });
 
   it('deletes an installation', async () => {
