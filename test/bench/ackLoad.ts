@@ -244,11 +244,15 @@ const FORM = 'application/x-www-form-urlencoded';
 
 let triggers = 0;
 /** A trigger_id shaped like Slack's (and like test/support/slackRequest.ts makes them). */
-const triggerId = () =>
+export const triggerId = () =>
   `${++triggers}.${SLACK_IDS.teamId.slice(1)}.0f1e2d3c4b5a69788796a5b4c3d2e1f0`;
 
 /** A slash command's form fields, as sendSlashCommand (test/support/slackRequest.ts) sends them. */
-function slashFields(text: string, userId: string, responseUrl: string): Record<string, string> {
+export function slashFields(
+  text: string,
+  userId: string,
+  responseUrl: string,
+): Record<string, string> {
   return {
     token: 'deprecated-verification-token',
     team_id: SLACK_IDS.teamId,

@@ -54,7 +54,8 @@ import { FakeNotion } from '../fakes/fakeNotion';
 import { SLACK_IDS } from '../fakes/fakeSlack';
 import { createDatabase } from '../support/postgres/databases';
 import { blockActionPayload, eventsUrl, slackHeaders } from '../support/slackRequest';
-import { type Click, createWalkthroughs, Fakes, KINDS } from './ackLoad';
+import { busiest } from '../support/windows';
+import { type Click, createWalkthroughs, Fakes, KINDS, slashFields, triggerId } from './ackLoad';
 import {
   BOT_ENTRY,
   type Child,
@@ -566,30 +567,6 @@ interface Prepared {
   headers: Record<string, string>;
 }
 
-let triggers = 0;
-/** A trigger_id shaped like Slack's. */
-const triggerId = () =>
-  `${++triggers}.${SLACK_IDS.teamId.slice(1)}.0f1e2d3c4b5a69788796a5b4c3d2e1f0`;
-
-/** A slash command's form fields, as Slack sends them (and ackLoad.ts). */
-function slashFields(text: string, userId: string, responseUrl: string): Record<string, string> {
-  return {
-    token: 'deprecated-verification-token',
-    team_id: SLACK_IDS.teamId,
-    team_domain: SLACK_IDS.teamDomain,
-    channel_id: SLACK_IDS.channelId,
-    channel_name: 'general',
-    user_id: userId,
-    user_name: userId.toLowerCase(),
-    command: '/notion-check',
-    text,
-    api_app_id: SLACK_IDS.appId,
-    is_enterprise_install: 'false',
-    response_url: responseUrl,
-    trigger_id: triggerId(),
-  };
-}
-
 /** The load balancer: request i to replica i mod n, each over keep-alive connections of its own. */
 class RoundRobin {
   private sent = 0;
@@ -763,17 +740,6 @@ interface Result {
   loopMax: number;
   slackCalls: number;
   responses: number;
-}
-
-/** Most of `times` (ascending) within any window of `windowMs` (the fake's 429 rule). */
-function busiest(times: number[], windowMs: number): number {
-  let worst = 0;
-  let start = 0;
-  for (let end = 0; end < times.length; end++) {
-    while ((times[end] ?? 0) - (times[start] ?? 0) >= windowMs) start++;
-    worst = Math.max(worst, end - start + 1);
-  }
-  return worst;
 }
 
 /**

@@ -11,6 +11,7 @@
 import { RateLimiter } from '../../src/notion/pacing';
 import { SLACK_IDS } from '../fakes/fakeSlack';
 import { Harness } from '../support/harness';
+import { busiest } from '../support/windows';
 import { rssMb, runBench, verdict } from './support';
 
 const ITEMS = 10_000;
@@ -54,16 +55,6 @@ function tree(nodes: Node[], size: number, levels: number, parentId?: string, fi
   }
   for (const chunk of chunks) if (chunk > 0) tree(nodes, chunk, levels - 1, id);
   return id;
-}
-
-function busiest(times: number[], windowMs: number): number {
-  let worst = 0;
-  let start = 0;
-  for (let end = 0; end < times.length; end++) {
-    while ((times[end] ?? 0) - (times[start] ?? 0) >= windowMs) start++;
-    worst = Math.max(worst, end - start + 1);
-  }
-  return worst;
 }
 
 interface Measured {

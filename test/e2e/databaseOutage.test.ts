@@ -12,7 +12,7 @@ import { SLACK_IDS, type SlackCall } from '../fakes/fakeSlack';
 import { buttons, findButton, messageText } from '../support/blocks';
 import { Harness } from '../support/harness';
 import { type PostgresServer, startPostgres } from '../support/postgres/server';
-import { sendBlockAction, sendEvent, sendSlashCommand } from '../support/slackRequest';
+import { sendBlockAction, sendEvent } from '../support/slackRequest';
 
 const ROADMAP = '1a2b3c4d5e6f4a5b8c9d0e1f2a3b4c5d';
 const SPECS = '2b3c4d5e6f7a4b5c9d0e1f2a3b4c5d6e';
@@ -67,13 +67,7 @@ function alerts(): SlackCall[] {
 }
 
 async function command(text: string) {
-  const result = await sendSlashCommand(h.appUrl, h.signingSecret, {
-    text,
-    channelId: CHANNEL,
-    responseUrl: h.slack.responseUrl(`cmd-${randomBytes(4).toString('hex')}`),
-  });
-  expect(result.status).toBe(200);
-  return result;
+  return (await h.command(text, { channelId: CHANNEL })).result;
 }
 
 beforeAll(async () => {

@@ -23,7 +23,6 @@ import { fakeNotionToken, Harness } from '../support/harness';
 import {
   sendAppHomeOpened,
   sendHomeBlockAction,
-  sendSlashCommand,
   sendViewSubmission,
 } from '../support/slackRequest';
 
@@ -121,15 +120,7 @@ async function seedHistory(file: string): Promise<void> {
 }
 
 async function command(text: string, userId: string, channelId: string) {
-  const id = `cmd-${randomBytes(4).toString('hex')}`;
-  const result = await sendSlashCommand(h.appUrl, h.signingSecret, {
-    text,
-    userId,
-    channelId,
-    responseUrl: h.slack.responseUrl(id),
-  });
-  expect(result.status).toBe(200);
-  return id;
+  return (await h.command(text, { userId, channelId })).responseId;
 }
 
 async function watch(ids: string[], userId: string, channelId: string) {

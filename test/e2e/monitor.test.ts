@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { RateLimiter } from '../../src/notion/pacing';
 import type { SlackCall } from '../fakes/fakeSlack';
 import { SLACK_IDS } from '../fakes/fakeSlack';
@@ -45,13 +44,7 @@ async function clickOn(alert: SlackCall, label: string, userId: string = SLACK_I
 }
 
 async function command(text: string) {
-  const result = await sendSlashCommand(h.appUrl, h.signingSecret, {
-    text,
-    channelId: CHANNEL,
-    responseUrl: h.slack.responseUrl(`cmd-${randomBytes(4).toString('hex')}`),
-  });
-  expect(result.status).toBe(200);
-  return result;
+  return (await h.command(text, { channelId: CHANNEL })).result;
 }
 
 async function watch(...ids: string[]) {

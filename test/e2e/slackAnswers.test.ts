@@ -1,15 +1,9 @@
-/**
- * Slack answers that used to lose an update or hold people up: chat.update on a message that
- * was deleted or can no longer be edited (the update is posted afresh and its ts remembered),
- * and a long Retry-After on background traffic (a person's answer does not wait behind it).
- */
-import { randomBytes } from 'node:crypto';
 import type { SlackCall } from '../fakes/fakeSlack';
 import { SLACK_IDS } from '../fakes/fakeSlack';
 import { assertBlockKitLimits } from '../support/blockKitLimits';
 import { buttons, messageText } from '../support/blocks';
 import { Harness } from '../support/harness';
-import { pressButton, sendSlashCommand } from '../support/slackRequest';
+import { pressButton } from '../support/slackRequest';
 
 const ROADMAP = '1a2b3c4d5e6f4a5b8c9d0e1f2a3b4c5d';
 const SPECS = '2b3c4d5e6f7a4b5c9d0e1f2a3b4c5d6e';
@@ -18,12 +12,7 @@ const CHANNEL = SLACK_IDS.channelId;
 let h: Harness;
 
 async function command(text: string) {
-  const result = await sendSlashCommand(h.appUrl, h.signingSecret, {
-    text,
-    channelId: CHANNEL,
-    responseUrl: h.slack.responseUrl(`cmd-${randomBytes(4).toString('hex')}`),
-  });
-  expect(result.status).toBe(200);
+  await h.command(text, { channelId: CHANNEL });
 }
 
 async function watch(...ids: string[]) {

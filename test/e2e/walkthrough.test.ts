@@ -6,7 +6,7 @@ import { assertBlockKitLimits } from '../support/blockKitLimits';
 import { buttons, findButton, messageText } from '../support/blocks';
 import { expectInOrder } from '../support/expectInOrder';
 import { fakeNotionToken, Harness } from '../support/harness';
-import { sendBlockAction, sendSlashCommand, sendViewSubmission } from '../support/slackRequest';
+import { sendBlockAction, sendViewSubmission } from '../support/slackRequest';
 
 const ROADMAP = '1a2b3c4d5e6f4a5b8c9d0e1f2a3b4c5d';
 const SPECS = '2b3c4d5e6f7a4b5c9d0e1f2a3b4c5d6e';
@@ -65,14 +65,7 @@ async function click(
 }
 
 async function command(text: string, userId: string = USER) {
-  const result = await sendSlashCommand(h.appUrl, h.signingSecret, {
-    text,
-    userId,
-    channelId: CHANNEL,
-    responseUrl: h.slack.responseUrl(`cmd-${randomBytes(4).toString('hex')}`),
-  });
-  expect(result.status).toBe(200);
-  return result;
+  return (await h.command(text, { userId, channelId: CHANNEL })).result;
 }
 
 async function waitForReply(reportTs: string, fragment: string): Promise<string> {

@@ -11,7 +11,6 @@ import { SLACK_IDS, type SlackCall } from '../fakes/fakeSlack';
 import { assertBlockKitLimits } from '../support/blockKitLimits';
 import { messageText } from '../support/blocks';
 import { fakeNotionToken, Harness } from '../support/harness';
-import { sendSlashCommand } from '../support/slackRequest';
 
 const CHANNEL = SLACK_IDS.channelId;
 const OTHER_CHANNEL = 'C0REPORTS1';
@@ -100,14 +99,7 @@ function tree(title: string, children: number, grandchildren: number, parentId?:
 }
 
 async function command(text: string, channelId: string = CHANNEL) {
-  const id = `cmd-${randomBytes(4).toString('hex')}`;
-  const result = await sendSlashCommand(h.appUrl, h.signingSecret, {
-    text,
-    channelId,
-    responseUrl: h.slack.responseUrl(id),
-  });
-  expect(result.status).toBe(200);
-  return id;
+  return (await h.command(text, { channelId })).responseId;
 }
 
 /** `/notion-check watch all`, and its answer in the channel. */

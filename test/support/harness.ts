@@ -16,6 +16,7 @@ import { openStore } from '../../src/store/open';
 import { FakeNotion } from '../fakes/fakeNotion';
 import { FakeSlack } from '../fakes/fakeSlack';
 import { FakeSocketMode } from '../fakes/fakeSocketMode';
+import { type SlashCommandInput, sendSlashCommand } from './slackRequest';
 
 /** Obviously fake, built at run time so no token-shaped literal sits in the repository. */
 export function fakeNotionToken(seed: string): string {
@@ -254,6 +255,26 @@ export class Harness {
     if (leaked.length > 0) {
       throw new Error(`${leaked.length} secret(s) appeared in the app's log lines`);
     }
+  }
+
+  /**
+   * `/notion-check <text>`, signed as Slack sends it, with a response_url of the fake's
+   * (`responseId` finds its posts in `slack.responses`); throws unless acked with 200.
+   */
+  async command(
+    text: string,
+    input: Partial<Omit<SlashCommandInput, 'text' | 'responseUrl'>> = {},
+  ): Promise<{ result: Awaited<ReturnType<typeof sendSlashCommand>>; responseId: string }> {
+    const responseId = `cmd-${randomBytes(4).toString('hex')}`;
+    const result = await sendSlashCommand(this.appUrl, this.signingSecret, {
+      ...input,
+      text,
+      responseUrl: this.slack.responseUrl(responseId),
+    });
+    if (result.status !== 200) {
+      throw new Error(`/notion-check ${text} was answered ${result.status}, not 200`);
+    }
+    return { result, responseId };
   }
 
   /** Secrets a test used that the fakes don't know about (e.g. a token pasted in a message). */

@@ -8,6 +8,7 @@ import { RateLimiter, systemClock } from '../../../src/notion/pacing';
 import { openStore } from '../../../src/store/open';
 import type { Store } from '../../../src/store/store';
 import { createDatabase } from '../../support/postgres/databases';
+import { busiest } from '../../support/windows';
 
 const LIMIT = 3;
 const WINDOW_MS = 210;
@@ -30,18 +31,6 @@ afterAll(async () => {
 
 const limiterOf = (store: Store, shared = true) =>
   new RateLimiter(LIMIT, WINDOW_MS, systemClock, 600, shared ? store.budget : undefined);
-
-/** The most starts in any window of `span` ms. */
-function busiest(starts: number[], span: number): number {
-  const sorted = [...starts].sort((a, b) => a - b);
-  let worst = 0;
-  for (const [i, start] of sorted.entries()) {
-    let n = 0;
-    for (let j = i; j < sorted.length && (sorted[j] as number) < start + span; j++) n++;
-    worst = Math.max(worst, n);
-  }
-  return worst;
-}
 
 async function drive(limiters: RateLimiter[], key: string, perReplica: number) {
   const starts: number[] = [];
