@@ -144,6 +144,9 @@ function oauthOptions(config: Config, installations: SlackInstallations) {
     installationStore: installations,
     ...(config.publicUrl ? { redirectUri: `${config.publicUrl}/slack/oauth_redirect` } : {}),
     installerOptions: {
+      // Bolt's default paths, spelled out: with a redirectUri Bolt insists on its path too.
+      installPath: '/slack/install',
+      redirectUriPath: '/slack/oauth_redirect',
       // oauth.v2.access and auth.test go to SLACK_API_URL, with our retries.
       clientOptions: webApiOptions(config),
       stateVerification: true,

@@ -13,6 +13,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import type { SlackCall } from '../fakes/fakeSlack';
+import { NotionWebhookSender } from '../fakes/notionWebhookSender';
 import { findButton, messageText } from '../support/blocks';
 import {
   fakeNotionToken,
@@ -30,6 +31,8 @@ import {
 } from '../support/slackRequest';
 
 jest.setTimeout(60_000);
+
+const PUBLIC_URL = 'https://notion-check.example.com';
 
 const ROADMAP = '1a2b3c4d5e6f4a5b8c9d0e1f2a3b4c5d';
 const KPIS = '4d5e6f7a8b9c4d5e8f0a1b2c3d4e5f6a';
@@ -391,7 +394,10 @@ let alertA: SlackCall | undefined;
 let financeModal: { private_metadata: string; callback_id: string } | undefined;
 
 beforeAll(async () => {
-  h = await new Harness({ oauth: true, env: { CHECK_INTERVAL: '1s' } }).start();
+  h = await new Harness({
+    oauth: true,
+    env: { CHECK_INTERVAL: '1s', PUBLIC_URL },
+  }).start();
   for (const team of TEAMS) {
     h.slack.setUser({
       id: team.admin,
@@ -777,6 +783,30 @@ test("crafted requests from B carrying A's ids read and change nothing of A's", 
   expect(shownA).not.toContain(`…${intruder.slice(-4)}`);
 });
 
+test("Notion webhooks: each workspace's connection at /notion/webhooks/<team_id>/<connection>, never another's", async () => {
+  const alpha = new NotionWebhookSender(() => h.appUrl, `${A.teamId}/sync`);
+  h.extraSecrets.push(alpha.verificationToken);
+  expect((await alpha.verify()).status).toBe(200);
+  // The one-workspace path, a workspace that never installed, a connection A does not have,
+  // something that is not a team id.
+  for (const path of ['sync', `${X.teamId}/sync`, `${A.teamId}/nowhere`, 'alpha/sync']) {
+    const stray = new NotionWebhookSender(() => h.appUrl, path);
+    h.extraSecrets.push(stray.verificationToken);
+    expect({ path, status: (await stray.verify()).status }).toEqual({ path, status: 404 });
+  }
+  // What each workspace's admin is shown: its own URL, and only its own pending token.
+  const shownA = JSON.stringify(
+    (await (await command(A, 'webhook sync', { userId: A.admin })).reply()).body,
+  );
+  expect(shownA).toContain(`${PUBLIC_URL}/notion/webhooks/${A.teamId}/sync`);
+  expect(shownA).toContain(alpha.verificationToken);
+  const shownB = JSON.stringify(
+    (await (await command(B, 'webhook sync', { userId: B.admin })).reply()).body,
+  );
+  expect(shownB).toContain(`${PUBLIC_URL}/notion/webhooks/${B.teamId}/sync`);
+  expect(shownB).not.toContain(alpha.verificationToken);
+});
+
 test('a workspace that never installed the app is not served', async () => {
   const alert = alertA;
   if (!alert) throw new Error("needs the earlier test's alert");
@@ -846,6 +876,7 @@ test("app_uninstalled for A deletes A's data and installation; B is untouched", 
   expect(notionA.map((request) => request.path)).toEqual([]);
   expect(h.slack.calls.filter((call) => call.at > settled && call.token === tokenA)).toEqual([]);
 });
+
 
 test('A installs again: served again, with a new token, starting from nothing', async () => {
   const oldToken = botToken(A);
