@@ -204,6 +204,7 @@ export function createApp(deps: AppDeps): NotionCheckApp {
     forgotten: (team) => {
       workspaces.forget(team);
       installations?.forget(team);
+      void forgetLateWrites(team);
     },
   };
   const webClient = (token: string | undefined) =>
@@ -225,6 +226,21 @@ export function createApp(deps: AppDeps): NotionCheckApp {
           shared,
         ),
       );
+  /**
+   * A sweep of the workspace already under way when its data was deleted may still write
+   * (its health, history, an alert): once such work has ended, what it wrote goes too — unless
+   * the workspace installed the app again meanwhile.
+   */
+  const forgetLateWrites = async (team: string) => {
+    try {
+      await monitor.settled(team);
+      if (installations && (await store.installations.get(team))) return;
+      const rows = await store.forTeam(team).forgetTeam();
+      if (rows > 0) logger.info({ teamId: team || undefined, rows }, 'deleted late writes');
+    } catch (error) {
+      logger.warn({ err: error, teamId: team || undefined }, 'could not delete late writes');
+    }
+  };
   const one = workspaces instanceof OneWorkspace ? workspaces.built()[0] : undefined;
   const monitor = new Scheduler({
     store,

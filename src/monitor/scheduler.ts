@@ -157,6 +157,18 @@ export class Scheduler {
     );
   }
 
+  /**
+   * Resolves once the workspace's monitor work started so far has ended, here and (with
+   * replicas) on any other replica: that replica's sweep holds its lease at most `leaseMs`
+   * without renewing it, so this waits that long too.
+   */
+  async settled(team: string): Promise<void> {
+    const prefix = workKey(team, '');
+    const work = [...this.tails].filter(([key]) => key.startsWith(prefix)).map(([, tail]) => tail);
+    await Promise.allSettled(work);
+    if (this.replicas) await new Promise((resolve) => setTimeout(resolve, this.leaseMs).unref());
+  }
+
   private async isDue(team: string, connection: string, now: number): Promise<boolean> {
     const last = (await this.deps.store.forTeam(team).health.get(connection))?.lastSweepAt;
     return (

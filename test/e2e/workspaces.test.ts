@@ -875,8 +875,37 @@ test("app_uninstalled for A deletes A's data and installation; B is untouched", 
   );
   expect(notionA.map((request) => request.path)).toEqual([]);
   expect(h.slack.calls.filter((call) => call.at > settled && call.token === tokenA)).toEqual([]);
+  // Nothing of A is left in any table, not even what that last sweep wrote (health, history).
+  await eventually(
+    () => leftovers(A.teamId),
+    (rows) => Object.keys(rows).length === 0,
+    "A's late writes to go",
+  );
 });
 
+/** Rows of the workspace in every table that has a team_id column, those with any. */
+function leftovers(teamId: string): Record<string, number> {
+  const db = new Database(h.databasePath, { readonly: true, fileMustExist: true });
+  try {
+    const tables = db
+      .prepare(
+        "SELECT m.name AS name FROM sqlite_master m JOIN pragma_table_info(m.name) c WHERE m.type = 'table' AND c.name = 'team_id'",
+      )
+      .all() as { name: string }[];
+    const found: Record<string, number> = {};
+    for (const { name } of tables) {
+      const { n } = db
+        .prepare(`SELECT COUNT(*) AS n FROM ${name} WHERE team_id = ?`)
+        .get(teamId) as {
+        n: number;
+      };
+      if (n > 0) found[name] = n;
+    }
+    return found;
+  } finally {
+    db.close();
+  }
+}
 
 test('A installs again: served again, with a new token, starting from nothing', async () => {
   const oldToken = botToken(A);
