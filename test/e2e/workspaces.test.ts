@@ -846,7 +846,11 @@ test("app_uninstalled for A deletes A's data and installation; B is untouched", 
   expect(before.B.connections).toBeGreaterThan(0);
   const tokenA = botToken(A);
 
-  // Slack revokes the tokens, then tells the app.
+  // A sweep of A is under way (Notion holds its answer) when Slack revokes the tokens, then
+  // tells the app.
+  const heldFrom = Date.now();
+  h.notion.fault({ match: { token: A.notionToken }, times: 1, fault: { kind: 'hold' } });
+  await h.notion.waitForRequest((r) => r.token === A.notionToken && r.at >= heldFrom, 15_000);
   h.slack.revokeWorkspace(A.teamId);
   expect((await event(A, { type: 'app_uninstalled' })).status).toBe(200);
   await eventually(
@@ -854,6 +858,8 @@ test("app_uninstalled for A deletes A's data and installation; B is untouched", 
     (rows) => JSON.stringify(rows) === JSON.stringify(NO_ROWS),
     "A's rows to go",
   );
+  // The sweep goes on, and saves what it found into a workspace that is gone.
+  h.notion.releaseHeld();
   expect(rowsOf(B.teamId)).toEqual(before.B);
   const gone = Date.now();
 
