@@ -289,18 +289,17 @@ export function createApp(deps: AppDeps): NotionCheckApp {
 
   // Slack retries a delivery within minutes; a day of de-duplication keys is plenty.
   let maintenance: NodeJS.Timeout | undefined;
-  const pruneDedupKeys = async () => {
-    try {
-      for (const { services } of await everyWorkspace()) {
-        await services.store.dedupe.prune(24 * 60 * 60_000, Date.now());
-      }
-    } catch (error) {
-      logger.warn({ err: error }, 'could not prune de-duplication keys');
-    }
-  };
+  const pruneDedupKeys = () =>
+    store
+      .pruneDedupeKeys(24 * 60 * 60_000, Date.now())
+      .catch((error: unknown) =>
+        logger.warn({ err: error }, 'could not prune de-duplication keys'),
+      );
 
   /** Re-encrypts what is still sealed with ENCRYPTION_KEY_PREVIOUS, and says how much. */
   const reencrypt = async () => {
+    // Nothing to do outside a rotation: and no reason to open every workspace at start-up.
+    if (!config.previousEncryptionKey) return;
     let tokens = (await installations?.reencryptWithCurrentKey()) ?? 0;
     let secrets = 0;
     for (const { services } of await everyWorkspace()) {

@@ -167,6 +167,16 @@ export class Store extends Repos {
     );
   }
 
+  /**
+   * Maintenance across every team: de-duplication keys older than `maxAgeMs` go (Slack retries
+   * within minutes). Returns how many; reads no team's rows.
+   */
+  pruneDedupeKeys(maxAgeMs: number, now: number): Promise<number> {
+    return this.database.run('DELETE FROM processed_actions WHERE processed_at < ?', [
+      now - maxAgeMs,
+    ]);
+  }
+
   isHealthy(): Promise<boolean> {
     return this.database.isHealthy();
   }

@@ -99,6 +99,17 @@ describe.each(DIALECTS)('%s', (dialect) => {
       expect(await store.dedupe.claim('old', T0 + 21 * MINUTE)).toBe(true);
     });
 
+    it("the hourly maintenance prunes every workspace's old keys at once, and only old ones", async () => {
+      const alpha = store.forTeam('T0ALPHA');
+      await alpha.dedupe.claim('old', T0);
+      await store.dedupe.claim('old', T0);
+      await alpha.dedupe.claim('new', T0 + 20 * MINUTE);
+      expect(await store.pruneDedupeKeys(10 * MINUTE, T0 + 20 * MINUTE)).toBe(2);
+      expect(await alpha.dedupe.seen('old')).toBe(false);
+      expect(await store.dedupe.seen('old')).toBe(false);
+      expect(await alpha.dedupe.seen('new')).toBe(true);
+    });
+
     it('a command claim renewed by claimOnceWithin is as old as its last claim', async () => {
       await store.dedupe.claimOnceWithin('cmd', WINDOW, T0);
       await store.dedupe.claimOnceWithin('cmd', WINDOW, T0 + 10 * MINUTE);
