@@ -17,7 +17,7 @@ export { HeldEvents } from './events/held';
 export interface ListenerDeps {
   logger: Logger;
   heldEvents: HeldEvents;
-  /** The request's workspace's services (listeners/workspace.ts). */
+  /** The request's workspace's services (shared/workspace.ts). */
   servicesFor: ServicesFor;
   /**
    * One workspace (SLACK_BOT_TOKEN): auth.test's answer at start-up; requests from any other

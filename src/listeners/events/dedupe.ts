@@ -1,4 +1,4 @@
-import type { AnyMiddlewareArgs } from '@slack/bolt';
+import type { AnyMiddlewareArgs, Context } from '@slack/bolt';
 import { z } from 'zod';
 import { servicesOf } from '../shared/workspace';
 
@@ -29,13 +29,13 @@ export function dropRetriedEvents() {
     body,
     context,
     next,
-  }: AnyMiddlewareArgs & { context: Record<string, unknown>; next: () => Promise<void> }) => {
+  }: AnyMiddlewareArgs & { context: Context; next: () => Promise<void> }) => {
     if (!mayBeEvent(body)) {
       await next();
       return;
     }
     const envelope = eventEnvelope.safeParse(body);
-    const services = servicesOf(context as Parameters<typeof servicesOf>[0]);
+    const services = servicesOf(context);
     if (
       envelope.success &&
       !(await services.store.dedupe.claim(`event:${envelope.data.event_id}`, Date.now())) &&
