@@ -6,6 +6,8 @@ import type { Alert } from '../../src/domain/alert';
 import { alertedWatch } from '../../src/domain/alert';
 import type { CheckRun, IntegrationInfo, ResourceCheck } from '../../src/domain/check';
 import { type Diagnosis, type DiagnosisKind, diagnosisOf } from '../../src/domain/diagnosis';
+import { problemsOf } from '../../src/domain/problems';
+import { startWalkthrough, type WalkthroughRecord } from '../../src/domain/walkthrough';
 import type { NewWatch, Watch } from '../../src/domain/watch';
 
 export const T0 = 1_700_000_000_000;
@@ -193,3 +195,33 @@ export const SECRET_CASES = [
   ['a Slack bot token', SECRETS.bot],
   ['a Slack app token', SECRETS.app],
 ] as const;
+
+/**
+ * A walkthrough started from a check report of `kinds` (its first problem first), as
+ * WalkthroughService.persist stores it: in CHANNEL, under a report at REPORT_TS.
+ */
+export function walkthroughRecord(
+  id: string,
+  kinds: DiagnosisKind[],
+  overrides: Partial<WalkthroughRecord> = {},
+): WalkthroughRecord {
+  const run = runWith(kinds);
+  const { problems, targets } = problemsOf(run);
+  const state = startWalkthrough({
+    id,
+    problems,
+    targets,
+    context: problems[0]?.context ?? {},
+    by: USER,
+    at: T0,
+  });
+  return {
+    id,
+    channelId: CHANNEL,
+    reportTs: '1700000000.000100',
+    messageTs: '1700000000.000200',
+    state,
+    report: { run, userId: USER, parent: 'report' },
+    ...overrides,
+  };
+}

@@ -6,12 +6,7 @@
  * whole.
  */
 import type { Alert } from '../../../src/domain/alert';
-import { problemsOf } from '../../../src/domain/problems';
-import {
-  applyEvent,
-  startWalkthrough,
-  type WalkthroughRecord,
-} from '../../../src/domain/walkthrough';
+import { applyEvent, type WalkthroughRecord } from '../../../src/domain/walkthrough';
 import type { Store } from '../../../src/store/store';
 import {
   alert,
@@ -19,9 +14,9 @@ import {
   HOUR,
   MINUTE,
   OTHER_USER,
-  runWith,
   T0,
   USER,
+  walkthroughRecord,
   watch,
 } from '../../support/fixtures';
 import { DIALECTS, storeFor } from '../../support/stores';
@@ -29,26 +24,12 @@ import { DIALECTS, storeFor } from '../../support/stores';
 const openAlert = (id: string, overrides: Partial<Alert> = {}): Alert =>
   alert([watch(1)], { id, ...overrides });
 
-function walkthrough(id: string, channelId = CHANNEL): WalkthroughRecord {
-  const run = runWith(['not_shared']);
-  const { problems, targets } = problemsOf(run);
-  const state = startWalkthrough({
-    id,
-    problems,
-    targets,
-    context: problems[0]?.context ?? {},
-    by: USER,
-    at: T0,
-  });
-  return {
-    id,
+const walkthrough = (id: string, channelId = CHANNEL): WalkthroughRecord =>
+  walkthroughRecord(id, ['not_shared'], {
     channelId,
     reportTs: `${id}.report`,
     messageTs: `${id}.message`,
-    state,
-    report: { run, userId: USER, parent: 'report' },
-  };
-}
+  });
 
 describe.each(DIALECTS)('%s', (dialect) => {
   const fresh = storeFor(dialect);

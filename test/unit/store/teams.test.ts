@@ -15,8 +15,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import type { Connection } from '../../../src/domain/connection';
-import { problemsOf } from '../../../src/domain/problems';
-import { startWalkthrough, type WalkthroughRecord } from '../../../src/domain/walkthrough';
+import type { WalkthroughRecord } from '../../../src/domain/walkthrough';
 import { tokenFingerprint, tokenHash } from '../../../src/security/tokens';
 import { backfillCheckDays } from '../../../src/store/daily';
 import { MIGRATIONS, STATE_VERSION } from '../../../src/store/migrations';
@@ -35,9 +34,9 @@ import {
   newWatch,
   OTHER_USER,
   pageId,
-  runWith,
   T0,
   USER,
+  walkthroughRecord,
 } from '../../support/fixtures';
 import { createDatabase } from '../../support/postgres/databases';
 import { DIALECTS, storeFor, type TestDialect } from '../../support/stores';
@@ -157,26 +156,8 @@ async function seed(repos: Repos, tag: string): Promise<Seeded> {
   return { walkthroughId, alertId, leakId, watchId: watch.id, tokenHash: connection.tokenHash };
 }
 
-function walkthrough(id: string): WalkthroughRecord {
-  const run = runWith(['ok', 'not_shared']);
-  const { problems, targets } = problemsOf(run);
-  const state = startWalkthrough({
-    id,
-    problems,
-    targets,
-    context: problems[0]?.context ?? {},
-    by: USER,
-    at: T0,
-  });
-  return {
-    id,
-    channelId: CHANNEL,
-    reportTs: REPORT_TS,
-    messageTs: MESSAGE_TS,
-    state,
-    report: { run, userId: USER, parent: 'report' },
-  };
-}
+const walkthrough = (id: string): WalkthroughRecord =>
+  walkthroughRecord(id, ['ok', 'not_shared'], { reportTs: REPORT_TS, messageTs: MESSAGE_TS });
 
 /** Every read method of every tenant repository, asked with these ids (another team's, maybe). */
 async function reads(repos: Repos, ids: Seeded) {

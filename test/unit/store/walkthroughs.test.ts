@@ -1,15 +1,5 @@
-/**
- * Walkthroughs (src/store/walkthroughs.ts, WalkthroughRepo) through a real Store, on SQLite and
- * on PostgreSQL: where each lives in Slack and its parent report round-trip, found by its
- * parent message, moved when a message is posted again, its state read and saved (with the
- * status the Home tab lists by), a click applied exactly once when two arrive together (the
- * read-modify-write of WalkthroughService.apply), and all of it survives a restart.
- */
-
-import { problemsOf } from '../../../src/domain/problems';
 import {
   applyEvent,
-  startWalkthrough,
   type Walkthrough,
   type WalkthroughRecord,
 } from '../../../src/domain/walkthrough';
@@ -19,10 +9,10 @@ import {
   CHANNEL,
   MINUTE,
   OTHER_USER,
-  runWith,
   T0,
   USER,
   WALKTHROUGH_ID,
+  walkthroughRecord,
 } from '../../support/fixtures';
 import { DIALECTS, storeFor } from '../../support/stores';
 import { restartableStoreFor } from './restartable';
@@ -31,30 +21,10 @@ const REPORT_TS = '1700000000.000100';
 const MESSAGE_TS = '1700000000.000200';
 
 /** A walkthrough started from a check report, as WalkthroughService.persist stores it. */
-function record(
+const record = (
   overrides: Partial<WalkthroughRecord> = {},
   id = WALKTHROUGH_ID,
-): WalkthroughRecord {
-  const run = runWith(['ok', 'not_shared', 'in_trash']);
-  const { problems, targets } = problemsOf(run);
-  const state = startWalkthrough({
-    id,
-    problems,
-    targets,
-    context: problems[0]?.context ?? {},
-    by: USER,
-    at: T0,
-  });
-  return {
-    id,
-    channelId: CHANNEL,
-    reportTs: REPORT_TS,
-    messageTs: MESSAGE_TS,
-    state,
-    report: { run, userId: USER, parent: 'report' },
-    ...overrides,
-  };
-}
+): WalkthroughRecord => walkthroughRecord(id, ['ok', 'not_shared', 'in_trash'], overrides);
 
 /** The first pending step done, by `by`. */
 function doneFirstStep(state: Walkthrough, by: string, at: number) {
