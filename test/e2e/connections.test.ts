@@ -13,13 +13,8 @@ import type { SlackCall, SlackResponseUrlPost } from '../fakes/fakeSlack';
 import { SLACK_IDS } from '../fakes/fakeSlack';
 import { assertBlockKitLimits } from '../support/blockKitLimits';
 import { findButton, messageText } from '../support/blocks';
-import { fakeNotionToken, Harness } from '../support/harness';
-import {
-  type SlackHttpResult,
-  sendBlockAction,
-  sendSlashCommand,
-  sendViewSubmission,
-} from '../support/slackRequest';
+import { fakeNotionToken, Harness, type SentCommand } from '../support/harness';
+import { type SlackHttpResult, sendBlockAction, sendViewSubmission } from '../support/slackRequest';
 
 const ROADMAP = '1a2b3c4d5e6f4a5b8c9d0e1f2a3b4c5d';
 const SPECS = '2b3c4d5e6f7a4b5c9d0e1f2a3b4c5d6e';
@@ -55,38 +50,14 @@ function pagesAskedWith(token: string): string[] {
   ].sort();
 }
 
-interface Sent {
-  result: SlackHttpResult;
-  /** The ack's body as text ('' for an empty ack). */
-  ack: string;
-  responseId: string;
-  /** The next response_url post of this command that contains `fragment` (any, without). */
-  reply(fragment?: string): Promise<SlackResponseUrlPost>;
-}
-
-async function command(
+function command(
   text: string,
   options: { userId?: string; channelId?: string } = {},
-): Promise<Sent> {
-  const responseId = `cmd-${randomBytes(4).toString('hex')}`;
-  const result = await sendSlashCommand(h.appUrl, h.signingSecret, {
-    text,
+): Promise<SentCommand> {
+  return h.command(text, {
     userId: options.userId ?? USER,
     channelId: options.channelId ?? CHANNEL,
-    responseUrl: h.slack.responseUrl(responseId),
   });
-  expect(result.status).toBe(200);
-  return {
-    result,
-    ack: result.json === undefined ? '' : JSON.stringify(result.json),
-    responseId,
-    reply: (fragment) =>
-      h.slack.waitForResponse(
-        (post) =>
-          post.id === responseId && (!fragment || JSON.stringify(post.body).includes(fragment)),
-        15_000,
-      ),
-  };
 }
 
 /** `/notion-check …` (a check): the report it posted in `channel`. */

@@ -20,13 +20,13 @@ import {
   Harness,
   type InstallOptions,
   type InstallResult,
+  type SentCommand,
 } from '../support/harness';
 import {
   pressButton,
   type SlackHttpResult,
   sendAppHomeOpened,
   sendEvent,
-  sendSlashCommand,
   sendViewSubmission,
 } from '../support/slackRequest';
 
@@ -133,40 +133,17 @@ function installed(team: Team) {
 }
 const botToken = (team: Team) => installed(team).botToken;
 
-interface Sent {
-  result: SlackHttpResult;
-  /** The ack's body as text ('' for an empty ack). */
-  ack: string;
-  responseId: string;
-  /** The next response_url post of this command that contains `fragment` (any, without). */
-  reply(fragment?: string): Promise<{ body: Record<string, unknown> }>;
-}
-
 /** `/notion-check <text>` from `team`'s channel (or `channelId`), by its user (or `userId`). */
-async function command(
+function command(
   team: Team,
   text: string,
   options: { userId?: string; channelId?: string } = {},
-): Promise<Sent> {
-  const responseId = `${team.teamId}-cmd-${randomBytes(4).toString('hex')}`;
-  const result = await sendSlashCommand(h.appUrl, h.signingSecret, {
-    text,
+): Promise<SentCommand> {
+  return h.command(text, {
     teamId: team.teamId,
     userId: options.userId ?? team.user,
     channelId: options.channelId ?? team.channel,
-    responseUrl: h.slack.responseUrl(responseId),
   });
-  return {
-    result,
-    ack: result.json === undefined ? '' : JSON.stringify(result.json),
-    responseId,
-    reply: (fragment) =>
-      h.slack.waitForResponse(
-        (post) =>
-          post.id === responseId && (!fragment || JSON.stringify(post.body).includes(fragment)),
-        15_000,
-      ),
-  };
 }
 
 /** `watch …`: the answer posted in the channel. */
@@ -194,7 +171,7 @@ async function drain(): Promise<void> {
  * The command was not served: no text in its ack, nothing posted to its response_url, and
  * nothing sent to Slack for its channel (or any modal opened) since `since`.
  */
-async function expectNotServed(sent: Sent, channelId: string, since: number): Promise<void> {
+async function expectNotServed(sent: SentCommand, channelId: string, since: number): Promise<void> {
   await drain();
   expect(ackText(sent.result)).toBe('');
   expect(h.slack.responses.filter((post) => post.id === sent.responseId)).toEqual([]);

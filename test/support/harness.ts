@@ -14,9 +14,9 @@ import { createLogger } from '../../src/logger';
 import { RateLimiter } from '../../src/notion/pacing';
 import { openStore } from '../../src/store/open';
 import { FakeNotion } from '../fakes/fakeNotion';
-import { FakeSlack } from '../fakes/fakeSlack';
+import { FakeSlack, type SlackResponseUrlPost } from '../fakes/fakeSlack';
 import { FakeSocketMode } from '../fakes/fakeSocketMode';
-import { type SlashCommandInput, sendSlashCommand } from './slackRequest';
+import { type SlackHttpResult, type SlashCommandInput, sendSlashCommand } from './slackRequest';
 
 /** Obviously fake, built at run time so no token-shaped literal sits in the repository. */
 export function fakeNotionToken(seed: string): string {
@@ -106,6 +106,16 @@ export interface InstallResult {
 function fakeClientId(): string {
   const digits = (n: number) => Array.from(randomBytes(n), (byte) => String(byte % 10)).join('');
   return `${digits(12)}.${digits(13)}`;
+}
+
+/** A slash command sent (Harness.command) and how to read its answers. */
+export interface SentCommand {
+  result: SlackHttpResult;
+  /** The ack's body as text ('' for an empty ack). */
+  ack: string;
+  responseId: string;
+  /** The next response_url post of this command that contains `fragment` (any, without). */
+  reply(fragment?: string): Promise<SlackResponseUrlPost>;
 }
 
 export class Harness {
@@ -264,7 +274,7 @@ export class Harness {
   async command(
     text: string,
     input: Partial<Omit<SlashCommandInput, 'text' | 'responseUrl'>> = {},
-  ): Promise<{ result: Awaited<ReturnType<typeof sendSlashCommand>>; responseId: string }> {
+  ): Promise<SentCommand> {
     const responseId = `cmd-${randomBytes(4).toString('hex')}`;
     const result = await sendSlashCommand(this.appUrl, this.signingSecret, {
       ...input,
@@ -274,7 +284,17 @@ export class Harness {
     if (result.status !== 200) {
       throw new Error(`/notion-check ${text} was answered ${result.status}, not 200`);
     }
-    return { result, responseId };
+    return {
+      result,
+      ack: result.json === undefined ? '' : JSON.stringify(result.json),
+      responseId,
+      reply: (fragment) =>
+        this.slack.waitForResponse(
+          (post) =>
+            post.id === responseId && (!fragment || JSON.stringify(post.body).includes(fragment)),
+          15_000,
+        ),
+    };
   }
 
   /** Secrets a test used that the fakes don't know about (e.g. a token pasted in a message). */
