@@ -23,56 +23,46 @@ function installation(teamId: string, token: string): Installation<'v2', false> 
   };
 }
 
+/** Bolt's query for one workspace's installation. */
+const query = (teamId: string) => ({ teamId, enterpriseId: undefined, isEnterpriseInstall: false });
+
 describe('SlackInstallations (Bolt InstallationStore on the database)', () => {
   let store: Store;
+  /** The installations on this test's store, sealed with `current` (and `previous`, if any). */
+  const sealedWith = (current: Buffer, previous?: Buffer) =>
+    new SlackInstallations(
+      store,
+      { encryptionKey: current, previousEncryptionKey: previous },
+      silent,
+    );
   beforeEach(() => {
     store = new Store(':memory:');
   });
   afterEach(() => store.close());
 
   it('stores each workspace encrypted and gives it back', async () => {
-    const installations = new SlackInstallations(
-      store,
-      { encryptionKey: key, previousEncryptionKey: undefined },
-      silent,
-    );
+    const installations = sealedWith(key);
     await installations.storeInstallation(installation('T0AAA', botToken('aaa')));
     await installations.storeInstallation(installation('T0BBB', botToken('bbb')));
     const row = await store.installations.get('T0AAA');
     expect(row?.ciphertext).toBeDefined();
     expect(row?.ciphertext).not.toContain(botToken('aaa'));
     expect(row?.ciphertext).not.toContain('Team T0AAA');
-    const fetched = await installations.fetchInstallation({
-      teamId: 'T0AAA',
-      enterpriseId: undefined,
-      isEnterpriseInstall: false,
-    });
+    const fetched = await installations.fetchInstallation(query('T0AAA'));
     expect(fetched.bot?.token).toBe(botToken('aaa'));
     expect(await installations.botToken('T0BBB')).toBe(botToken('bbb'));
   });
 
   it('throws for a workspace that never installed (Bolt then refuses its requests)', async () => {
-    const installations = new SlackInstallations(
-      store,
-      { encryptionKey: key, previousEncryptionKey: undefined },
-      silent,
+    const installations = sealedWith(key);
+    await expect(installations.fetchInstallation(query('T0NONE'))).rejects.toThrow(
+      'no installation for workspace T0NONE',
     );
-    await expect(
-      installations.fetchInstallation({
-        teamId: 'T0NONE',
-        enterpriseId: undefined,
-        isEnterpriseInstall: false,
-      }),
-    ).rejects.toThrow('no installation for workspace T0NONE');
     expect(await installations.botToken('T0NONE')).toBeUndefined();
   });
 
   it('refuses an org-wide install', async () => {
-    const installations = new SlackInstallations(
-      store,
-      { encryptionKey: key, previousEncryptionKey: undefined },
-      silent,
-    );
+    const installations = sealedWith(key);
     const org = {
       ...installation('T0AAA', botToken('aaa')),
       team: undefined,
@@ -85,25 +75,13 @@ describe('SlackInstallations (Bolt InstallationStore on the database)', () => {
 
   it('re-encrypts with the new key after a rotation; without the old key nothing opens', async () => {
     const old = randomBytes(32);
-    await new SlackInstallations(
-      store,
-      { encryptionKey: old, previousEncryptionKey: undefined },
-      silent,
-    ).storeInstallation(installation('T0AAA', botToken('aaa')));
+    await sealedWith(old).storeInstallation(installation('T0AAA', botToken('aaa')));
     const before = (await store.installations.get('T0AAA'))?.ciphertext;
 
-    const forgetful = new SlackInstallations(
-      store,
-      { encryptionKey: key, previousEncryptionKey: undefined },
-      silent,
-    );
+    const forgetful = sealedWith(key);
     expect(await forgetful.botToken('T0AAA')).toBeUndefined();
 
-    const rotating = new SlackInstallations(
-      store,
-      { encryptionKey: key, previousEncryptionKey: old },
-      silent,
-    );
+    const rotating = sealedWith(key, old);
     expect(await rotating.reencryptWithCurrentKey()).toBe(1);
     expect(await rotating.reencryptWithCurrentKey()).toBe(0);
     expect((await store.installations.get('T0AAA'))?.ciphertext).not.toBe(before);
@@ -111,17 +89,8 @@ describe('SlackInstallations (Bolt InstallationStore on the database)', () => {
   });
 
   it('while the database is down, the installation last read here stands in', async () => {
-    const installations = new SlackInstallations(
-      store,
-      { encryptionKey: key, previousEncryptionKey: undefined },
-      silent,
-    );
+    const installations = sealedWith(key);
     await installations.storeInstallation(installation('T0AAA', botToken('aaa')));
-    const query = (teamId: string) => ({
-      teamId,
-      enterpriseId: undefined,
-      isEnterpriseInstall: false,
-    });
     await installations.fetchInstallation(query('T0AAA'));
     const down = new DatabaseUnavailableError(new Error('connect ECONNREFUSED'));
     jest.spyOn(store.installations, 'get').mockRejectedValue(down);
@@ -136,17 +105,9 @@ describe('SlackInstallations (Bolt InstallationStore on the database)', () => {
   });
 
   it('deletes an installation', async () => {
-    const installations = new SlackInstallations(
-      store,
-      { encryptionKey: key, previousEncryptionKey: undefined },
-      silent,
-    );
+    const installations = sealedWith(key);
     await installations.storeInstallation(installation('T0AAA', botToken('aaa')));
-    await installations.deleteInstallation({
-      teamId: 'T0AAA',
-      enterpriseId: undefined,
-      isEnterpriseInstall: false,
-    });
+    await installations.deleteInstallation(query('T0AAA'));
     expect(await installations.botToken('T0AAA')).toBeUndefined();
   });
 });
